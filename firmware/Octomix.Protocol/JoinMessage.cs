@@ -1,0 +1,227 @@
+using System.Text;
+
+namespace Octomix.Protocol
+{
+    /// <summary>
+    /// Join (0x10): a box or a console asks the room for a slot. Answered by
+    /// <see cref="AcceptMessage"/> or <see cref="RejectMessage"/> carrying the same message id.
+    /// The header's token is 0 and the source slot is <see cref="Slot.None"/>.
+    /// <code>
+    /// off size field
+    ///  12    4 message id, u32
+    ///  16    1 role (JoinRole)
+    ///  17    1 capabilities (JoinCapabilities bits)
+    ///  18    2 reserved, 0
+    ///  20    8 box id, u64 (stable per box: derived from its MAC)
+    ///  28    4 sample rate, u32
+    ///  32    1 channels
+    ///  33    1 sample format (SampleFormat)
+    ///  34    2 frames per packet, u16
+    ///  36   16 join code, printable ASCII, NUL-padded (1..16 characters)
+    ///  52    1 name length n (0..31)
+    ///  53    n name, UTF-8
+    /// </code>
+    /// </summary>
+    public sealed class JoinMessage : ControlMessage
+    {
+        public const int JoinCodeBytes = 16;
+        public const int MaxNameBytes = 31;
+
+        public JoinMessage()
+            : base(MessageType.Join)
+        {
+            Role = JoinRole.Jammer;
+            SampleRate = 48000;
+            Channels = 2;
+            Format = (byte)SampleFormat.S16;
+            FramesPerPacket = 256;
+            JoinCode = string.Empty;
+            Name = string.Empty;
+        }
+
+        public byte Role { get; set; }
+
+        public byte Capabilities { get; set; }
+
+        public ulong BoxId { get; set; }
+
+        public int SampleRate { get; set; }
+
+        public int Channels { get; set; }
+
+        public byte Format { get; set; }
+
+        public int FramesPerPacket { get; set; }
+
+        public string JoinCode { get; set; }
+
+        public string Name { get; set; }
+
+        protected override int FixedLength
+        {
+            // the name's length byte at 52 belongs to the variable part
+            get { return 52; }
+        }
+
+        protected override int VariableLength
+        {
+            get { return WireFormat.ShortStringLength(Name, MaxNameBytes); }
+        }
+
+        /// <summary>True when <paramref name="code"/> is 1..16 printable ASCII characters.</summary>
+        public static bool IsValidJoinCode(string code)
+        {
+            if (code == null || code.Length == 0 || code.Length > JoinCodeBytes)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < code.Length; i++)
+            {
+                if (code[i] < 0x21 || code[i] > 0x7E)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>
+        /// Compares the join code of an encoded Join datagram with <paramref name="expected"/>
+        /// without decoding it (no allocation, constant time over the 16 bytes).
+        /// </summary>
+        public static bool JoinCodeMatches(byte[] datagram, int offset, byte[] expected)
+        {
+            int diff = 0;
+            for (int i = 0; i < JoinCodeBytes; i++)
+            {
+                byte want = i < expected.Length ? expected[i] : (byte)0;
+                diff |= datagram[offset + 36 + i] ^ want;
+            }
+
+            return diff == 0;
+        }
+
+        protected override void WriteFields(byte[] b, int o)
+        {
+            if (!IsValidJoinCode(JoinCode))
+            {
+                throw new System.ArgumentException("join code must be 1..16 printable ASCII characters");
+            }
+
+            b[o + 16] = Role;
+            b[o + 17] = Capabilities;
+            WireFormat.WriteU16(b, o + 18, 0);
+            WireFormat.WriteU64(b, o + 20, BoxId);
+            WireFormat.WriteU32(b, o + 28, (uint)SampleRate);
+            b[o + 32] = (byte)Channels;
+            b[o + 33] = Format;
+            WireFormat.WriteU16(b, o + 34, FramesPerPacket);
+            for (int i = 0; i < JoinCodeBytes; i++)
+            {
+                b[o + 36 + i] = i < JoinCode.Length ? (byte)JoinCode[i] : (byte)0;
+            }
+
+            WireFormat.WriteShortString(b, o + 52, Name, MaxNameBytes);
+        }
+
+        protected override DecodeResult ReadFields(byte[] b, int o, int count)
+        {
+            Role = b[o + 16];
+            Capabilities = b[o + 17];
+            BoxId = WireFormat.ReadU64(b, o + 20);
+            SampleRate = (int)WireFormat.ReadU32(b, o + 28);
+            Channels = b[o + 32];
+            Format = b[o + 33];
+            FramesPerPacket = WireFormat.ReadU16(b, o + 34);
+            if (count < 53)
+            {
+                return DecodeResult.TooShort;
+            }
+
+            int nameLength = b[o + 52];
+            if (nameLength > MaxNameBytes || count != 53 + nameLength)
+            {
+                return DecodeResult.BadLength;
+            }
+
+            if (Role != JoinRole.Jammer && Role != JoinRole.Engineer)
+            {
+                return DecodeResult.BadField;
+            }
+
+            if (Channels < 1 || Channels > 8 || SampleFormats.BytesPerSample(Format) == 0 || FramesPerPacket == 0
+                || SampleRate < 8000 || SampleRate > 192000)
+            {
+                return DecodeResult.BadField;
+            }
+
+            // Join code: printable ASCII, then NUL padding only.
+            int codeLength = 0;
+            while (codeLength < JoinCodeBytes && b[o + 36 + codeLength] != 0)
+            {
+                byte c = b[o + 36 + codeLength];
+                if (c < 0x21 || c > 0x7E)
+                {
+                    return DecodeResult.BadField;
+                }
+
+                codeLength++;
+            }
+
+            if (codeLength == 0)
+            {
+                return DecodeResult.BadField;
+            }
+
+            for (int i = codeLength; i < JoinCodeBytes; i++)
+            {
+                if (b[o + 36 + i] != 0)
+                {
+                    return DecodeResult.BadField;
+                }
+            }
+
+            JoinCode = Encoding.UTF8.GetString(b, o + 36, codeLength);
+            Name = WireFormat.ReadString(b, o + 53, nameLength);
+            return Name == null ? DecodeResult.BadField : DecodeResult.Ok;
+        }
+
+        protected override void DescribeFields(StringBuilder text)
+        {
+            Line(text, "role", Role);
+            Line(text, "capabilities", Capabilities);
+            Line(text, "box", "0x" + Hex64(BoxId));
+            Line(text, "rate", SampleRate);
+            Line(text, "channels", Channels);
+            Line(text, "format", Format);
+            Line(text, "framesPerPacket", FramesPerPacket);
+            Line(text, "joinCode", Quote(JoinCode));
+            Line(text, "name", Quote(Name));
+        }
+    }
+
+    /// <summary>Values of <see cref="JoinMessage.Role"/>.</summary>
+    public static class JoinRole
+    {
+        /// <summary>A musician's box (or a simulated one): takes a jammer slot.</summary>
+        public const byte Jammer = 1;
+
+        /// <summary>The engineer's console: takes an engineer slot, receives every stream, sends control.</summary>
+        public const byte Engineer = 2;
+    }
+
+    /// <summary>Bits of <see cref="JoinMessage.Capabilities"/>.</summary>
+    public static class JoinCapabilities
+    {
+        /// <summary>Mixes forwarded streams itself (a PC); without it the server sends a personal mix on request.</summary>
+        public const byte CanMix = 0x01;
+
+        /// <summary>Wants a personal mix from the server from the start.</summary>
+        public const byte WantsPersonalMix = 0x02;
+
+        /// <summary>Records takes locally (has an SD card).</summary>
+        public const byte Records = 0x04;
+    }
+}
