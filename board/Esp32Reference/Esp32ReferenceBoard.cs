@@ -31,7 +31,7 @@ namespace Octomix.Board.Esp32Reference
         public const int CodecI2cBus = 1;
 
         private readonly GpioController _gpio;
-        private readonly I2sCapture _capture = new I2sCapture();
+        private readonly I2sCapture _capture;
         private readonly I2sPlayback _playback = new I2sPlayback();
         private I2sDevice _captureDevice;
         private I2sDevice _playbackDevice;
@@ -45,6 +45,7 @@ namespace Octomix.Board.Esp32Reference
         {
             if (log == null) throw new ArgumentNullException("log");
             Log = log;
+            _capture = new I2sCapture(log);
             RoutePins();
 
             _gpio = new GpioController();
@@ -73,6 +74,9 @@ namespace Octomix.Board.Esp32Reference
         public IAudioIn Capture { get { return _capture; } }
         public IAudioOut Playback { get { return _playback; } }
 
+        /// <summary>The capture binding with its board-specific counters (timeline breaks, 24-bit workaround).</summary>
+        public I2sCapture CaptureBinding { get { return _capture; } }
+
         /// <summary>The DMA plan of the running audio, or null (for the self-test and the budget).</summary>
         public DmaPlan AudioPlan { get { return _plan; } }
 
@@ -80,8 +84,10 @@ namespace Octomix.Board.Esp32Reference
         /// Starts capture in <paramref name="format"/> (stereo; 16, 24 or 32 bit; 8–48 kHz, the
         /// WM8960's range) and 16-bit stereo playback at the same rate, with DMA sized by
         /// <see cref="DmaPlan"/> from <paramref name="blockFrames"/> and the internal RAM free now.
-        /// Call it after Wi-Fi is up (Wi-Fi takes internal RAM too). Playback is primed with
-        /// silence before this returns, so the first block written has the full, constant depth.
+        /// Call it after Wi-Fi is up (Wi-Fi takes internal RAM too). The first
+        /// <see cref="IAudioIn.Read"/> afterwards primes playback and drains capture, so that the
+        /// click's delay behind the capture is the full, constant ring depth (see
+        /// <see cref="I2sCapture"/>); run the audio loop (read a block, write a block) from then on.
         /// </summary>
         public bool StartAudio(PcmFormat format, int blockFrames)
         {
@@ -114,18 +120,8 @@ namespace Octomix.Board.Esp32Reference
 
             _plan = plan;
             PcmFormat clickFormat = new PcmFormat(format.SampleRate, 2, 2);
-            _playback.Attach(_playbackDevice, clickFormat);
-            _capture.Attach(_captureDevice, format, blockFrames, Log);
-
-            // One-time: a silent block to prime the playback ring (allocated once per start).
-            byte[] silence = new byte[blockFrames * clickFormat.FrameBytes];
-            long blockMicroseconds = (long)blockFrames * 1000000L / format.SampleRate;
-            int primed = _playback.Prime(silence, blockMicroseconds, plan.Descriptors + 3);
-            if (primed < 0)
-            {
-                Log.Write(LogLevel.Warning, "audio: playback never waited while priming; the click delay is constant but shorter than planned");
-            }
-
+            _playback.Attach(_playbackDevice, clickFormat, blockFrames);
+            _capture.Attach(_captureDevice, format, blockFrames, plan, _playback);
             Log.Write(LogLevel.Info, "audio: capture " + format + ", click " + clickFormat + ", " + plan
                 + "; internal RAM " + free + " B free before");
             return true;
@@ -155,8 +151,7 @@ namespace Octomix.Board.Esp32Reference
         {
             try
             {
-                // Playback first, so that priming (after capture starts) leaves capture at most a
-                // block of backlog; see docs/esp32-dma-sizing.md.
+                // Playback first: its DMA starts on silence; the first Read primes and drains both.
                 _playbackDevice = new I2sDevice(Settings(PlaybackI2sBus, I2sMode.Master | I2sMode.Tx,
                     I2sBitsPerSample.Bit16, format.SampleRate, plan.PlaybackBufferSize));
                 // Exactly Master | Rx: the firmware routes the data-in pin only for that mode.
@@ -221,7 +216,7 @@ namespace Octomix.Board.Esp32Reference
             Configuration.SetPinFunction(PinMap.PlaybackDataOut, DeviceFunction.I2S2_DATA_OUT);
             Configuration.SetPinFunction(PinMap.CodecI2cData, DeviceFunction.I2C1_DATA);
             Configuration.SetPinFunction(PinMap.CodecI2cClock, DeviceFunction.I2C1_CLOCK);
-            SdCardStorage.RoutePins();
+            // SD: fixed IO_MUX pins, nothing to route (see SdCardStorage).
         }
     }
 }

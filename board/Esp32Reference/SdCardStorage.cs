@@ -1,6 +1,5 @@
 using System;
 using System.IO;
-using nanoFramework.Hardware.Esp32;
 using nanoFramework.System.IO.FileSystem;
 using Octomix.Hal;
 
@@ -17,6 +16,12 @@ namespace Octomix.Board.Esp32Reference
     /// pins (14/15/2/4/12/13) on the ESP32, and it also picks the drive letter ('D' + index). Slot
     /// 0 is therefore SDMMC1 on the IO_MUX pins, mounted at D:\; slot 1 has no pins and would
     /// mount at E:\.
+    ///
+    /// No <c>Configuration.SetPinFunction</c> for the SD signals: on the ESP32 the SDMMC host
+    /// reaches the card only through its IO_MUX pins (<see cref="PinMap.SdClock"/>,
+    /// <see cref="PinMap.SdCommand"/>, <see cref="PinMap.SdData0"/>), which are the firmware's
+    /// defaults, and the firmware refuses SDMMC pin functions on this chip (it maps them only on
+    /// the S3 and P4), so calling it would throw.
     /// </remarks>
     public sealed class SdCardStorage : IStorage
     {
@@ -126,14 +131,6 @@ namespace Octomix.Board.Esp32Reference
             }
 
             return new SdCardFile(stream);
-        }
-
-        /// <summary>Routes the SD signals explicitly (the firmware's SDMMC1 defaults are the same pins).</summary>
-        internal static void RoutePins()
-        {
-            Configuration.SetPinFunction(PinMap.SdClock, DeviceFunction.SDMMC1_CLOCK);
-            Configuration.SetPinFunction(PinMap.SdCommand, DeviceFunction.SDMMC1_COMMAND);
-            Configuration.SetPinFunction(PinMap.SdData0, DeviceFunction.SDMMC1_D0);
         }
     }
 }
