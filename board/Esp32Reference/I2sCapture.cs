@@ -90,7 +90,10 @@ namespace Octomix.Board.Esp32Reference
             _format = format;
             _playback = playback;
             _packed24Scratch = null;
-            _maxSyncSteps = plan.Descriptors + 3;
+            // Enough blocks to fill (or drain) the whole ring and a few more, also when a block is
+            // smaller than a 256-frame descriptor.
+            int blocksPerDescriptor = (DmaPlan.DescriptorFrames + blockFrames - 1) / blockFrames;
+            _maxSyncSteps = (plan.Descriptors + 3) * blocksPerDescriptor;
             _breakThresholdMicroseconds = plan.CoveredStallMicroseconds + (long)blockFrames * 1000000L / format.SampleRate;
             _syncPending = true;
             _timelineBreaks = 0;

@@ -9,7 +9,8 @@ namespace Octomix.Board.Esp32Reference
     /// <see cref="IDatagramSocket"/> over a connected UDP <see cref="Socket"/>. Connecting fixes the
     /// peer in lwIP, so the stack itself drops datagrams from anyone else and no EndPoint object is
     /// created per packet. <see cref="Receive"/> polls with a zero timeout first, so the audio loop
-    /// never waits for the network.
+    /// never waits for the network. Datagrams of <see cref="ReceiveScratchBytes"/> bytes or more
+    /// are dropped like any datagram longer than the caller's buffer.
     /// </summary>
     public sealed class UdpDatagramSocket : IDatagramSocket
     {
