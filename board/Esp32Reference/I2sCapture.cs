@@ -68,7 +68,7 @@ namespace Octomix.Board.Esp32Reference
                 if (!_syncPending)
                 {
                     _timelineBreaks++;
-                    _log.Write(LogLevel.Warning, "capture: " + (gap / 1000) + " ms between reads exceeds the DMA coverage; audio resynchronized, recalibrate");
+                    _log.Write(LogLevel.Warning, "capture: " + (gap / 1000) + " ms between reads exceeds the DMA coverage: the timeline may be broken; resynchronizing, recalibrate");
                 }
 
                 _syncPending = false;
