@@ -55,6 +55,31 @@ public class BwfReaderTests
         Assert.Null(i.IXml);
     }
 
+    [Fact]
+    public void Reads_an_rf64_file_with_sizes_from_its_ds64_chunk()
+    {
+        var b = new List<byte>();
+        void Id(string s) => b.AddRange(System.Text.Encoding.ASCII.GetBytes(s));
+        void U32(uint v) => b.AddRange(BitConverter.GetBytes(v));
+        void U64(ulong v) => b.AddRange(BitConverter.GetBytes(v));
+        Id("RF64"); U32(0xFFFFFFFF); Id("WAVE");
+        Id("ds64"); U32(28); U64(4 + 36 + 24 + 8 + 12); U64(12); U64(3); U32(0);
+        Id("fmt "); U32(16); b.AddRange(new byte[] { 1, 0, 2, 0, 0x80, 0xBB, 0, 0, 0x00, 0xEE, 2, 0, 4, 0, 16, 0 });
+        Id("data"); U32(0xFFFFFFFF); b.AddRange(new byte[12]);
+        var card = new MemoryCard();
+        card.Put("big.wav", b.ToArray());
+        var i = BwfReader.Read(card, "big.wav");
+        Assert.True(i.IsRf64);
+        Assert.Equal(12, i.DataBytesDeclared);
+        Assert.Equal(3, i.FramesDeclared);
+        Assert.Equal(3, i.FramesByLength);
+        Assert.Equal(48000, i.SampleRate);
+        Assert.Equal(BwfRepairStatus.NotRepairable, BwfRepair.Repair(card, "big.wav").Status); // RF64: left alone
+        // ffprobe agrees that it is a valid RF64 file of 3 frames.
+        string file = card.Export("big.wav", Tools.TempDir());
+        Assert.Contains("duration_ts=3", Tools.Run("ffprobe", "-v", "error", "-show_entries", "stream=duration_ts", "-of", "default=nw=1", file));
+    }
+
     [Theory]
     [InlineData("text", "not a RIFF file: it starts with 'hell'")]
     [InlineData("short", "shorter than a RIFF header")]
