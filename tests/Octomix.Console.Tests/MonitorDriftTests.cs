@@ -9,12 +9,9 @@ namespace Octomix.Console.Tests;
 /// </summary>
 public class MonitorDriftTests
 {
-    private const int Steps = 8;      // ramp steps per sample: 1/8-sample resolution
-    private const int Period = 8192;  // ramp wraps every 8192 samples (65536 / 8)
+    private static long Ramp(long m) => RampPositionChecker.Value(m);
 
-    private static long Ramp(long m) => ((((m % Period) + Period) % Period) * Steps) - 32768;
-
-    private static double Decode(short value) => (value + 32768) / (double)Steps;
+    private static double Decode(short value) => RampPositionChecker.Decode(value);
 
     [Theory]
     [InlineData(100, -100, 12, 300, 600)]
@@ -36,7 +33,7 @@ public class MonitorDriftTests
         };
         var simulation = new MonitorSimulation(mixer, boxes);
 
-        var checker = new[] { new PositionChecker(), new PositionChecker() };
+        var checker = new[] { new RampPositionChecker(), new RampPositionChecker() };
         long frame = 0;
         double maxDepthMs = 0, minDepthMs = double.MaxValue;
         var ratios = new List<double>();
@@ -88,87 +85,5 @@ public class MonitorDriftTests
         double targetMs = mixer.TargetDelay.TotalMilliseconds;
         Assert.True(minDepthMs > targetMs / 4, $"min depth {minDepthMs} ms");
         Assert.True(maxDepthMs < targetMs + 150, $"max depth {maxDepthMs} ms");
-    }
-
-    /// <summary>Checks that decoded positions advance by ~1 per output frame, skipping frames whose interpolation spans the ramp's wrap.</summary>
-    private sealed class PositionChecker
-    {
-        private long _trustedFrame = -1;
-        private double _trusted;
-        private readonly List<(long Frame, double Position)> _samples = [];
-
-        public List<string> Errors { get; } = [];
-
-        public long Checked { get; private set; }
-
-        public void Next(long frame, double position)
-        {
-            if (_trustedFrame < 0)
-            {
-                _trustedFrame = frame;
-                _trusted = position;
-                return;
-            }
-
-            long gap = frame - _trustedFrame;
-            double expected = _trusted + gap;
-            double expectedMod = ((expected % Period) + Period) % Period;
-            if (expectedMod < 3 || expectedMod > Period - 3)
-            {
-                return; // the 4 taps straddle the ramp's wrap: value meaningless, check the next one
-            }
-
-            double advance = Wrap(position - _trusted);
-            // Rate is within ±0.2 %: over a gap of a few frames the advance is gap ± 0.01; a drop or a repeat is ±1.
-            if (Math.Abs(advance - gap) > 0.3 + (gap * 0.0025))
-            {
-                if (Errors.Count < 20)
-                {
-                    Errors.Add($"frame {frame}: advanced {advance:F3} in {gap} frames");
-                }
-            }
-
-            _trustedFrame = frame;
-            _trusted = position;
-            Checked++;
-            if (frame % 4801 == 0)
-            {
-                _samples.Add((frame, position));
-            }
-        }
-
-        public bool AlignedWith(PositionChecker other)
-        {
-            var theirs = other._samples.ToDictionary(s => s.Frame, s => s.Position);
-            int compared = 0;
-            foreach (var (frame, position) in _samples)
-            {
-                if (theirs.TryGetValue(frame, out double their))
-                {
-                    compared++;
-                    if (Math.Abs(Wrap(position - their)) > 0.3)
-                    {
-                        return false;
-                    }
-                }
-            }
-
-            return compared > 1000;
-        }
-
-        private static double Wrap(double d)
-        {
-            d %= Period;
-            if (d > Period / 2)
-            {
-                d -= Period;
-            }
-            else if (d < -Period / 2)
-            {
-                d += Period;
-            }
-
-            return d;
-        }
     }
 }
