@@ -122,4 +122,30 @@ public static class PcmDownmix
                 throw new ArgumentOutOfRangeException(nameof(format), format, "unknown sample format");
         }
     }
+
+    /// <summary>
+    /// The same downmix in double precision (the exported mix: 24-bit output needs more than a
+    /// float's 24-bit mantissa once tracks are summed).
+    /// </summary>
+    public static void ToMono(ReadOnlySpan<byte> pcm, int channels, SampleFormat format, Span<double> mono)
+    {
+        double scale = ScaleOf(format);
+        int bytes = BytesPerSample(format);
+        int o = 0;
+        for (int i = 0; i < mono.Length; i++)
+        {
+            long sum = 0;
+            for (int c = 0; c < channels; c++, o += bytes)
+            {
+                sum += format switch
+                {
+                    SampleFormat.S16 => BinaryPrimitives.ReadInt16LittleEndian(pcm.Slice(o, 2)),
+                    SampleFormat.S24 => (pcm[o] << 8 | pcm[o + 1] << 16 | pcm[o + 2] << 24) >> 8,
+                    _ => BinaryPrimitives.ReadInt32LittleEndian(pcm.Slice(o, 4)),
+                };
+            }
+
+            mono[i] = sum * scale;
+        }
+    }
 }
