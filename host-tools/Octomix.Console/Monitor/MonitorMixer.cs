@@ -240,6 +240,9 @@ public sealed class MonitorMixer
             Interlocked.Read(ref _clippedSamples));
     }
 
+    /// <summary>Start position and step (32.32 fixed point) of the last block rendered, for the benchmark's baseline.</summary>
+    internal (long Whole, uint Fraction, ulong Step) LastBlockReadPosition { get; private set; }
+
     internal int GetFetchableGaps(MonitorTrack track, Span<TimecodeRange> destination)
     {
         var buffer = track.Buffer;
@@ -325,6 +328,7 @@ public sealed class MonitorMixer
         }
 
         Steer(tracks, frames);
+        LastBlockReadPosition = (_positionWhole, _positionFraction, _step);
         int segments = ComputeWeights(frames);
         bool anySolo = false;
         foreach (var track in tracks)

@@ -5,7 +5,8 @@ namespace Octomix.Desk.Output;
 /// <summary>
 /// The few Linux calls a FIFO writer needs that .NET does not offer: open with O_NONBLOCK (a
 /// FIFO without a reader then fails with ENXIO instead of blocking), write that returns EAGAIN
-/// instead of blocking, and poll to wait with a timeout. Values are Linux's (x86-64 and arm64).
+/// instead of blocking, poll to wait with a timeout; and the calling thread's CPU time for the
+/// benchmark. Values are Linux's (x86-64 and arm64).
 /// </summary>
 internal static unsafe partial class LibC
 {
@@ -36,10 +37,22 @@ internal static unsafe partial class LibC
     [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
     public static partial int Poll(PollFd* fds, nuint count, int timeoutMilliseconds);
 
+    public const int ClockThreadCpuTime = 3;
+
+    [LibraryImport("libc", EntryPoint = "clock_gettime", SetLastError = true)]
+    public static partial int ClockGetTime(int clock, TimeSpec* time);
+
     [LibraryImport("libc", EntryPoint = "strerror")]
     private static partial nint StrError(int errno);
 
     public static string Describe(int errno) => Marshal.PtrToStringUTF8(StrError(errno)) ?? $"errno {errno}";
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
 
     [StructLayout(LayoutKind.Sequential)]
     public struct PollFd
