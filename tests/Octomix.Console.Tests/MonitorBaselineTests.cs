@@ -70,3 +70,56 @@ public class MonitorBaselineTests
         Assert.True(compared > 2900);
     }
 }
+
+/// <summary>The audio path allocates nothing per packet or per block once running (a GC pause would be a dropout).</summary>
+public class MonitorAllocationTests
+{
+    [Fact]
+    public void WritingPacketsAndRenderingBlocksAllocatesNothing()
+    {
+        var mixer = new MonitorMixer();
+        var tracks = Enumerable.Range(0, 8).Select(k => mixer.AddTrack("t" + k, 10 * k)).ToArray();
+        var payload = new byte[128 * 4];
+        new Random(1).NextBytes(payload);
+        var output = new short[960];
+        var gaps = new TimecodeRange[8];
+        var next = new long[tracks.Length];
+
+        void Step()
+        {
+            double now = (mixer.FramesRendered + 480) / 48000.0;
+            for (int k = 0; k < tracks.Length; k++)
+            {
+                while (((next[k] + 1) * 128 / 48000.0 / (1 + ((k - 4) * 25e-6))) + 0.002 <= now)
+                {
+                    if (next[k] % 50 != 7)
+                    {
+                        tracks[k].Write((next[k] * 128) + tracks[k].LatencySamples, payload, 2, SampleFormat.S16); // with some losses
+                    }
+
+                    next[k]++;
+                }
+
+                tracks[k].GetFetchableGaps(gaps);
+            }
+
+            mixer.Render(output);
+        }
+
+        for (int i = 0; i < 500; i++)
+        {
+            Step(); // warm up: JIT, playout start, first concealments
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++)
+        {
+            Step();
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(MonitorState.Playing, mixer.State);
+        Assert.True(mixer.GetStatus().Underruns > 10, "concealment ran during the measurement");
+        Assert.Equal(0, allocated);
+    }
+}

@@ -295,7 +295,7 @@ public sealed class MonitorMixer
         // of the worst jitter + time to NACK a gap and receive the retransmission.
         double jitter = -1, roundTrip = -1;
         int packetFrames = 0;
-        foreach (var track in Tracks)
+        foreach (var track in Volatile.Read(ref _tracks)) // the array, not the interface: no enumerator allocated per block
         {
             jitter = Math.Max(jitter, track.Jitter?.TotalSeconds ?? -1);
             roundTrip = Math.Max(roundTrip, track.RoundTrip?.TotalSeconds ?? -1);
