@@ -50,6 +50,25 @@ public class MonitorBufferTests
         Assert.False(buffer.IsPresent(21));
     }
 
+    [Theory]
+    [InlineData(37)]
+    [InlineData(342)]
+    public void TheVectorisedStereoS16PathSumsEveryFrameExactly(int frames)
+    {
+        var random = new Random(frames);
+        var samples = Enumerable.Range(0, frames * 2).Select(_ => (short)random.Next(short.MinValue, short.MaxValue + 1)).ToArray();
+        samples[0] = short.MinValue;
+        samples[1] = short.MinValue;
+        samples[2] = short.MaxValue;
+        samples[3] = short.MaxValue;
+        var mono = new float[frames];
+        PcmDownmix.ToMono(S16(samples), 2, SampleFormat.S16, mono);
+        for (int i = 0; i < frames; i++)
+        {
+            Assert.Equal((samples[2 * i] + samples[(2 * i) + 1]) / 32768f, mono[i]);
+        }
+    }
+
     [Fact]
     public void KnowsMissingRangesThroughReorderAndDuplicates()
     {

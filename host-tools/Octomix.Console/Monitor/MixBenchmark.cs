@@ -48,6 +48,9 @@ public static class MixBenchmark
     private const int BlockFrames = 480;
     private const double WarmupSeconds = 3;
 
+    /// <summary>Ring size for runs with thousands of tracks (1.4 s; the work per frame is the same).</summary>
+    public const int SweepBufferFrames = 1 << 16;
+
     public static MixBenchmarkRun Run(int tracks, double audioSeconds, bool withBaseline, int bufferFrames = TimecodeTrackBuffer.DefaultCapacityFrames)
     {
         if (tracks < 1 || audioSeconds <= 0)
@@ -55,7 +58,13 @@ public static class MixBenchmark
             throw new ArgumentOutOfRangeException(nameof(tracks), "need at least one track and some audio");
         }
 
-        var mixer = new MonitorMixer(new MonitorOptions { BufferFrames = bufferFrames });
+        var options = new MonitorOptions { BufferFrames = bufferFrames };
+        if (bufferFrames < 4 * options.Frames(options.MaxPlayoutDelay))
+        {
+            options = options with { MaxPlayoutDelay = TimeSpan.FromSeconds(bufferFrames / 4.0 / Rate) };
+        }
+
+        var mixer = new MonitorMixer(options);
         var monitorTracks = new MonitorTrack[tracks];
         var ppm = new double[tracks];
         var next = new long[tracks];
@@ -134,8 +143,20 @@ public static class MixBenchmark
             maxDifference);
     }
 
-    /// <summary>The benchmark's JSON line: machine, the 64-track run with its baseline, the sweep, the verdict.</summary>
-    public static string Report(MixBenchmarkRun main, MixBenchmarkRun sweep, double targetPercent = 25)
+    /// <summary>
+    /// How many tracks one core takes: a short probe run estimates it, then a run near that
+    /// count (80 %, at most <paramref name="maxTracks"/>) measures it, so the figure is not an
+    /// extrapolation from a lightly loaded core (cache effects grow with the track count).
+    /// </summary>
+    public static (MixBenchmarkRun Probe, MixBenchmarkRun Sweep) FindCapacity(int probeTracks = 512, double seconds = 5, int maxTracks = 4096)
+    {
+        var probe = Run(probeTracks, 2, withBaseline: false, bufferFrames: SweepBufferFrames);
+        int tracks = (int)Math.Clamp(probe.RealtimeTracksPerCore * 0.8, 1, maxTracks);
+        return (probe, Run(tracks, seconds, withBaseline: false, bufferFrames: SweepBufferFrames));
+    }
+
+    /// <summary>The benchmark's JSON line: machine, the 64-track run with its baseline, the capacity runs, the verdict.</summary>
+    public static string Report(MixBenchmarkRun main, MixBenchmarkRun probe, MixBenchmarkRun sweep, double targetPercent = 25)
     {
         var report = new Dictionary<string, object?>
         {
@@ -151,7 +172,8 @@ public static class MixBenchmark
                 ["timing"] = OperatingSystem.IsLinux() ? "thread CPU time" : "wall clock",
             },
             ["main"] = Describe(main),
-            ["speedupVsScalarBaseline"] = Round(main.BaselineCpuSeconds / main.RenderCpuSeconds),
+            ["speedupVsScalarBaseline"] = double.IsNaN(main.BaselineCpuSeconds) ? null : Round(main.BaselineCpuSeconds / main.RenderCpuSeconds),
+            ["probe"] = Describe(probe),
             ["sweep"] = Describe(sweep),
             ["realtimeTracksPerCore"] = (int)Math.Floor(sweep.RealtimeTracksPerCore),
             ["target"] = new Dictionary<string, object>

@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Numerics;
+using System.Runtime.InteropServices;
 using Octomix.Protocol;
 
 namespace Octomix.Desk.Monitor;
@@ -68,8 +70,24 @@ public static class PcmDownmix
             case SampleFormat.S16:
                 if (channels == 2)
                 {
-                    // The common case (a stereo box in 16 bit): no inner channel loop.
-                    for (int i = 0, o = 0; i < frames; i++, o += 4)
+                    // The common case (a stereo box in 16 bit). A little-endian frame read as one
+                    // int holds left in its low half and right in its high half: two shifts split
+                    // and sign-extend them, 8 frames per AVX2 step.
+                    int i0 = 0;
+                    if (Vector.IsHardwareAccelerated && BitConverter.IsLittleEndian)
+                    {
+                        var pairs = MemoryMarshal.Cast<byte, int>(pcm[..(frames * 4)]);
+                        var vscale = new Vector<float>(scale);
+                        int width = Vector<int>.Count;
+                        for (; i0 <= frames - width; i0 += width)
+                        {
+                            var frame = new Vector<int>(pairs.Slice(i0, width));
+                            var sum = Vector.ShiftRightArithmetic(Vector.ShiftLeft(frame, 16), 16) + Vector.ShiftRightArithmetic(frame, 16);
+                            (Vector.ConvertToSingle(sum) * vscale).CopyTo(mono.Slice(i0, width));
+                        }
+                    }
+
+                    for (int i = i0, o = i0 * 4; i < frames; i++, o += 4)
                     {
                         int sum = BinaryPrimitives.ReadInt16LittleEndian(pcm.Slice(o, 2)) + BinaryPrimitives.ReadInt16LittleEndian(pcm.Slice(o + 2, 2));
                         mono[i] = sum * scale;

@@ -65,6 +65,9 @@ public sealed class TimecodeTrackBuffer
         }
 
         _samples = new float[capacityFrames + GuardFrames];
+        // Touch every page now: a fresh large array is backed lazily by the OS, and the first lap
+        // of the ring would otherwise take a page fault every 1024 frames in the audio path.
+        _samples.AsSpan().Fill(0f);
         _present = new RingBitmap(capacityFrames);
         _mask = capacityFrames - 1;
     }
@@ -280,7 +283,7 @@ public sealed class TimecodeTrackBuffer
 
         if (_windowEnd == long.MinValue || end > _windowEnd)
         {
-            AdvanceWindow(end);
+            AdvanceWindow(end, start);
         }
 
         long windowStart = _windowEnd - Capacity;
@@ -364,7 +367,8 @@ public sealed class TimecodeTrackBuffer
         }
     }
 
-    private void AdvanceWindow(long newEnd)
+    /// <param name="writtenFrom">Frames from here to <paramref name="newEnd"/> are about to be written: no need to zero them.</param>
+    private void AdvanceWindow(long newEnd, long writtenFrom = long.MaxValue)
     {
         if (_windowEnd == long.MinValue || newEnd - _windowEnd >= Capacity)
         {
@@ -378,6 +382,7 @@ public sealed class TimecodeTrackBuffer
         long from = _windowEnd;
         int count = (int)(newEnd - from);
         _present.Fill(from, count, false);
+        count = (int)(Math.Clamp(writtenFrom, from, newEnd) - from);
         int slot = SlotOf(from);
         int first = Math.Min(count, Capacity - slot);
         Array.Clear(_samples, slot, first);
