@@ -1,0 +1,84 @@
+using Octomix.Protocol;
+
+namespace Octomix.Desk.Export;
+
+/// <summary>One track of a take as the console collected it.</summary>
+public sealed record TakeTrackSource
+{
+    /// <summary>Track (musician) name: iXML track names, file name, DAW track name.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>A file holding exactly the box's audio data bytes (interleaved little-endian PCM, no header).</summary>
+    public required string AudioDataPath { get; init; }
+
+    public required int Channels { get; init; }
+
+    public required SampleFormat Format { get; init; }
+
+    /// <summary>Take sample index F of the first frame of the box's file.</summary>
+    public required long FirstSampleIndex { get; init; }
+
+    /// <summary>The box's round-trip latency L for this take, in samples.</summary>
+    public required int LatencySamples { get; init; }
+
+    /// <summary>iXML name of each channel; default: the track name (mono) or "name 1", "name 2"…</summary>
+    public IReadOnlyList<string>? ChannelNames { get; init; }
+
+    /// <summary>Mix settings (the engineer's monitor settings): fader dB, pan −1..+1, mute, solo.</summary>
+    public double FaderDb { get; init; }
+
+    public double Pan { get; init; }
+
+    public bool Mute { get; init; }
+
+    public bool Solo { get; init; }
+}
+
+/// <summary>Everything <see cref="TakeExporter"/> needs to write a take folder.</summary>
+public sealed record TakeExportRequest
+{
+    /// <summary>Host directory of the take (created; existing files are never overwritten unless <see cref="Overwrite"/>).</summary>
+    public required string Folder { get; init; }
+
+    public required string Project { get; init; }
+
+    /// <summary>The session's name; BWF/iXML call it the scene.</summary>
+    public required string Session { get; init; }
+
+    public required string Take { get; init; }
+
+    public required int SampleRate { get; init; }
+
+    /// <summary>The session's timecode origin: samples since midnight of take sample 0.</summary>
+    public required long OriginSamplesSinceMidnight { get; init; }
+
+    public required IReadOnlyList<TakeTrackSource> Tracks { get; init; }
+
+    /// <summary>Sample format of the stereo mix: <see cref="SampleFormat.S16"/> or <see cref="SampleFormat.S24"/>.</summary>
+    public SampleFormat MixFormat { get; init; } = SampleFormat.S24;
+
+    /// <summary>Wall-clock start of the take for bext OriginationDate/Time; null leaves them empty.</summary>
+    public DateTime? RecordedAt { get; init; }
+
+    /// <summary>iXML TAPE (a roll or day name); empty by default.</summary>
+    public string Tape { get; init; } = "";
+
+    /// <summary>Replace files of the same names in <see cref="Folder"/>.</summary>
+    public bool Overwrite { get; init; }
+}
+
+/// <summary>A written stem: its files (more than one only past 4 GiB), where it sits, how long it is.</summary>
+public sealed record ExportedStem(string TrackName, string FileName, IReadOnlyList<string> PartFiles, long TimeReference, long Frames, int Channels);
+
+/// <summary>
+/// The written mix. <see cref="GainDb"/> is 0 unless the sum of the tracks went over full scale:
+/// then the whole mix was lowered by that much (one constant gain, no limiter) so nothing clips.
+/// </summary>
+public sealed record ExportedMix(string FileName, long TimeReference, long Frames, SampleFormat Format, double PeakBeforeGain, double GainDb);
+
+public sealed record TakeExportResult(
+    string Folder,
+    IReadOnlyList<ExportedStem> Stems,
+    ExportedMix Mix,
+    string ReaperProjectFile,
+    string AudacityProjectFile);

@@ -1,0 +1,365 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Octomix.Desk.Monitor;
+using Octomix.Drivers.Bwf;
+using Octomix.Hal;
+using Octomix.Protocol;
+
+namespace Octomix.Desk.Export;
+
+/// <summary>
+/// Writes a take folder (docs/take-folder.md): one BWF stem per track whose audio data is
+/// byte-for-byte the box's, with bext TimeReference = origin + F − L and iXML names; a stereo mix
+/// aligned on the same timeline; a REAPER project and an Audacity list that open it aligned.
+/// </summary>
+/// <remarks>
+/// Everything is checked before the first byte is written (formats, lengths, names, the
+/// TimeReference, existing files), so bad input costs nothing. Stems go through the box's own
+/// <see cref="BwfWriter"/> over a <see cref="FolderStorage"/>, then are read back and compared
+/// in length before the export reports success.
+/// </remarks>
+public static class TakeExporter
+{
+    private const int ChunkFrames = 1 << 16;
+
+    public static TakeExportResult Export(TakeExportRequest request)
+    {
+        var plan = Plan.Create(request);
+        var storage = new FolderStorage(request.Folder, flushToDisk: false);
+        var options = new BwfWriterOptions { HeaderUpdateIntervalFrames = request.SampleRate * 60 };
+
+        var stems = new List<ExportedStem>();
+        for (int k = 0; k < request.Tracks.Count; k++)
+        {
+            stems.Add(WriteStem(storage, options, request, plan, k));
+        }
+
+        var mix = WriteMix(storage, options, request, plan);
+
+        long origin = plan.TimeReferences.Min();
+        var items = new List<SessionItem>();
+        for (int k = 0; k < stems.Count; k++)
+        {
+            var track = request.Tracks[k];
+            var stem = stems[k];
+            bool audible = MixLaw.IsAudible(track.Mute, track.Solo, request.Tracks.Any(t => t.Solo));
+            long partStart = stem.TimeReference;
+            foreach (var part in stem.PartFiles)
+            {
+                long partFrames = BwfReader.Read(storage, part).FramesByLength;
+                items.Add(new SessionItem(
+                    track.Name,
+                    part,
+                    (partStart - origin) / (double)request.SampleRate,
+                    partFrames / (double)request.SampleRate,
+                    track.Channels,
+                    MixLaw.FaderGain(track.FaderDb),
+                    track.Pan,
+                    !audible));
+                partStart += partFrames;
+            }
+        }
+
+        WriteText(storage, plan.ReaperFile, SessionFileWriters.Reaper(request.SampleRate, items.GroupBy(i => i.TrackName)));
+        WriteText(storage, plan.AudacityFile, SessionFileWriters.Audacity(items));
+        return new TakeExportResult(storage.Root, stems, mix, plan.ReaperFile, plan.AudacityFile);
+    }
+
+    private static ExportedStem WriteStem(FolderStorage storage, BwfWriterOptions options, TakeExportRequest request, Plan plan, int k)
+    {
+        var track = request.Tracks[k];
+        var metadata = plan.StemMetadata[k];
+        string file = plan.StemFiles[k];
+        int frameBytes = track.Channels * PcmDownmix.BytesPerSample(track.Format);
+        var buffer = new byte[ChunkFrames * frameBytes];
+        long total = 0;
+        BwfWriter writer = new(storage, file, metadata, options);
+        try
+        {
+            using var input = new FileStream(track.AudioDataPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            int read;
+            while ((read = ReadWhole(input, buffer)) > 0)
+            {
+                writer.Write(buffer, 0, read);
+                total += read;
+            }
+        }
+        finally
+        {
+            writer.Close();
+        }
+
+        var parts = Enumerable.Range(0, writer.PartCount).Select(p => p == 0 ? file : BwfWriter.PartPath(file, p)).ToList();
+        long written = parts.Sum(p => BwfReader.Read(storage, p).DataBytesByLength);
+        if (written != total || total != plan.DataBytes[k])
+        {
+            throw new IOException($"stem {file}: {written} audio bytes in the file(s), {total} read from {track.AudioDataPath} (expected {plan.DataBytes[k]})");
+        }
+
+        return new ExportedStem(track.Name, file, parts, metadata.TimeReference, total / frameBytes, track.Channels);
+    }
+
+    private static ExportedMix WriteMix(FolderStorage storage, BwfWriterOptions options, TakeExportRequest request, Plan plan)
+    {
+        using var renderer = new TakeMixRenderer(request.Tracks, plan.TimeReferences, plan.Frames);
+        var left = new double[ChunkFrames];
+        var right = new double[ChunkFrames];
+
+        // Pass 1: the peak of the unclipped mix decides one gain for the whole take.
+        double peak = 0;
+        for (long p = renderer.Start; p < renderer.End; p += ChunkFrames)
+        {
+            int n = (int)Math.Min(ChunkFrames, renderer.End - p);
+            renderer.Fill(p, left.AsSpan(0, n), right.AsSpan(0, n));
+            for (int i = 0; i < n; i++)
+            {
+                peak = Math.Max(peak, Math.Max(Math.Abs(left[i]), Math.Abs(right[i])));
+            }
+        }
+
+        double gain = peak > 1 ? 1 / peak : 1;
+        double gainDb = 20 * Math.Log10(gain);
+        int bytes = PcmDownmix.BytesPerSample(request.MixFormat);
+        var metadata = plan.MixMetadata;
+        metadata.TimeReference = renderer.Start;
+        if (gain < 1)
+        {
+            metadata.Description = Fit($"{metadata.Description} (lowered {-gainDb:0.0} dB: the tracks summed over full scale)", BwfMetadata.DescriptionMax);
+        }
+
+        // Pass 2: scale, quantize, write.
+        var buffer = new byte[ChunkFrames * 2 * bytes];
+        var writer = new BwfWriter(storage, plan.MixFile, metadata, options);
+        try
+        {
+            for (long p = renderer.Start; p < renderer.End; p += ChunkFrames)
+            {
+                int n = (int)Math.Min(ChunkFrames, renderer.End - p);
+                renderer.Fill(p, left.AsSpan(0, n), right.AsSpan(0, n));
+                int o = 0;
+                for (int i = 0; i < n; i++)
+                {
+                    o = Put(buffer, o, TakeMixRenderer.Quantize(left[i] * gain, request.MixFormat), bytes);
+                    o = Put(buffer, o, TakeMixRenderer.Quantize(right[i] * gain, request.MixFormat), bytes);
+                }
+
+                writer.Write(buffer, 0, o);
+            }
+        }
+        finally
+        {
+            writer.Close();
+        }
+
+        return new ExportedMix(plan.MixFile, renderer.Start, renderer.End - renderer.Start, request.MixFormat, peak, gainDb);
+    }
+
+    private static int Put(byte[] buffer, int offset, int value, int bytes)
+    {
+        for (int b = 0; b < bytes; b++)
+        {
+            buffer[offset + b] = (byte)(value >> (8 * b));
+        }
+
+        return offset + bytes;
+    }
+
+    /// <summary>Reads until the buffer is full or the file ends; returns the bytes read.</summary>
+    private static int ReadWhole(Stream input, byte[] buffer)
+    {
+        int total = 0;
+        int read;
+        while (total < buffer.Length && (read = input.Read(buffer, total, buffer.Length - total)) > 0)
+        {
+            total += read;
+        }
+
+        return total;
+    }
+
+    private static void WriteText(FolderStorage storage, string file, string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        using var handle = storage.Open(file, FileOpenMode.Create);
+        handle.Write(bytes, 0, bytes.Length);
+        handle.Flush();
+    }
+
+    private static string Fit(string text, int max) => text.Length <= max ? text : text[..max];
+
+    /// <summary>All checks and names, made before anything is written.</summary>
+    private sealed class Plan
+    {
+        public required string[] StemFiles { get; init; }
+
+        public required string MixFile { get; init; }
+
+        public required string ReaperFile { get; init; }
+
+        public required string AudacityFile { get; init; }
+
+        public required long[] TimeReferences { get; init; }
+
+        public required long[] Frames { get; init; }
+
+        public required long[] DataBytes { get; init; }
+
+        public required BwfMetadata[] StemMetadata { get; init; }
+
+        public required BwfMetadata MixMetadata { get; init; }
+
+        public static Plan Create(TakeExportRequest request)
+        {
+            ArgumentNullException.ThrowIfNull(request);
+            ArgumentException.ThrowIfNullOrWhiteSpace(request.Folder);
+            if (string.IsNullOrWhiteSpace(request.Project) || string.IsNullOrWhiteSpace(request.Session) || string.IsNullOrWhiteSpace(request.Take))
+            {
+                throw new ArgumentException("project, session and take names must not be empty");
+            }
+
+            if (request.SampleRate < 8000 || request.SampleRate > 192000)
+            {
+                throw new ArgumentOutOfRangeException(nameof(request), request.SampleRate, "sample rate must be 8000..192000");
+            }
+
+            long day = 86400L * request.SampleRate;
+            if (request.OriginSamplesSinceMidnight < 0 || request.OriginSamplesSinceMidnight >= day)
+            {
+                throw new ArgumentOutOfRangeException(nameof(request), request.OriginSamplesSinceMidnight,
+                    $"the origin must be samples since midnight, 0..{day - 1} at {request.SampleRate} Hz");
+            }
+
+            if (request.MixFormat is not (SampleFormat.S16 or SampleFormat.S24))
+            {
+                throw new ArgumentException($"the mix is written as s16 or s24, not {request.MixFormat}");
+            }
+
+            if (request.Tracks is null || request.Tracks.Count == 0)
+            {
+                throw new ArgumentException("a take needs at least one track");
+            }
+
+            int count = request.Tracks.Count;
+            var timeReferences = new long[count];
+            var frames = new long[count];
+            var dataBytes = new long[count];
+            var taken = new HashSet<string>();
+            string baseName = TakeNaming.Sanitize($"{request.Session}_{request.Take}");
+            var stemFiles = new string[count];
+            var stemMetadata = new BwfMetadata[count];
+            for (int k = 0; k < count; k++)
+            {
+                var track = request.Tracks[k] ?? throw new ArgumentException($"track {k} is null");
+                string label = $"track {k + 1} \"{track.Name}\"";
+                if (string.IsNullOrWhiteSpace(track.Name))
+                {
+                    throw new ArgumentException($"track {k + 1} has no name");
+                }
+
+                int bytes = SampleFormats.BytesPerSample((int)track.Format);
+                if (bytes == 0)
+                {
+                    throw new ArgumentException($"{label}: unknown sample format {track.Format}");
+                }
+
+                if (track.Channels < 1 || track.Channels > 8)
+                {
+                    throw new ArgumentException($"{label}: {track.Channels} channels (1..8)");
+                }
+
+                if (!File.Exists(track.AudioDataPath))
+                {
+                    throw new FileNotFoundException($"{label}: audio data file not found", track.AudioDataPath);
+                }
+
+                long length = new FileInfo(track.AudioDataPath).Length;
+                int frameBytes = track.Channels * bytes;
+                if (length == 0 || length % frameBytes != 0)
+                {
+                    throw new ArgumentException($"{label}: {length} bytes of audio data is not a whole number of {frameBytes}-byte frames");
+                }
+
+                if (track.LatencySamples < 0)
+                {
+                    throw new ArgumentException($"{label}: negative latency {track.LatencySamples}");
+                }
+
+                MixLaw.ValidateFader(track.FaderDb);
+                MixLaw.ValidatePan(track.Pan);
+                timeReferences[k] = request.OriginSamplesSinceMidnight + track.FirstSampleIndex - track.LatencySamples;
+                if (timeReferences[k] < 0)
+                {
+                    throw new ArgumentException(
+                        $"{label}: TimeReference origin + F - L = {request.OriginSamplesSinceMidnight} + {track.FirstSampleIndex} - {track.LatencySamples} is before midnight");
+                }
+
+                frames[k] = length / frameBytes;
+                dataBytes[k] = length;
+                stemFiles[k] = TakeNaming.Unique($"{baseName}_{TakeNaming.Sanitize(track.Name)}", taken) + ".wav";
+                var channelNames = track.ChannelNames?.ToArray()
+                    ?? (track.Channels == 1 ? [track.Name] : [.. Enumerable.Range(1, track.Channels).Select(c => $"{track.Name} {c}")]);
+                stemMetadata[k] = Metadata(request, new PcmFormat(request.SampleRate, track.Channels, bytes), $"{track.Name}", k + 1, channelNames);
+                stemMetadata[k].TimeReference = timeReferences[k];
+                stemMetadata[k].Validate(); // ArgumentException naming the field (too long, wrong channel-name count...)
+            }
+
+            string mixFile = TakeNaming.Unique($"{baseName}_mix", taken) + ".wav";
+            var mixMetadata = Metadata(request, new PcmFormat(request.SampleRate, 2, PcmDownmix.BytesPerSample(request.MixFormat)), "mix", 0, ["Mix L", "Mix R"]);
+            mixMetadata.TimeReference = timeReferences.Min();
+            mixMetadata.Validate();
+
+            var plan = new Plan
+            {
+                StemFiles = stemFiles,
+                MixFile = mixFile,
+                ReaperFile = baseName + ".rpp",
+                AudacityFile = baseName + ".lof",
+                TimeReferences = timeReferences,
+                Frames = frames,
+                DataBytes = dataBytes,
+                StemMetadata = stemMetadata,
+                MixMetadata = mixMetadata,
+            };
+
+            if (!request.Overwrite && Directory.Exists(request.Folder))
+            {
+                var existing = new[] { mixFile, plan.ReaperFile, plan.AudacityFile }.Concat(stemFiles)
+                    .Where(f => File.Exists(Path.Combine(request.Folder, f)) || File.Exists(Path.Combine(request.Folder, BwfWriter.PartPath(f, 1))))
+                    .ToList();
+                if (existing.Count > 0)
+                {
+                    throw new IOException($"the take folder {request.Folder} already holds {string.Join(", ", existing)}; nothing was written (set Overwrite to replace them)");
+                }
+            }
+
+            return plan;
+        }
+
+        private static BwfMetadata Metadata(TakeExportRequest request, PcmFormat format, string what, int index, string[] channelNames)
+        {
+            var recorded = request.RecordedAt;
+            return new BwfMetadata(format)
+            {
+                Description = Fit($"{request.Project} / {request.Session} / take {request.Take} / {what}", BwfMetadata.DescriptionMax),
+                Originator = "Octomix console",
+                OriginatorReference = Fit($"OX{Uid(request, index)[..12]}", BwfMetadata.OriginatorReferenceMax),
+                OriginationDate = recorded?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
+                OriginationTime = recorded?.ToString("HH:mm:ss", CultureInfo.InvariantCulture) ?? "",
+                Project = request.Project,
+                Scene = request.Session,
+                Take = request.Take,
+                Tape = request.Tape,
+                TrackNames = channelNames,
+                FileUid = "OX" + Uid(request, index),
+            };
+        }
+
+        /// <summary>A stable unique id for a file of the take (same export, same id).</summary>
+        private static string Uid(TakeExportRequest request, int index)
+        {
+            string key = $"{request.Project}\n{request.Session}\n{request.Take}\n{request.OriginSamplesSinceMidnight}\n{index}";
+            return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..24];
+        }
+    }
+}
