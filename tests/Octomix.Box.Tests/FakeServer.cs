@@ -43,7 +43,46 @@ public sealed class FakeServer : IDisposable
     /// <summary>When false, Status is not acknowledged (but Join still is).</summary>
     public bool AckStatus { get; set; } = true;
 
-    public List<byte[]> Received { get; } = new();
+    private readonly List<byte[]> received = new();
+    private Thread? background;
+    private volatile bool backgroundStop;
+
+    /// <summary>Everything the box sent, in order (a snapshot).</summary>
+    public List<byte[]> Received
+    {
+        get
+        {
+            lock (received)
+            {
+                return received.ToList();
+            }
+        }
+    }
+
+    /// <summary>Called on every datagram from the box (on the polling thread).</summary>
+    public Action<MessageType, byte[]>? OnDatagram { get; set; }
+
+    /// <summary>Polls on a thread of its own (so the test thread's allocations are the box's alone).</summary>
+    public void StartBackground()
+    {
+        backgroundStop = false;
+        background = new Thread(() =>
+        {
+            while (!backgroundStop)
+            {
+                Poll();
+                Thread.Sleep(1);
+            }
+        }) { IsBackground = true };
+        background.Start();
+    }
+
+    public void StopBackground()
+    {
+        backgroundStop = true;
+        background?.Join();
+        background = null;
+    }
 
     public int Joins { get; private set; }
 
@@ -64,11 +103,17 @@ public sealed class FakeServer : IDisposable
             }
 
             var datagram = buffer[..n];
-            Received.Add(datagram);
+            lock (received)
+            {
+                received.Add(datagram);
+            }
+
             if (Message.Peek(datagram, 0, n, out var type) != DecodeResult.Ok)
             {
                 continue;
             }
+
+            OnDatagram?.Invoke(type, datagram);
 
             if (type == MessageType.Join)
             {
@@ -124,12 +169,15 @@ public sealed class FakeServer : IDisposable
     public void SendRaw(byte[] bytes, int count)
     {
         Assert.NotNull(Box);
-        socket.SendTo(bytes, 0, count, SocketFlags.None, Box!);
+        lock (socket)
+        {
+            socket.SendTo(bytes, 0, count, SocketFlags.None, Box!);
+        }
     }
 
     public IEnumerable<T> Decoded<T>(MessageType type, Func<T> make) where T : Message
     {
-        foreach (var d in Received.ToArray())
+        foreach (var d in Received)
         {
             if (Message.Peek(d, 0, d.Length, out var t) == DecodeResult.Ok && t == type)
             {
@@ -152,5 +200,9 @@ public sealed class FakeServer : IDisposable
 
     public List<AudioPacket> Audio() => Decoded(MessageType.Audio, () => new AudioPacket()).ToList();
 
-    public void Dispose() => socket.Dispose();
+    public void Dispose()
+    {
+        StopBackground();
+        socket.Dispose();
+    }
 }
