@@ -64,14 +64,19 @@ public sealed class SimulatedCard : IStorage
         return true;
     }
 
-    /// <summary>Cuts the power: open files keep what was flushed; the card must be mounted again.</summary>
-    public void PowerCut()
+    /// <summary>
+    /// Cuts the power: open files keep what was flushed; the card must be mounted again. With
+    /// <paramref name="keepUnflushedAppends"/> the data appended since the last flush survives
+    /// but the in-place rewrites (header sizes) do not — a file system that committed the data
+    /// and the directory size without the header update: the case the boot-time repair fixes.
+    /// </summary>
+    public void PowerCut(bool keepUnflushedAppends = false)
     {
         lock (open)
         {
             foreach (var f in open.ToArray())
             {
-                f.LosePower();
+                f.LosePower(keepUnflushedAppends);
             }
 
             open.Clear();
@@ -270,7 +275,7 @@ public sealed class SimulatedCardFile : IStorageFile
     }
 
     /// <summary>The power went: back to the state of the last Flush.</summary>
-    internal void LosePower()
+    internal void LosePower(bool keepAppends)
     {
         if (dead)
         {
@@ -290,9 +295,13 @@ public sealed class SimulatedCardFile : IStorageFile
             stream.Write(undo, start, undoLength[i]);
         }
 
-        long lost = stream.Length - flushedLength;
-        stream.SetLength(flushedLength);
-        card.Grew(-lost);
+        if (!keepAppends)
+        {
+            long lost = stream.Length - flushedLength;
+            stream.SetLength(flushedLength);
+            card.Grew(-lost);
+        }
+
         dead = true;
         stream.Dispose();
     }
