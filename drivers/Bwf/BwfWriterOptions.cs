@@ -1,0 +1,21 @@
+namespace Octomix.Drivers.Bwf
+{
+    /// <summary>How often a <see cref="BwfWriter"/> makes its file crash-safe and when it splits.</summary>
+    public sealed class BwfWriterOptions
+    {
+        /// <summary>FAT32 caps a file at 4 GiB - 1 bytes.</summary>
+        public const long Fat32MaxFileBytes = 4294967295L;
+
+        /// <summary>
+        /// Frames between header size rewrites + Flush: a power cut loses at most this much audio.
+        /// 0 (the default) = one second of frames at the file's rate.
+        /// </summary>
+        public int HeaderUpdateIntervalFrames;
+
+        /// <summary>
+        /// Largest file the writer makes before it continues in the next part file (whole frames,
+        /// room for a pad byte). Default: <see cref="Fat32MaxFileBytes"/>.
+        /// </summary>
+        public long MaxFileBytes = Fat32MaxFileBytes;
+    }
+}
