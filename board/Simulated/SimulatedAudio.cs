@@ -42,6 +42,8 @@ public sealed class SimulatedAudio : IAudioIn, IAudioOut
     private long generated;
     private long rxPosition;
     private bool underrunning;
+    private readonly bool calibrationPathWorks;
+    private int dacPeak;
 
     public SimulatedAudio(SimulatedTime time, PcmFormat format, int blockFrames, SimulatedBoardOptions options,
         SimulatedCodec codec, SimulatedInstrument instrument)
@@ -58,6 +60,7 @@ public sealed class SimulatedAudio : IAudioIn, IAudioOut
         OutputDelayFrames = options.OutputDelayFrames;
         InputDelayFrames = options.InputDelayFrames;
         ClockPpm = options.ClockPpm;
+        calibrationPathWorks = options.CalibrationPathWorks;
         fifoFrames = options.PlaybackBufferBlocks * blockFrames;
         rxFrames = options.CaptureBufferBlocks * blockFrames;
         if (fifoFrames + rxFrames + OutputDelayFrames + InputDelayFrames + (4 * blockFrames) > History)
@@ -92,6 +95,14 @@ public sealed class SimulatedAudio : IAudioIn, IAudioOut
 
     /// <summary>The sample clock now (frames since the audio started).</summary>
     public long ClockFrames => ClockAt(time.NowMicroseconds);
+
+    /// <summary>Largest |channel 0| the DAC played since the last call (then reset): is anything playing?</summary>
+    public int TakeDacPeak()
+    {
+        int p = dacPeak;
+        dacPeak = 0;
+        return p;
+    }
 
     /// <summary>Frames waiting in the playback FIFO.</summary>
     public long PlaybackQueued => fifoWrite - fifoRead;
@@ -189,6 +200,16 @@ public sealed class SimulatedAudio : IAudioIn, IAudioOut
             }
 
             // the musician hears the headphones
+            int played = Sample(dac, c);
+            if (played > dacPeak)
+            {
+                dacPeak = played;
+            }
+            else if (-played > dacPeak)
+            {
+                dacPeak = -played;
+            }
+
             long heard = c - OutputDelayFrames;
             if (heard >= 0)
             {
@@ -200,7 +221,7 @@ public sealed class SimulatedAudio : IAudioIn, IAudioOut
             if (routing)
             {
                 long d = source - OutputDelayFrames;
-                if (d >= 0)
+                if (d >= 0 && calibrationPathWorks)
                 {
                     Buffer.BlockCopy(dac, (int)(d & (History - 1)) * frameBytes, adc, slot, frameBytes);
                 }

@@ -39,6 +39,9 @@ public sealed class SimulatedBoardOptions
 
     public bool CodecPresent { get; set; } = true;
 
+    /// <summary>False: the calibration routing hears nothing (a broken LINPUT3 wire): calibration must fail.</summary>
+    public bool CalibrationPathWorks { get; set; } = true;
+
     /// <summary>The musician's timing spread, ms (0 = exactly on the click).</summary>
     public double HumanSpreadMilliseconds { get; set; }
 

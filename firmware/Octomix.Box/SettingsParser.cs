@@ -57,7 +57,8 @@ namespace Octomix.Box
         /// <summary>
         /// Reads <see cref="BoxSettings.FileName"/> from the card into <paramref name="settings"/>
         /// (which holds the defaults). A missing or unreadable file is a problem in the report, not
-        /// an exception; the required settings are checked at the end either way.
+        /// an exception. The required settings are not checked here: the caller applies its
+        /// overrides first, then calls <see cref="CheckRequired"/>.
         /// </summary>
         public static SettingsReport Load(IStorage card, BoxSettings settings)
         {
@@ -82,17 +83,15 @@ namespace Octomix.Box
                 ParseInto(text, settings, report);
             }
 
-            CheckRequired(settings, report);
             return report;
         }
 
-        /// <summary>Parses settings text into <paramref name="settings"/> and checks the required keys.</summary>
+        /// <summary>Parses settings text into <paramref name="settings"/> (required keys: see <see cref="CheckRequired"/>).</summary>
         public static SettingsReport Parse(string text, BoxSettings settings)
         {
             SettingsReport report = new SettingsReport();
             report.FileFound = true;
             ParseInto(text ?? string.Empty, settings, report);
-            CheckRequired(settings, report);
             return report;
         }
 
