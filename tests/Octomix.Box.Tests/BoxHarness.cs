@@ -27,7 +27,13 @@ public sealed class BoxHarness : IDisposable
         }
 
         Box = new SimulatedBox(Options);
+        Box.Controller.StateChanged = (from, to, cause) => Transitions.Add((from, to, cause));
     }
+
+    /// <summary>Every state change, in order.</summary>
+    public List<(BoxState From, BoxState To, BoxEvent Cause)> Transitions { get; } = new();
+
+    public bool Saw(BoxState from, BoxState to, BoxEvent cause) => Transitions.Contains((from, to, cause));
 
     public string CardFolder { get; }
 

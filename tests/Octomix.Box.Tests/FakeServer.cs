@@ -139,6 +139,11 @@ public sealed class FakeServer : IDisposable
                     });
                 }
             }
+            else if ((type == MessageType.Notice || type == MessageType.MixLevels || type == MessageType.Leave) && Answering)
+            {
+                // the engineer (Notice) or the server (MixLevels, Leave) acknowledges reliable messages
+                Send(new AckMessage { AckedId = ControlMessage.ReadMessageId(datagram, 0), SourceSlot = type == MessageType.Notice ? EngineerSlot : Slot.Server, DestinationSlot = AssignedSlot });
+            }
             else if (type == MessageType.Status && Answering && AckStatus)
             {
                 var status = new StatusMessage();
@@ -194,7 +199,8 @@ public sealed class FakeServer : IDisposable
 
     public AckMessage? AckFor(uint messageId) => Acks().LastOrDefault(a => a.AckedId == messageId);
 
-    public List<NoticeMessage> Notices() => Decoded(MessageType.Notice, () => new NoticeMessage()).ToList();
+    /// <summary>Notices, once per message id (the box re-sends until acknowledged).</summary>
+    public List<NoticeMessage> Notices() => Decoded(MessageType.Notice, () => new NoticeMessage()).DistinctBy(n => n.MessageId).ToList();
 
     public List<StatusMessage> Statuses() => Decoded(MessageType.Status, () => new StatusMessage()).ToList();
 
