@@ -10,7 +10,7 @@ namespace Octomix.Box
     {
         public const int ProbesPerBlock = 8;
 
-        /// <summary>thresholds[k] = 32767 * 10^(-k/20): amplitude of -k dBFS at 16 bits.</summary>
+        /// <summary>thresholds[k] = 16 * 32767 * 10^(-(k + 0.5)/20): the boundary between -k and -(k+1) dBFS at 16 bits, in 1/16ths.</summary>
         private static readonly int[] Thresholds = BuildThresholds();
 
         private readonly int bytesPerSample;
@@ -72,7 +72,7 @@ namespace Octomix.Box
             peak1 = 0;
         }
 
-        /// <summary>-dBFS of a 16-bit magnitude, rounded towards louder (a probe of 0 is silence, 255).</summary>
+        /// <summary>-dBFS of a 16-bit magnitude, to the nearest dB (a probe of 0 is silence, 255).</summary>
         public static byte ToDb(int magnitude16)
         {
             if (magnitude16 <= 0)
@@ -80,13 +80,14 @@ namespace Octomix.Box
                 return 255;
             }
 
+            int scaled = magnitude16 * 16;
             // binary search for the first k with magnitude >= Thresholds[k] (thresholds fall with k)
             int lo = 0;
             int hi = Thresholds.Length;
             while (lo < hi)
             {
                 int mid = (lo + hi) / 2;
-                if (magnitude16 >= Thresholds[mid])
+                if (scaled >= Thresholds[mid])
                 {
                     hi = mid;
                 }
@@ -108,9 +109,9 @@ namespace Octomix.Box
 
         private static int[] BuildThresholds()
         {
-            // One-time set-up (97 entries): -0 .. -96 dBFS; below that a 16-bit probe reads as silence.
+            // One-time set-up (97 entries): -0 .. -96 dBFS.
             int[] t = new int[97];
-            double a = 32767.0;
+            double a = 16.0 * 32767.0 * 0.9440608762859234; // 10^(-0.5/20)
             for (int k = 0; k < t.Length; k++)
             {
                 t[k] = (int)(a + 0.5);

@@ -9,10 +9,10 @@ public sealed class BoxHarness : IDisposable
 {
     public BoxHarness(Action<SimulatedBoardOptions>? configure = null, string? extraSettings = null, bool autoJoin = true, string? settingsText = null)
     {
-        CardFolder = Path.Combine(Path.GetTempPath(), "octomix-box-test-" + Guid.NewGuid().ToString("N"));
         Server = new FakeServer();
-        Options = new SimulatedBoardOptions { CardFolder = CardFolder, Name = "test box" };
+        Options = new SimulatedBoardOptions { CardFolder = Path.Combine(Path.GetTempPath(), "octomix-box-test-" + Guid.NewGuid().ToString("N")), Name = "test box" };
         configure?.Invoke(Options);
+        CardFolder = Options.CardFolder;
         string text = settingsText ?? string.Join("\n",
             "# test box",
             "server_host = 127.0.0.1",
