@@ -23,6 +23,9 @@ namespace Octomix.Box
         private int captureOverruns;
         private bool overrunThisTake;
         private int overrunBlocksThisTake;
+        private bool pipelineRanDry;
+        private int pipelineUnderruns;
+        private bool recalibrate;
 
         /// <summary>
         /// Called by the loop with the block just captured; fills the block to play. Both carry
@@ -259,11 +262,14 @@ namespace Octomix.Box
         }
 
         /// <summary>
-        /// The HAL cannot say when the capture DMA overflowed, so the loop infers it from time:
-        /// the backlog grows by every block the loop took longer than the block lasts and drains
-        /// while the capture read waits (a Lindley recursion). A backlog beyond the capture buffer
-        /// (assumed as deep as the playback pipeline) means the driver dropped audio. The expected
-        /// block time is padded by 500 ppm so a slow crystal (±100 ppm) never adds up to a false alarm.
+        /// The HAL cannot say when the capture DMA overflowed or the playback DMA ran dry, so the
+        /// loop infers both from time: the backlog grows by every block the loop took longer than
+        /// the block lasts and drains while the capture read waits (a Lindley recursion). The
+        /// playback pipeline holds the prefill minus the block being made, so a backlog beyond
+        /// that means the click DAC ran dry and every later click (and L) moved: the box says so
+        /// and calibrates again as soon as no take runs. A backlog beyond the capture buffer means
+        /// the driver dropped audio. The expected block time is padded by 500 ppm so a slow crystal
+        /// (±100 ppm) never adds up to a false alarm.
         /// </summary>
         private void DetectOverrun()
         {
@@ -276,7 +282,23 @@ namespace Octomix.Box
                     backlogMicros = 0;
                 }
 
-                long capacity = settings.PrefillBlocks * blockMicros;
+                if (backlogMicros > (settings.PrefillBlocks - 1) * blockMicros && !pipelineRanDry)
+                {
+                    pipelineRanDry = true;
+                    pipelineUnderruns++;
+                    if (latency >= 0 || state == BoxState.Calibrating)
+                    {
+                        recalibrate = true;
+                        log.Write(LogLevel.Warning, "the loop stalled " + (backlogMicros / 1000) + " ms, longer than the playback pipeline: the click moved"
+                            + (InTake ? " during take " + currentTake + "; the box calibrates again after the take" : "; calibrating again"));
+                    }
+                }
+                else if (backlogMicros == 0)
+                {
+                    pipelineRanDry = false;
+                }
+
+                long capacity = settings.CaptureBufferBlocks * blockMicros;
                 if (backlogMicros > capacity)
                 {
                     int lost = (int)((backlogMicros - capacity + blockMicros - 1) / blockMicros);
@@ -359,6 +381,7 @@ namespace Octomix.Box
                     SendJoin();
                     break;
                 case BoxState.Calibrating:
+                    recalibrate = false;
                     if (codec.SetCalibrationRouting(true) != BusStatus.Ok)
                     {
                         calibrationCodecFault = true; // handled by the next Tick: no transition inside a transition

@@ -196,14 +196,27 @@ namespace Octomix.Box
 
             if (!audioStarted)
             {
+                // Everything is allocated (and the clicks rendered) before the clocks start, so the
+                // prefill follows the start at once and the playback pipeline is only the prefill.
+                if (streamer == null)
+                {
+                    AllocateAudio();
+                }
+
                 if (!board.StartAudio(format, blockFrames))
                 {
                     Fail(BoxErrorCode.Internal, BoxEvent.AudioFault, "the board cannot run " + format + " in blocks of " + blockFrames);
                     return;
                 }
 
-                AllocateAudio();
+                capture = new CountedAudioIn(board.Capture, hal);
+                playback = new CountedAudioOut(board.Playback, hal);
+                loop = new AudioLoop(this, capture, playback, blockFrames, format.FrameBytes, hal);
+                loop.Prefill(settings.PrefillBlocks);
                 audioStarted = true;
+                log.Write(LogLevel.Info, "audio running: " + format + ", " + blockFrames + " frames per block, playback pipeline "
+                    + settings.PrefillBlocks + " blocks, " + streamer.PacketsPerBlock + " packet(s) of " + streamer.FramesPerPacket
+                    + " frames per block, retransmit ring " + streamer.SlotCount + " packets");
             }
 
             Transition(BoxState.Idle, BoxEvent.NetworkUp, "on " + network.LocalAddress + ", server " + settings.ServerHost + ":" + settings.ServerPort);
@@ -211,11 +224,9 @@ namespace Octomix.Box
             jamRequest = settings.Jam;
         }
 
-        /// <summary>Every buffer the loop will ever use, allocated here once; then the playback pipeline is filled.</summary>
+        /// <summary>Every buffer the loop will ever use, allocated here once (before the audio clocks start).</summary>
         private void AllocateAudio()
         {
-            capture = new CountedAudioIn(board.Capture, hal);
-            playback = new CountedAudioOut(board.Playback, hal);
             uint seed = (uint)now ^ (uint)(settings.EffectiveBoxId >> 7) ^ (uint)settings.EffectiveBoxId;
             Random random = new Random((int)(seed & 0x7FFFFFFF));
 
@@ -236,11 +247,6 @@ namespace Octomix.Box
             reliable = new ReliableSender(8, 200000, 10, (uint)random.Next() | 1u);
             duplicates = new DuplicateFilter(8, FileInfoAnswerBytes);
             PrepareJoin();
-            loop = new AudioLoop(this, capture, playback, blockFrames, format.FrameBytes, hal);
-            loop.Prefill(settings.PrefillBlocks);
-            log.Write(LogLevel.Info, "audio running: " + format + ", " + blockFrames + " frames per block, playback pipeline "
-                + settings.PrefillBlocks + " blocks, " + streamer.PacketsPerBlock + " packet(s) of " + streamer.FramesPerPacket
-                + " frames per block, retransmit ring " + streamer.SlotCount + " packets");
         }
 
         private long SafeFreeBytes()

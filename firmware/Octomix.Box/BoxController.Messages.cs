@@ -658,12 +658,12 @@ namespace Octomix.Box
 
             status.SdFreeMiB = free < 0 ? 0 : (uint)(free >> 20);
             status.SdWriteKBps = sdWriteKBps;
-            status.Underruns = playout.Underruns;
+            status.Underruns = playout.Underruns + pipelineUnderruns;
             status.Overruns = captureOverruns;
             status.RttTenthsMs = rttTenthsMs;
             status.TakeId = InTake ? currentTake : lastTake;
             status.Timecode = InTake ? timeline.TakeIndexAt(blockPosition) : blockPosition;
-            status.ErrorCode = (byte)(errorCode != 0 ? errorCode : flashCode);
+            status.ErrorCode = (byte)(errorCode != 0 ? errorCode : (now < flashUntil ? flashCode : 0));
             int bufferMs = playout.BufferedFrames * 1000 / format.SampleRate;
             status.BufferMilliseconds = (byte)(bufferMs > 255 ? 255 : bufferMs);
             int length = status.Write(tx, 0);

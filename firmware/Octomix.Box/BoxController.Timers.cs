@@ -17,6 +17,12 @@ namespace Octomix.Box
             }
 
             HandleRequests();
+            if (recalibrate && (state == BoxState.Ready || state == BoxState.Jamming || state == BoxState.Collecting || state == BoxState.Playback))
+            {
+                recalibrate = false;
+                Transition(BoxState.Calibrating, BoxEvent.PipelineStall, "the playback pipeline ran dry");
+            }
+
             switch (state)
             {
                 case BoxState.Idle:

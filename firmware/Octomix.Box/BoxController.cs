@@ -264,6 +264,12 @@ namespace Octomix.Box
             get { return captureOverruns; }
         }
 
+        /// <summary>Times the loop stalled longer than the playback pipeline (the click DAC ran dry) since boot.</summary>
+        public int PipelineUnderruns
+        {
+            get { return pipelineUnderruns; }
+        }
+
         public PcmFormat Format
         {
             get { return format; }

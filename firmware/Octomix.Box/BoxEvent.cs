@@ -36,6 +36,7 @@ namespace Octomix.Box
         SettingsError,
         AutoJoin,
         LeaveCommand,
+        PipelineStall,
     }
 
     /// <summary>Names of <see cref="BoxEvent"/> without enum reflection (nanoFramework's Enum.ToString prints the number).</summary>
@@ -75,6 +76,7 @@ namespace Octomix.Box
                 case BoxEvent.SettingsError: return "settings error";
                 case BoxEvent.AutoJoin: return "auto join";
                 case BoxEvent.LeaveCommand: return "leave";
+                case BoxEvent.PipelineStall: return "pipeline stall";
                 default: return "event " + (int)e;
             }
         }

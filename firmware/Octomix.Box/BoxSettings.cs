@@ -30,6 +30,7 @@ namespace Octomix.Box
             ClickLevel = 80;
             RetransmitSeconds = 2;
             PrefillBlocks = 3;
+            CaptureBufferBlocks = 16;
             SdMarginPercent = 150;
             ChecksumSliceBytes = 4096;
             FileChunksPerBlock = 2;
@@ -74,6 +75,12 @@ namespace Octomix.Box
 
         /// <summary>Blocks of silence queued to the click DAC before the loop starts: the constant playback depth.</summary>
         public int PrefillBlocks { get; set; }
+
+        /// <summary>
+        /// Blocks the board's capture DMA holds (the reference board: 16). The HAL does not say when
+        /// capture overflowed, so the box infers it from how far behind the loop fell; this is how far it may.
+        /// </summary>
+        public int CaptureBufferBlocks { get; set; }
 
         /// <summary>The card must write at least this percentage of the format's byte rate (150 = 1.5x).</summary>
         public int SdMarginPercent { get; set; }

@@ -37,6 +37,7 @@ namespace Octomix.Box
         public const string KeyAutoJoin = "auto_join";
         public const string KeyRetransmitSeconds = "retransmit_seconds";
         public const string KeyPrefillBlocks = "prefill_blocks";
+        public const string KeyCaptureBufferBlocks = "capture_buffer_blocks";
         public const string KeySdMarginPercent = "sd_margin_percent";
         public const string KeyChecksumSliceBytes = "checksum_slice_bytes";
         public const string KeyFileChunksPerBlock = "file_chunks_per_block";
@@ -50,7 +51,7 @@ namespace Octomix.Box
         {
             KeyWifiSsid, KeyWifiPassword, KeyServerHost, KeyServerPort, KeyJoinCode, KeyBoxName, KeyBoxId,
             KeySampleRate, KeyBits, KeyChannels, KeyBlockFrames, KeyClickSound, KeyClickLevel, KeyJam,
-            KeyAutoJoin, KeyRetransmitSeconds, KeyPrefillBlocks, KeySdMarginPercent, KeyChecksumSliceBytes,
+            KeyAutoJoin, KeyRetransmitSeconds, KeyPrefillBlocks, KeyCaptureBufferBlocks, KeySdMarginPercent, KeyChecksumSliceBytes,
             KeyFileChunksPerBlock, KeyJoinRetrySeconds, KeyNetworkTimeoutSeconds,
         };
 
@@ -377,6 +378,14 @@ namespace Octomix.Box
                     }
 
                     s.PrefillBlocks = n;
+                    return null;
+                case KeyCaptureBufferBlocks:
+                    if (!ParseInt(value, 2, 64, out n))
+                    {
+                        return Expected(value, "2..64 blocks");
+                    }
+
+                    s.CaptureBufferBlocks = n;
                     return null;
                 case KeySdMarginPercent:
                     if (!ParseInt(value, 100, 400, out n))
