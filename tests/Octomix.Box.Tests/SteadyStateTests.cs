@@ -70,4 +70,48 @@ public class SteadyStateTests
         Assert.Equal(blocks, loop.Blocks);
         Assert.InRange(loop.MaxHalCallsPerBlock, 5, HalCallBound);
     }
+
+    [Fact]
+    public void JammingWithAPersonalMixComingInAllocatesNothing()
+    {
+        using var h = new BoxHarness(extraSettings: "jam = on");
+        h.JoinAndCalibrate();
+        Assert.Equal(BoxState.Jamming, h.Controller.State);
+
+        // The server's personal mix: a packet per box packet, from the server's thread.
+        var payload = new byte[256 * 4];
+        payload.AsSpan().Fill(0x11);
+        long timecode = 0;
+        var mix = new AudioPacket { FrameCount = 256, Channels = 2, Format = (byte)SampleFormat.S16, Flags = AudioFlags.Mix, SourceSlot = Slot.Server, DestinationSlot = 3 };
+        var datagram = new byte[ProtocolConstants.MaxDatagram];
+        h.Server.OnDatagram = (type, _) =>
+        {
+            if (type == MessageType.Audio)
+            {
+                mix.Timecode = timecode;
+                mix.Sequence++;
+                timecode += 256;
+                int n = mix.Write(datagram, 0, payload, 0);
+                h.Server.SendRaw(datagram, n);
+            }
+        };
+        h.Server.StartBackground();
+        h.Run(300);
+        var loop = h.Controller.Loop!;
+        loop.ResetFigures();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 2000; i++)
+        {
+            h.Box.RunOnce();
+            Thread.SpinWait(2000); // leave the server thread time to answer in step
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        h.Server.StopBackground();
+        output.WriteLine($"2000 blocks jamming: {allocated} bytes allocated; board calls per block average {loop.AverageHalCallsPerBlock:F2}, max {loop.MaxHalCallsPerBlock}; " +
+            $"personal mix: {h.Controller.Playout.Underruns} underruns, {h.Controller.Playout.Late} late");
+        Assert.Equal(0, allocated);
+        Assert.InRange(loop.MaxHalCallsPerBlock, 5, HalCallBound);
+        Assert.True(h.Controller.Streamer.PacketsSent > 2000);
+    }
 }
