@@ -177,7 +177,11 @@ namespace Octomix.Box
                 return false;
             }
 
-            codec.SetClickVolume(r.ClickLevel);
+            if (codec.SetClickVolume(r.ClickLevel) != BusStatus.Ok)
+            {
+                log.Write(LogLevel.Warning, "codec: " + codec.LastError + " (the click keeps its level)");
+            }
+
             files.DropRequests();
             takeStreaming = (r.Flags2 & RecordFlags.StreamAudio) != 0;
             currentTake = r.TakeId;
@@ -231,14 +235,12 @@ namespace Octomix.Box
 
         private void CalibrationFinished()
         {
-            bool first = latency < 0;
             if (calibrator.Succeeded && calibrator.LatencyFrames < preRollFrames)
             {
                 latency = calibrator.LatencyFrames;
                 SendNotice(NoticeCode.Calibrated, 0, latency);
                 Transition(files.ChecksumPending ? BoxState.Collecting : RestingState, BoxEvent.CalibrationDone,
-                    "L = " + latency + " frames (" + (latency * 1000L / format.SampleRate) + " ms) in " + calibrator.MeasurementCount + " measurements"
-                    + (first ? string.Empty : ""));
+                    "L = " + latency + " frames (" + (latency * 1000L / format.SampleRate) + " ms) in " + calibrator.MeasurementCount + " measurements");
                 return;
             }
 

@@ -164,7 +164,10 @@ namespace Octomix.Box
                 case MessageType.Nack:
                     if (nack.Read(rx, 0, n) == DecodeResult.Ok)
                     {
-                        streamer.OnNack(nack);
+                        if (ForMe(nack))
+                        {
+                            streamer.OnNack(nack);
+                        }
                     }
                     else
                     {
@@ -474,6 +477,11 @@ namespace Octomix.Box
             if (fileRequest.Read(rx, 0, n) != DecodeResult.Ok)
             {
                 BadDatagrams++;
+                return;
+            }
+
+            if (!ForMe(fileRequest))
+            {
                 return;
             }
 
