@@ -47,14 +47,9 @@ public sealed class SimulatedTime
                 return;
             }
 
-            if (remaining > 1500)
-            {
-                Thread.Sleep((int)(remaining / 1000) - 1 > 0 ? (int)(remaining / 1000) - 1 : 1);
-            }
-            else
-            {
-                Thread.Yield();
-            }
+            // Sleep, never spin: a box is at most about a millisecond late, which its playback
+            // pipeline absorbs, and N boxes in one process leave the CPU to the server and console.
+            Thread.Sleep(remaining >= 2000 ? (int)(remaining / 1000) - 1 : 1);
         }
     }
 

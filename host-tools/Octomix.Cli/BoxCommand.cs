@@ -39,12 +39,13 @@ internal static class BoxCommand
         var bits = new Option<int?>("--bits") { Description = "16 or 24 (else the card's settings, else 16)" };
         var block = new Option<int?>("--block") { Description = "Frames per audio block (else settings, else 256)" };
         var click = new Option<string?>("--click") { Description = "beep, woodblock or hihat" };
+        var prefill = new Option<int>("--prefill") { Description = "Playback pipeline in blocks (a PC stalls threads longer than a box: default 8)", DefaultValueFactory = _ => 8 };
         var count = new Option<int>("--count") { Description = "Run this many boxes in one process", DefaultValueFactory = _ => 1 };
         var duration = new Option<double>("--duration") { Description = "Stop after this many seconds (0 = until Ctrl+C)", DefaultValueFactory = _ => 0 };
         var logLevel = new Option<string>("--log-level") { Description = "debug, information, warning, error", DefaultValueFactory = _ => "information" };
 
         var command = new Command("box", "Run a simulated box: the box firmware on a simulated board, joined to a server over UDP.");
-        foreach (Option o in new Option[] { server, joinCode, name, card, latency, ppm, realtime, fast, jam, spread, seed, silent, loss, jitter, delay, rate, bits, block, click, count, duration, logLevel })
+        foreach (Option o in new Option[] { server, joinCode, name, card, latency, ppm, realtime, fast, jam, spread, seed, silent, loss, jitter, delay, rate, bits, block, click, prefill, count, duration, logLevel })
         {
             command.Options.Add(o);
         }
@@ -79,6 +80,12 @@ internal static class BoxCommand
             if (clickName != null && SettingsParser.ParseClickSound(clickName) == 0)
             {
                 errors.Add($"--click: \"{clickName}\" is not beep, woodblock or hihat");
+            }
+
+            int pipeline = parse.GetValue(prefill);
+            if (pipeline < 2 || pipeline > 16)
+            {
+                errors.Add("--prefill: 2..16 blocks");
             }
 
             int boxes = parse.GetValue(count);
@@ -147,6 +154,7 @@ internal static class BoxCommand
                     s.SampleRate = parse.GetValue(rate) ?? s.SampleRate;
                     s.BitsPerSample = parse.GetValue(bits) ?? s.BitsPerSample;
                     s.BlockFrames = parse.GetValue(block) ?? s.BlockFrames;
+                    s.PrefillBlocks = pipeline;
                     if (clickName != null)
                     {
                         s.ClickSound = SettingsParser.ParseClickSound(clickName);
@@ -207,6 +215,7 @@ internal static class BoxCommand
         "click_sound = " + (s.ClickSound == 2 ? "woodblock" : s.ClickSound == 3 ? "hihat" : "beep"),
         "click_level = " + s.ClickLevel.ToString(CultureInfo.InvariantCulture),
         "jam = " + (s.Jam ? "on" : "off"),
+        "prefill_blocks = " + s.PrefillBlocks.ToString(CultureInfo.InvariantCulture),
         "auto_join = on",
         string.Empty);
 
