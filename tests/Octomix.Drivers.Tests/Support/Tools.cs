@@ -21,9 +21,18 @@ public static class Tools
         return stdout.ToArray();
     }
 
+    /// <summary>One folder per test run, deleted when the test process exits.</summary>
+    private static readonly Lazy<string> RunDir = new(() =>
+    {
+        string d = Path.Combine(Path.GetTempPath(), "octomix-drivers-tests-" + Environment.ProcessId);
+        Directory.CreateDirectory(d);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => { try { Directory.Delete(d, recursive: true); } catch (IOException) { } };
+        return d;
+    });
+
     public static string TempDir()
     {
-        string d = Path.Combine(Path.GetTempPath(), "octomix-drivers-tests", Guid.NewGuid().ToString("N"));
+        string d = Path.Combine(RunDir.Value, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(d);
         return d;
     }
