@@ -34,6 +34,9 @@ public sealed class FakeServer : IDisposable
 
     public uint SessionToken { get; set; } = 0xC0FFEE01;
 
+    /// <summary>Slot timeout told to the box in Accept (the box gives up on a silent server after 3x this).</summary>
+    public int SlotTimeoutMilliseconds { get; set; } = 1000;
+
     /// <summary>When set, Join gets this Reject reason instead of Accept.</summary>
     public byte? RejectWith { get; set; }
 
@@ -135,7 +138,7 @@ public sealed class FakeServer : IDisposable
                     Send(new AcceptMessage
                     {
                         MessageId = join.MessageId, AssignedSlot = AssignedSlot, SessionToken = SessionToken, HeartbeatMilliseconds = 250,
-                        SlotTimeoutMilliseconds = 1000, MaxJammers = 7, SampleRate = join.SampleRate, DestinationSlot = AssignedSlot,
+                        SlotTimeoutMilliseconds = SlotTimeoutMilliseconds, MaxJammers = 7, SampleRate = join.SampleRate, DestinationSlot = AssignedSlot,
                     });
                 }
             }

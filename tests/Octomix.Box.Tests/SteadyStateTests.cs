@@ -30,6 +30,7 @@ public class SteadyStateTests
     public void RecordingAndStreamingAllocatesNothingAndMakesABoundedNumberOfBoardCallsPerBlock()
     {
         using var h = new BoxHarness();
+        h.Server.SlotTimeoutMilliseconds = 60000; // fast time runs ~30x real time: a busy CI machine must not look like a dead server
         h.JoinAndCalibrate();
         h.Record(11, 12000, countInBars: 1);
         Assert.True(h.RunUntil(c => c.State == BoxState.Recording, 2000), h.Log());
@@ -75,6 +76,7 @@ public class SteadyStateTests
     public void JammingWithAPersonalMixComingInAllocatesNothing()
     {
         using var h = new BoxHarness(extraSettings: "jam = on");
+        h.Server.SlotTimeoutMilliseconds = 60000;
         h.JoinAndCalibrate();
         Assert.Equal(BoxState.Jamming, h.Controller.State);
 
