@@ -1,0 +1,208 @@
+using Octomix.Drivers.Ui;
+using Octomix.Hal;
+using Octomix.Protocol;
+
+namespace Octomix.Box
+{
+    /// <summary>Once per block after the output: the button, the knob, the timers and the background work.</summary>
+    public sealed partial class BoxController
+    {
+        private void Tick()
+        {
+            HandleButton();
+            int level;
+            if (knob.Poll(out level) && codec.IsInitialized)
+            {
+                codec.SetClickVolume(level);
+            }
+
+            HandleRequests();
+            if (recalibrate && (state == BoxState.Ready || state == BoxState.Jamming || state == BoxState.Collecting || state == BoxState.Playback))
+            {
+                recalibrate = false;
+                Transition(BoxState.Calibrating, BoxEvent.PipelineStall, "the playback pipeline ran dry");
+            }
+
+            switch (state)
+            {
+                case BoxState.Idle:
+                    if (autoJoinPending)
+                    {
+                        autoJoinPending = false;
+                        Transition(BoxState.Joining, BoxEvent.AutoJoin, null);
+                    }
+                    else if (now >= joinRetryAt)
+                    {
+                        joinRetryAt = long.MaxValue;
+                        Transition(BoxState.Joining, BoxEvent.RetryTimer, null);
+                    }
+
+                    break;
+                case BoxState.Calibrating:
+                    if (calibrationCodecFault)
+                    {
+                        calibrationCodecFault = false;
+                        latency = -1;
+                        log.Write(LogLevel.Error, "codec: " + codec.LastError);
+                        SendNotice(NoticeCode.CalibrationFailed, 0, Calibrator.ReasonCodec);
+                        Transition(RestingState, BoxEvent.CalibrationFailed, CalibrationReason(Calibrator.ReasonCodec));
+                    }
+
+                    break;
+                case BoxState.Stopping:
+                    FinishTake();
+                    break;
+            }
+
+            if (InRoom)
+            {
+                if (now >= nextStatusAt)
+                {
+                    SendStatus();
+                    nextStatusAt = now + (heartbeatMs * 1000L);
+                }
+
+                long silence = 3L * slotTimeoutMs * 1000L;
+                if (silence < 3000000L)
+                {
+                    silence = 3000000L;
+                }
+
+                if (now - lastServerContact > silence)
+                {
+                    if (InTake || state == BoxState.Stopping)
+                    {
+                        if (!serverLostLogged)
+                        {
+                            serverLostLogged = true;
+                            log.Write(LogLevel.Warning, "the server is silent; the take goes on recording to the card");
+                        }
+                    }
+                    else
+                    {
+                        Transition(BoxState.Joining, BoxEvent.ServerLost, "nothing heard for " + ((now - lastServerContact) / 1000) + " ms");
+                    }
+                }
+            }
+
+            // Background work on the card, never while a take owns it.
+            bool cardFree = !InTake && state != BoxState.Stopping;
+            if (cardFree && files.ChecksumPending)
+            {
+                files.ChecksumStep();
+            }
+
+            if (state == BoxState.Collecting && !files.ChecksumPending)
+            {
+                Transition(RestingState, BoxEvent.CollectingDone, "checksums ready");
+            }
+
+            if (cardFree && files.HasRequests)
+            {
+                files.Serve(socket);
+            }
+
+            streamer.ServeNacks(socket, MaxRetransmissionsPerBlock);
+            reliable.Poll(now, socket);
+            uint failedId;
+            MessageType failedType;
+            byte failedDestination;
+            while (reliable.TryTakeFailure(out failedId, out failedType, out failedDestination))
+            {
+                if (failedType == MessageType.Join && state == BoxState.Joining && failedId == joinId)
+                {
+                    joinFailed = true;
+                    joinRetryAt = settings.JoinRetrySeconds > 0 ? now + (settings.JoinRetrySeconds * 1000000L) : long.MaxValue;
+                    FlashError(BoxErrorCode.ServerNotAnswering, 5);
+                    Transition(BoxState.Idle, BoxEvent.JoinTimedOut, "no answer from " + settings.ServerHost + ":" + settings.ServerPort);
+                }
+                else
+                {
+                    log.Write(LogLevel.Warning, Message.MessageTypeName(failedType) + " " + failedId + " was never acknowledged");
+                }
+            }
+
+            if (flashCode != 0 && now >= flashUntil)
+            {
+                flashCode = 0;
+                ShowState();
+            }
+        }
+
+        private void HandleButton()
+        {
+            ButtonEvent e = button.Poll(now);
+            if (joinPressRequested)
+            {
+                joinPressRequested = false;
+                e = ButtonEvent.ShortPress;
+            }
+
+            if (calibrationRequested)
+            {
+                calibrationRequested = false;
+                e = ButtonEvent.LongPress;
+            }
+
+            if (e == ButtonEvent.ShortPress)
+            {
+                switch (state)
+                {
+                    case BoxState.Idle:
+                        joinRetryAt = long.MaxValue;
+                        Transition(BoxState.Joining, BoxEvent.ShortPress, "join " + settings.ServerHost + ":" + settings.ServerPort);
+                        break;
+                    case BoxState.Joining:
+                        joinRetryAt = long.MaxValue;
+                        Transition(BoxState.Idle, BoxEvent.ShortPress, "join cancelled");
+                        break;
+                    case BoxState.Ready:
+                    case BoxState.Jamming:
+                    case BoxState.Collecting:
+                    case BoxState.Playback:
+                    case BoxState.Calibrating:
+                        Transition(BoxState.Idle, BoxEvent.ShortPress, "left the room");
+                        break;
+                    case BoxState.Error:
+                        errorCode = 0;
+                        Transition(BoxState.Idle, BoxEvent.ShortPress, "error cleared");
+                        break;
+                    default:
+                        // count-in, recording, stopping: a bumped button must not end a take
+                        log.Write(LogLevel.Info, "join button ignored during a take");
+                        break;
+                }
+            }
+            else if (e == ButtonEvent.LongPress)
+            {
+                if (state == BoxState.Ready || state == BoxState.Jamming || state == BoxState.Collecting || state == BoxState.Playback)
+                {
+                    Transition(BoxState.Calibrating, BoxEvent.LongPress, null);
+                }
+                else
+                {
+                    log.Write(LogLevel.Info, "calibration needs the box in a room and no take running");
+                }
+            }
+        }
+
+        private void HandleRequests()
+        {
+            if (!jamRequested)
+            {
+                return;
+            }
+
+            jamRequested = false;
+            settings.Jam = jamRequest;
+            if (jamRequest && state == BoxState.Ready)
+            {
+                Transition(BoxState.Jamming, BoxEvent.JamOn, null);
+            }
+            else if (!jamRequest && state == BoxState.Jamming)
+            {
+                Transition(BoxState.Ready, BoxEvent.JamOff, null);
+            }
+        }
+    }
+}

@@ -1,0 +1,151 @@
+using Octomix.Hal;
+using Octomix.Protocol;
+
+namespace Octomix.Box
+{
+    /// <summary>
+    /// Everything the box reads from its settings file (docs/box.md, "Settings file"). Defaults are
+    /// the safe ones; the network identity (server host, join code) has no safe default and is
+    /// checked by <see cref="MissingRequired"/>. Filled by <see cref="SettingsParser"/>; a board or
+    /// the simulator may override values after parsing (command-line flags).
+    /// </summary>
+    public sealed class BoxSettings
+    {
+        /// <summary>Where the settings live on the card.</summary>
+        public const string FileName = "settings.txt";
+
+        public BoxSettings()
+        {
+            WifiSsid = string.Empty;
+            WifiPassword = string.Empty;
+            ServerHost = string.Empty;
+            ServerPort = ProtocolConstants.DefaultFirstPort;
+            JoinCode = string.Empty;
+            BoxName = "octomix box";
+            SampleRate = 48000;
+            BitsPerSample = 16;
+            Channels = 2;
+            BlockFrames = 256;
+            ClickSound = 1;
+            ClickLevel = 80;
+            RetransmitSeconds = 2;
+            PrefillBlocks = 3;
+            CaptureBufferBlocks = 16;
+            SdMarginPercent = 150;
+            ChecksumSliceBytes = 4096;
+            FileChunksPerBlock = 2;
+            JoinRetrySeconds = 5;
+            NetworkTimeoutSeconds = 20;
+        }
+
+        public string WifiSsid { get; set; }
+        public string WifiPassword { get; set; }
+        public string ServerHost { get; set; }
+        public int ServerPort { get; set; }
+        public string JoinCode { get; set; }
+        public string BoxName { get; set; }
+
+        /// <summary>0 = derive from the box name (the board should give the MAC; see docs/box.md).</summary>
+        public ulong BoxId { get; set; }
+
+        public int SampleRate { get; set; }
+
+        /// <summary>16 or 24 (packed 24-bit, never 24-in-32).</summary>
+        public int BitsPerSample { get; set; }
+
+        public int Channels { get; set; }
+
+        /// <summary>Frames per audio block: the loop's heartbeat (256 at 48 kHz = 5.33 ms).</summary>
+        public int BlockFrames { get; set; }
+
+        /// <summary>1 beep, 2 woodblock, 3 hi-hat (the click sounds of the Record message).</summary>
+        public int ClickSound { get; set; }
+
+        /// <summary>0..100 %, applied as the codec's analog click gain.</summary>
+        public int ClickLevel { get; set; }
+
+        /// <summary>When true the box jams (streams to the room, plays the personal mix) whenever it is in a room and no take runs.</summary>
+        public bool Jam { get; set; }
+
+        /// <summary>Join the room right after boot, as if the join button had been pressed.</summary>
+        public bool AutoJoin { get; set; }
+
+        /// <summary>Seconds of sent audio kept for retransmission (NACK).</summary>
+        public int RetransmitSeconds { get; set; }
+
+        /// <summary>Blocks of silence queued to the click DAC before the loop starts: the constant playback depth.</summary>
+        public int PrefillBlocks { get; set; }
+
+        /// <summary>
+        /// Blocks the board's capture DMA holds (the reference board: 16). The HAL does not say when
+        /// capture overflowed, so the box infers it from how far behind the loop fell; this is how far it may.
+        /// </summary>
+        public int CaptureBufferBlocks { get; set; }
+
+        /// <summary>The card must write at least this percentage of the format's byte rate (150 = 1.5x).</summary>
+        public int SdMarginPercent { get; set; }
+
+        /// <summary>Bytes of a take read and summed per loop iteration after a take.</summary>
+        public int ChecksumSliceBytes { get; set; }
+
+        /// <summary>FileData chunks (≤ 1372 bytes each) sent per loop iteration when serving file ranges.</summary>
+        public int FileChunksPerBlock { get; set; }
+
+        /// <summary>Seconds before an unanswered join is tried again (0 = only on a button press).</summary>
+        public int JoinRetrySeconds { get; set; }
+
+        public int NetworkTimeoutSeconds { get; set; }
+
+        /// <summary>Bytes per sample on the wire and on the card.</summary>
+        public int BytesPerSample
+        {
+            get { return BitsPerSample / 8; }
+        }
+
+        public PcmFormat Format
+        {
+            get { return new PcmFormat(SampleRate, Channels, BytesPerSample); }
+        }
+
+        /// <summary>
+        /// Name of the first required setting that is missing, or null when all are there. Only
+        /// what has no safe default is required: where to join (server_host) and with what code.
+        /// </summary>
+        public string MissingRequired()
+        {
+            if (ServerHost == null || ServerHost.Length == 0)
+            {
+                return SettingsParser.KeyServerHost;
+            }
+
+            if (!JoinMessage.IsValidJoinCode(JoinCode))
+            {
+                return SettingsParser.KeyJoinCode;
+            }
+
+            return null;
+        }
+
+        /// <summary>The box id sent in Join: the configured one, else a stable FNV-1a hash of the name.</summary>
+        public ulong EffectiveBoxId
+        {
+            get
+            {
+                if (BoxId != 0)
+                {
+                    return BoxId;
+                }
+
+                ulong h = 14695981039346656037UL;
+                string name = BoxName ?? string.Empty;
+                for (int i = 0; i < name.Length; i++)
+                {
+                    h ^= name[i];
+                    h *= 1099511628211UL;
+                }
+
+                return h;
+            }
+        }
+    }
+}

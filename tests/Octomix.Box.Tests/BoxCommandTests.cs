@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using Octomix.Protocol;
+
+namespace Octomix.Box.Tests;
+
+/// <summary>`octomix box` as a real process, in real time, against the fake server on loopback UDP.</summary>
+public class BoxCommandTests
+{
+    [Fact]
+    public async Task TheBoxCommandJoinsCalibratesAndSendsStatusThenStops()
+    {
+        using var server = new FakeServer();
+        string card = Path.Combine(Path.GetTempPath(), "octomix-cli-" + Guid.NewGuid().ToString("N"));
+        string cli = Path.Combine(AppContext.BaseDirectory, "octomix.dll");
+        Assert.True(File.Exists(cli), cli);
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { cli, "box", "--server", "127.0.0.1:" + server.Port, "--join-code", "CLI1", "--name", "Cli box", "--latency", "37", "--ppm", "80", "--card", card, "--duration", "4" })
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (!process.HasExited && DateTime.UtcNow < until)
+        {
+            server.Poll();
+            Thread.Sleep(2);
+        }
+
+        Assert.True(process.WaitForExit(30000));
+        string log = await stdout + await stderr;
+        Assert.True(process.ExitCode == 0, log);
+        Assert.Contains("joining -> calibrating on join accepted", log, StringComparison.Ordinal);
+        Assert.Contains("calibrating -> ready on calibration done", log, StringComparison.Ordinal);
+        var join = server.Decoded(MessageType.Join, () => new JoinMessage()).First();
+        Assert.Equal("CLI1", join.JoinCode);
+        Assert.Equal("Cli box", join.Name);
+        var statuses = server.Statuses();
+        Assert.True(statuses.Count >= 8, "about 4 per second: " + statuses.Count);
+        Assert.Equal(BoxStateCode.Ready, statuses.Last().State);
+        Assert.True(statuses.Last().LatencySamples > 37);
+        Assert.Contains("join_code = CLI1", File.ReadAllText(Path.Combine(card, "settings.txt")), StringComparison.Ordinal);
+        Directory.Delete(card, true);
+    }
+
+    [Fact]
+    public void BadArgumentsAreRefusedWithAReason()
+    {
+        string cli = Path.Combine(AppContext.BaseDirectory, "octomix.dll");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { cli, "box", "--server", "nohost", "--join-code", "X", "--name", "A", "--click", "cowbell" })
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(psi)!;
+        string err = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.Equal(2, process.ExitCode);
+        Assert.Contains("--server: \"nohost\" is not host:port", err, StringComparison.Ordinal);
+        Assert.Contains("--click: \"cowbell\" is not beep, woodblock or hihat", err, StringComparison.Ordinal);
+    }
+}
