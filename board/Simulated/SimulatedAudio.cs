@@ -79,6 +79,12 @@ public sealed class SimulatedAudio : IAudioIn, IAudioOut
 
     public int BlockFrames { get; }
 
+    /// <summary>The capture buffer: frames older than this are lost when nobody reads them.</summary>
+    int IAudioIn.BufferFrames => rxFrames;
+
+    /// <summary>The playback FIFO: a write waits while it is full; the FIFO starts empty (no depth of its own).</summary>
+    int IAudioOut.BufferFrames => fifoFrames;
+
     public int OutputDelayFrames { get; }
 
     public int InputDelayFrames { get; }

@@ -32,7 +32,29 @@ public sealed class SimulatedBoard : IBoard
         SimulatedLights = new SimulatedLights(Time);
         Knob = new SimulatedKnob(options.KnobValue);
         SimulatedLog = new SimulatedLog(options.LogSink);
+        BoxId = HardwareIdOf(options.Name, options.Seed);
     }
+
+    /// <summary>
+    /// The board's hardware id, as a MAC address would give it: 48 bits from an FNV-1a hash of
+    /// the board name and seed, marked locally administered (bit 1 of the first octet) and
+    /// unicast, so two simulated boxes of one demo differ and a box keeps its id across runs.
+    /// </summary>
+    public static ulong HardwareIdOf(string name, int seed)
+    {
+        ulong h = 14695981039346656037UL;
+        foreach (char c in name + "#" + seed.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        {
+            h ^= c;
+            h *= 1099511628211UL;
+        }
+
+        ulong mac = h & 0xFFFF_FFFF_FFFFUL;
+        return (mac & ~(0x01UL << 40)) | (0x02UL << 40);
+    }
+
+    /// <summary>See <see cref="HardwareIdOf"/>.</summary>
+    public ulong BoxId { get; }
 
     public SimulatedBoardOptions Options => options;
 

@@ -168,7 +168,7 @@ namespace Octomix.Box
                 (r.Flags2 & RecordFlags.ClickDuringTake) != 0, format.SampleRate);
             try
             {
-                recorder.Start(timeline, r.Project, r.Scene, r.Track, settings.BoxName, settings.EffectiveBoxId, clock.UtcNow);
+                recorder.Start(timeline, r.Project, r.Scene, r.Track, settings.BoxName, boxId, clock.UtcNow);
             }
             catch (Exception e)
             {
@@ -284,7 +284,7 @@ namespace Octomix.Box
                     backlogMicros = 0;
                 }
 
-                if (backlogMicros > (settings.PrefillBlocks - 1) * blockMicros && !pipelineRanDry)
+                if (backlogMicros > (prefillBlocks - 1) * blockMicros && !pipelineRanDry)
                 {
                     pipelineRanDry = true;
                     pipelineUnderruns++;
@@ -300,7 +300,7 @@ namespace Octomix.Box
                     pipelineRanDry = false;
                 }
 
-                long capacity = settings.CaptureBufferBlocks * blockMicros;
+                long capacity = captureBlocks * blockMicros;
                 if (backlogMicros > capacity)
                 {
                     int lost = (int)((backlogMicros - capacity + blockMicros - 1) / blockMicros);

@@ -14,7 +14,22 @@ namespace Octomix.Box
         /// <summary>Seconds between attempts to get on the network.</summary>
         private const int NetworkRetrySeconds = 5;
 
+        /// <summary>How often a box stopped by its card (none, or bad settings) looks at the card again.</summary>
+        public const int CardPollMilliseconds = 1000;
+
         private long networkRetryAt;
+
+        // the box id of Join and the take files (settings, else the board's hardware id, else the name's hash)
+        private ulong boxId;
+
+        // the playback pipeline (blocks) and the capture buffer (blocks) the loop runs with
+        private int prefillBlocks;
+        private int captureBlocks;
+
+        // a box stopped by its card waits for another card or an edited settings file
+        private bool waitingForCard;
+        private ulong failedCardFingerprint;
+        private long cardPollAt;
 
         /// <summary>A step while the audio does not run yet (or never started): boot, network, error.</summary>
         private void RunWithoutAudio()
@@ -29,16 +44,28 @@ namespace Octomix.Box
                     NetworkStep();
                     break;
                 default:
-                    // Error before the audio could start: only the button and the lights are alive.
+                    // Error before the audio could start: only the button, the lights and (when
+                    // the card stopped the box) the card watch are alive.
                     if (button.Poll(now) == ButtonEvent.ShortPress || joinPressRequested)
                     {
                         joinPressRequested = false;
                         errorCode = 0;
+                        waitingForCard = false;
                         Transition(BoxState.Booting, BoxEvent.ShortPress, "trying again");
+                    }
+                    else if (waitingForCard && now >= cardPollAt)
+                    {
+                        WatchCard();
                     }
 
                     Thread.Sleep(5);
                     break;
+            }
+
+            if (flashCode != 0 && now >= flashUntil)
+            {
+                flashCode = 0;
+                ShowState();
             }
 
             lights.Update(now);
@@ -79,9 +106,22 @@ namespace Octomix.Box
                 log.Write(p.Fatal ? LogLevel.Error : LogLevel.Warning, p.ToString());
             }
 
+            boxId = settings.BoxIdOn(board.BoxId);
             if (settingsReport.HasFatal)
             {
-                Fail(BoxErrorCode.SettingsFileError, BoxEvent.SettingsError, settingsReport.First.ToString());
+                // Never a dead box: it shows the code and waits for a card, or a fixed file.
+                failedCardFingerprint = SettingsParser.Fingerprint(card);
+                waitingForCard = true;
+                cardPollAt = now + (CardPollMilliseconds * 1000L);
+                if (!sdMounted && failedCardFingerprint == SettingsParser.NoCardFingerprint)
+                {
+                    Fail(BoxErrorCode.NoSdCard, BoxEvent.BootFailed, "the settings file is on the card; insert a card with " + BoxSettings.FileName);
+                }
+                else
+                {
+                    Fail(BoxErrorCode.SettingsFileError, BoxEvent.SettingsError, settingsReport.First.ToString() + "; fix " + BoxSettings.FileName + " on the card (the box reads it again when it changes)");
+                }
+
                 return;
             }
 
@@ -119,10 +159,11 @@ namespace Octomix.Box
                 }
 
                 long blockMicros = 1000000L * blockFrames / format.SampleRate;
-                if (sdLongestWriteMicros > (settings.PrefillBlocks - 1) * blockMicros)
+                int plannedDepth = PipelineDepth.Target(settings.PrefillBlocks, settings.Jam, blockFrames, format.SampleRate);
+                if (sdLongestWriteMicros > (plannedDepth - 1) * blockMicros)
                 {
                     log.Write(LogLevel.Warning, "the longest card write (" + (sdLongestWriteMicros / 1000) + " ms) is longer than the playback pipeline ("
-                        + ((settings.PrefillBlocks - 1) * blockMicros / 1000) + " ms): raise prefill_blocks, or a slow write may shift the click");
+                        + ((plannedDepth - 1) * blockMicros / 1000) + " ms): raise prefill_blocks, or a slow write may shift the click");
                 }
 
                 if (sdFreeBytes >= 0 && sdFreeBytes < 10L * format.ByteRate)
@@ -181,16 +222,20 @@ namespace Octomix.Box
 
                 if (!network.Connect(settings.WifiSsid, settings.WifiPassword, settings.NetworkTimeoutSeconds * 1000))
                 {
+                    now = clock.Microseconds; // the join may have taken seconds
                     log.Write(LogLevel.Warning, "Wi-Fi '" + settings.WifiSsid + "' not joined; trying again in " + NetworkRetrySeconds + " s");
                     networkRetryAt = now + (NetworkRetrySeconds * 1000000L);
+                    FlashError(BoxErrorCode.WifiFailed, NetworkRetrySeconds);
                     return;
                 }
             }
 
             if (!socket.IsConnected && !socket.Connect(settings.ServerHost, settings.ServerPort))
             {
+                now = clock.Microseconds;
                 log.Write(LogLevel.Warning, "cannot open a socket to " + settings.ServerHost + ":" + settings.ServerPort + "; trying again in " + NetworkRetrySeconds + " s");
                 networkRetryAt = now + (NetworkRetrySeconds * 1000000L);
+                FlashError(BoxErrorCode.ServerNotAnswering, NetworkRetrySeconds);
                 return;
             }
 
@@ -211,11 +256,13 @@ namespace Octomix.Box
 
                 capture = new CountedAudioIn(board.Capture, hal);
                 playback = new CountedAudioOut(board.Playback, hal);
+                ChoosePipeline();
                 loop = new AudioLoop(this, capture, playback, blockFrames, format.FrameBytes, hal);
-                loop.Prefill(settings.PrefillBlocks);
+                loop.Prefill(prefillBlocks);
                 audioStarted = true;
                 log.Write(LogLevel.Info, "audio running: " + format + ", " + blockFrames + " frames per block, playback pipeline "
-                    + settings.PrefillBlocks + " blocks, " + streamer.PacketsPerBlock + " packet(s) of " + streamer.FramesPerPacket
+                    + prefillBlocks + " blocks (" + (prefillBlocks * blockFrames * 1000L / format.SampleRate) + " ms), capture buffer "
+                    + captureBlocks + " blocks, " + streamer.PacketsPerBlock + " packet(s) of " + streamer.FramesPerPacket
                     + " frames per block, retransmit ring " + streamer.SlotCount + " packets");
             }
 
@@ -224,10 +271,56 @@ namespace Octomix.Box
             jamRequest = settings.Jam;
         }
 
+        /// <summary>
+        /// The playback depth (the prefill, <see cref="PipelineDepth"/>) and the capture buffer the
+        /// stall inference assumes, from the settings and what the board's queues hold. The
+        /// calibration window was sized for the depth asked for, which the queues can only lower.
+        /// </summary>
+        private void ChoosePipeline()
+        {
+            int playbackFrames = playback.BufferFrames;
+            int captureFrames = capture.BufferFrames;
+            prefillBlocks = PipelineDepth.Choose(settings.PrefillBlocks, settings.Jam, blockFrames, format.SampleRate, playbackFrames, captureFrames);
+            captureBlocks = captureFrames > 0 ? captureFrames / blockFrames : settings.CaptureBufferBlocks;
+            int asked = PipelineDepth.Target(settings.PrefillBlocks, settings.Jam, blockFrames, format.SampleRate);
+            if (prefillBlocks < asked)
+            {
+                log.Write(settings.PrefillBlocks > 0 ? LogLevel.Warning : LogLevel.Info, "playback pipeline: " + asked + " blocks asked for, the board queues "
+                    + (playbackFrames / blockFrames) + " and captures " + (captureFrames / blockFrames) + ": " + prefillBlocks + " blocks");
+            }
+
+            if (captureBlocks < prefillBlocks - 1)
+            {
+                log.Write(LogLevel.Warning, "the capture buffer (" + captureBlocks + " blocks) is shorter than the playback pipeline ("
+                    + prefillBlocks + " blocks): a long stall loses audio before it moves the click");
+            }
+        }
+
+        /// <summary>
+        /// In the error state after the card stopped the boot: boots again when the card (or its
+        /// settings file) is no longer what failed — a card inserted, replaced, or its file edited.
+        /// One look per <see cref="CardPollMilliseconds"/>; reading a small file is fine here, no
+        /// audio runs.
+        /// </summary>
+        private void WatchCard()
+        {
+            cardPollAt = now + (CardPollMilliseconds * 1000L);
+            ulong print = SettingsParser.Fingerprint(card);
+            if (print == failedCardFingerprint)
+            {
+                return;
+            }
+
+            waitingForCard = false;
+            errorCode = 0;
+            Transition(BoxState.Booting, BoxEvent.CardChanged, print == SettingsParser.NoCardFingerprint ? "the card was taken out"
+                : print == SettingsParser.NoFileFingerprint ? "a card without " + BoxSettings.FileName : "reading " + BoxSettings.FileName + " again");
+        }
+
         /// <summary>Every buffer the loop will ever use, allocated here once (before the audio clocks start).</summary>
         private void AllocateAudio()
         {
-            uint seed = (uint)now ^ (uint)(settings.EffectiveBoxId >> 7) ^ (uint)settings.EffectiveBoxId;
+            uint seed = (uint)now ^ (uint)(boxId >> 7) ^ (uint)boxId;
             Random random = new Random((int)(seed & 0x7FFFFFFF));
 
             // One-time renders of the three click sounds at full level; the level is the codec's analog click gain.
@@ -240,7 +333,9 @@ namespace Octomix.Box
             streamer = new AudioStreamer(format, blockFrames, settings.RetransmitSeconds, (uint)random.Next());
             playout = new PlayoutBuffer(format.SampleRate, format.FrameBytes);
             preRollFrames = format.SampleRate * PreRollMilliseconds / 1000;
-            calibrator = new Calibrator(format, blockFrames, (settings.PrefillBlocks * blockFrames) + (format.SampleRate / 10));
+            // Sized for the depth asked for: the board's queues can only make the pipeline shallower.
+            int depth = PipelineDepth.Target(settings.PrefillBlocks, settings.Jam, blockFrames, format.SampleRate);
+            calibrator = new Calibrator(format, blockFrames, (depth * blockFrames) + (format.SampleRate / 10));
             meter = new LevelMeter(format.Channels, format.BytesPerSample);
             recorder = new Recorder(card, format);
             files = new TakeFileServer(card, settings.ChecksumSliceBytes, settings.FileChunksPerBlock);

@@ -90,7 +90,7 @@ namespace Octomix.Box
         {
             join.Role = JoinRole.Jammer;
             join.Capabilities = (byte)(JoinCapabilities.Records | (settings.Jam ? JoinCapabilities.WantsPersonalMix : 0));
-            join.BoxId = settings.EffectiveBoxId;
+            join.BoxId = boxId;
             join.SampleRate = format.SampleRate;
             join.Channels = format.Channels;
             join.Format = (byte)SampleFormats.FromBytesPerSample(format.BytesPerSample);

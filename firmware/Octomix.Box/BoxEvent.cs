@@ -37,6 +37,7 @@ namespace Octomix.Box
         AutoJoin,
         LeaveCommand,
         PipelineStall,
+        CardChanged,
     }
 
     /// <summary>Names of <see cref="BoxEvent"/> without enum reflection (nanoFramework's Enum.ToString prints the number).</summary>
@@ -77,6 +78,7 @@ namespace Octomix.Box
                 case BoxEvent.AutoJoin: return "auto join";
                 case BoxEvent.LeaveCommand: return "leave";
                 case BoxEvent.PipelineStall: return "pipeline stall";
+                case BoxEvent.CardChanged: return "card changed";
                 default: return "event " + (int)e;
             }
         }

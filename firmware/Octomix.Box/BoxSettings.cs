@@ -29,7 +29,7 @@ namespace Octomix.Box
             ClickSound = 1;
             ClickLevel = 80;
             RetransmitSeconds = 2;
-            PrefillBlocks = 3;
+            PrefillBlocks = 0;
             CaptureBufferBlocks = 16;
             SdMarginPercent = 150;
             ChecksumSliceBytes = 4096;
@@ -45,7 +45,7 @@ namespace Octomix.Box
         public string JoinCode { get; set; }
         public string BoxName { get; set; }
 
-        /// <summary>0 = derive from the box name (the board should give the MAC; see docs/box.md).</summary>
+        /// <summary>0 = not set: the board's hardware id (the ESP32's MAC), else a hash of the box name (<see cref="BoxIdOn"/>).</summary>
         public ulong BoxId { get; set; }
 
         public int SampleRate { get; set; }
@@ -73,12 +73,18 @@ namespace Octomix.Box
         /// <summary>Seconds of sent audio kept for retransmission (NACK).</summary>
         public int RetransmitSeconds { get; set; }
 
-        /// <summary>Blocks of silence queued to the click DAC before the loop starts: the constant playback depth.</summary>
+        /// <summary>
+        /// Blocks of silence queued to the click DAC before the loop starts: the constant playback
+        /// depth, part of the round trip L and the longest loop stall the click survives. 0 = auto
+        /// (<see cref="PipelineDepth"/>: deep for recording, 2 blocks when the box boots into jamming).
+        /// </summary>
         public int PrefillBlocks { get; set; }
 
         /// <summary>
-        /// Blocks the board's capture DMA holds (the reference board: 16). The HAL does not say when
-        /// capture overflowed, so the box infers it from how far behind the loop fell; this is how far it may.
+        /// Blocks the board's capture DMA holds, for a board that cannot report it
+        /// (<see cref="IAudioIn.BufferFrames"/> = 0; the reference and the simulated board report
+        /// theirs). The HAL does not say when capture overflowed, so the box infers it from how far
+        /// behind the loop fell; this is how far it may.
         /// </summary>
         public int CaptureBufferBlocks { get; set; }
 
@@ -126,26 +132,39 @@ namespace Octomix.Box
             return null;
         }
 
-        /// <summary>The box id sent in Join: the configured one, else a stable FNV-1a hash of the name.</summary>
+        /// <summary>The box id on a board without a hardware id: <see cref="BoxIdOn"/>(0).</summary>
         public ulong EffectiveBoxId
         {
-            get
+            get { return BoxIdOn(0); }
+        }
+
+        /// <summary>
+        /// The box id sent in Join and written to the take files: <c>box_id</c> from the settings
+        /// when set (to keep a box's identity on replacement hardware), else the board's
+        /// <paramref name="hardwareId"/> (<see cref="IBoard.BoxId"/>, the ESP32's MAC) when it has
+        /// one, else a stable FNV-1a hash of the box name.
+        /// </summary>
+        public ulong BoxIdOn(ulong hardwareId)
+        {
+            if (BoxId != 0)
             {
-                if (BoxId != 0)
-                {
-                    return BoxId;
-                }
-
-                ulong h = 14695981039346656037UL;
-                string name = BoxName ?? string.Empty;
-                for (int i = 0; i < name.Length; i++)
-                {
-                    h ^= name[i];
-                    h *= 1099511628211UL;
-                }
-
-                return h;
+                return BoxId;
             }
+
+            if (hardwareId != 0)
+            {
+                return hardwareId;
+            }
+
+            ulong h = 14695981039346656037UL;
+            string name = BoxName ?? string.Empty;
+            for (int i = 0; i < name.Length; i++)
+            {
+                h ^= name[i];
+                h *= 1099511628211UL;
+            }
+
+            return h;
         }
     }
 }

@@ -36,6 +36,12 @@ namespace Octomix.Box
             get { return inner.Format; }
         }
 
+        /// <summary>Not counted: a fact read once at start, no native call on the reference board.</summary>
+        public int BufferFrames
+        {
+            get { return inner.BufferFrames; }
+        }
+
         public void Read(byte[] buffer, int offset, int count)
         {
             counter.Total++;
@@ -57,6 +63,12 @@ namespace Octomix.Box
         public PcmFormat Format
         {
             get { return inner.Format; }
+        }
+
+        /// <summary>Not counted: a fact read once at start, no native call on the reference board.</summary>
+        public int BufferFrames
+        {
+            get { return inner.BufferFrames; }
         }
 
         public void Write(byte[] buffer, int offset, int count)

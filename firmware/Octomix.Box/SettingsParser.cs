@@ -47,6 +47,18 @@ namespace Octomix.Box
         /// <summary>A settings file is a few hundred bytes; anything this big is not one.</summary>
         public const int MaxFileBytes = 8192;
 
+        /// <summary>The deepest playback pipeline a setting may ask for (the board's queue limits it further).</summary>
+        public const int MaxPrefillBlocks = 64;
+
+        /// <summary><see cref="Fingerprint"/>: no card could be mounted.</summary>
+        public const ulong NoCardFingerprint = 1;
+
+        /// <summary><see cref="Fingerprint"/>: a card, but no settings file on it.</summary>
+        public const ulong NoFileFingerprint = 2;
+
+        /// <summary><see cref="Fingerprint"/>: a card whose settings file cannot be read.</summary>
+        public const ulong UnreadableFingerprint = 3;
+
         private static readonly string[] Keys =
         {
             KeyWifiSsid, KeyWifiPassword, KeyServerHost, KeyServerPort, KeyJoinCode, KeyBoxName, KeyBoxId,
@@ -85,6 +97,86 @@ namespace Octomix.Box
             }
 
             return report;
+        }
+
+        /// <summary>
+        /// What the card's settings file looks like now, as one number that changes when the card
+        /// is inserted or replaced or the file is edited: <see cref="NoCardFingerprint"/>,
+        /// <see cref="NoFileFingerprint"/>, <see cref="UnreadableFingerprint"/>, or an FNV-1a hash
+        /// of the file's length and bytes (never one of those three). Mounts the card when it is not
+        /// mounted, and mounts it again once when a read fails (a card pulled and pushed back in).
+        /// For a box waiting in the error state for a fixed card (reads the whole file: not for the
+        /// audio loop). Never throws.
+        /// </summary>
+        public static ulong Fingerprint(IStorage card)
+        {
+            if (card == null)
+            {
+                return NoCardFingerprint;
+            }
+
+            for (int attempt = 0; attempt < 2; attempt++)
+            {
+                try
+                {
+                    if (attempt > 0 || !card.IsMounted)
+                    {
+                        if (!card.Mount())
+                        {
+                            return NoCardFingerprint;
+                        }
+                    }
+
+                    return HashOfFile(card);
+                }
+                catch (Exception)
+                {
+                    // a card that went away under a mounted file system: mount again once
+                }
+            }
+
+            return UnreadableFingerprint;
+        }
+
+        private static ulong HashOfFile(IStorage card)
+        {
+            if (!card.Exists(BoxSettings.FileName))
+            {
+                return NoFileFingerprint;
+            }
+
+            IStorageFile file = card.Open(BoxSettings.FileName, FileOpenMode.OpenRead);
+            try
+            {
+                long length = file.Length;
+                ulong h = 14695981039346656037UL ^ (ulong)length;
+                h *= 1099511628211UL;
+                byte[] chunk = new byte[512];
+                long left = length < MaxFileBytes + 1 ? length : MaxFileBytes + 1;
+                while (left > 0)
+                {
+                    int n = file.Read(chunk, 0, left < chunk.Length ? (int)left : chunk.Length);
+                    if (n <= 0)
+                    {
+                        break;
+                    }
+
+                    // One-time read of a small file while the box waits in the error state.
+                    for (int i = 0; i < n; i++)
+                    {
+                        h ^= chunk[i];
+                        h *= 1099511628211UL;
+                    }
+
+                    left -= n;
+                }
+
+                return h > UnreadableFingerprint ? h : h + 16;
+            }
+            finally
+            {
+                file.Dispose();
+            }
         }
 
         /// <summary>Parses settings text into <paramref name="settings"/> (required keys: see <see cref="CheckRequired"/>).</summary>
@@ -372,9 +464,15 @@ namespace Octomix.Box
                     s.RetransmitSeconds = n;
                     return null;
                 case KeyPrefillBlocks:
-                    if (!ParseInt(value, 2, 16, out n))
+                    if (value.ToLower() == "auto")
                     {
-                        return Expected(value, "2..16 blocks");
+                        s.PrefillBlocks = 0;
+                        return null;
+                    }
+
+                    if (!ParseInt(value, PipelineDepth.MinBlocks, MaxPrefillBlocks, out n))
+                    {
+                        return Expected(value, "auto, or 2..64 blocks");
                     }
 
                     s.PrefillBlocks = n;

@@ -9,6 +9,13 @@ namespace Octomix.Hal
         /// <summary>A short name for logs ("esp32-reference", "simulated").</summary>
         string Name { get; }
 
+        /// <summary>
+        /// A stable identity of this piece of hardware for the Join message (the reference box: its
+        /// Wi-Fi MAC address; the simulator: derived from its name and seed), or 0 when the board
+        /// has none. The box uses it unless the settings file names a <c>box_id</c>.
+        /// </summary>
+        ulong BoxId { get; }
+
         IRegisterBus CodecBus { get; }
         IStorage Card { get; }
         INetworkLink Network { get; }

@@ -399,9 +399,15 @@ public class ControllerTransitionTests
         h.Board.NetworkLink.RefuseConnect = true;
         h.Run(5);
         Assert.Equal(BoxState.Network, h.Controller.State);
-        Assert.Equal(LightPattern.NoNetwork, h.Controller.Lights.Pattern);
+        // a failed attempt flashes code 5 until the next one (not the error state: the box retries)
+        Assert.Equal(LightPattern.Error, h.Controller.Lights.Pattern);
+        Assert.Equal(BoxErrorCode.WifiFailed, h.Controller.Lights.ErrorCode);
+        Assert.Equal(0, h.Controller.ErrorCode);
         Assert.Equal(1, h.Board.NetworkLink.ConnectAttempts);
-        h.Board.Time.Spend(6_000_000);
+        h.Board.Time.Spend(4_000_000);
+        h.Run(1);
+        Assert.Equal(LightPattern.Error, h.Controller.Lights.Pattern);
+        h.Board.Time.Spend(2_000_000);
         h.Run(1);
         Assert.Equal(2, h.Board.NetworkLink.ConnectAttempts);
         h.Board.NetworkLink.RefuseConnect = false;
