@@ -59,9 +59,18 @@ namespace Octomix.Board.Esp32Reference
         public int TotalDmaBytes { get { return CaptureBufferSize + PlaybackBufferSize; } }
 
         /// <summary>
-        /// Descriptors the capture side can fill while the loop is stalled: the ring minus the one
-        /// the reader holds, minus one block of backlog left after priming, minus the one being filled.
-        /// Playback covers one more (see the sizing doc), so capture is the limit.
+        /// Frames each driver keeps for the box: the receive queue holds N − 1 filled descriptors
+        /// (the one being filled is the DMA's), the transmit queue N − 1 free ones (the one playing
+        /// is the DMA's). Reported as <see cref="Octomix.Hal.IAudioIn.BufferFrames"/> and
+        /// <see cref="Octomix.Hal.IAudioOut.BufferFrames"/>; the box sizes its prefill and its stall inference by it.
+        /// </summary>
+        public int QueueFrames { get { return (Descriptors - 1) * DescriptorFrames; } }
+
+        /// <summary>
+        /// Descriptors of stall the plan survives when the box fills the playback queue but one
+        /// block (its automatic prefill, <c>PipelineDepth</c>): the click pipeline then holds
+        /// N − 1 − B descriptors, of which all but the block being made bridge a stall; capture
+        /// holds N − 1 less up to one block of backlog, one more, so playback is the limit.
         /// </summary>
         public int CoveredStallDescriptors { get { return Descriptors - BlockDescriptors - 2; } }
 
@@ -72,10 +81,17 @@ namespace Octomix.Board.Esp32Reference
         }
 
         /// <summary>
-        /// Playback descriptors queued ahead of the one playing once the ring is primed. It is part
-        /// of the measured round trip L (see the sizing doc).
+        /// How long the playback DMA takes to play every descriptor once (plus two for the
+        /// descriptor in progress and the interrupt): after that the whole ring is free, and a
+        /// write lands in the slot that plays next (see <see cref="Esp32ReferenceBoard.StartAudio"/>).
         /// </summary>
-        public int PlaybackDepthDescriptors { get { return Descriptors - 1; } }
+        public int RingPlayoutMilliseconds
+        {
+            get { return (int)((((long)(Descriptors + 2) * DescriptorFrames * 1000L) + SampleRate - 1) / SampleRate); }
+        }
+
+        /// <summary>The descriptors one direction's queue lends the box (for logs).</summary>
+        public int QueueDescriptors { get { return Descriptors - 1; } }
 
         /// <summary>The plan that absorbs a stall of <paramref name="stallMilliseconds"/>.</summary>
         public static DmaPlan ForStall(int sampleRate, int blockFrames, int stallMilliseconds)
@@ -112,8 +128,8 @@ namespace Octomix.Board.Esp32Reference
         public override string ToString()
         {
             return Descriptors + " descriptors per direction (capture " + CaptureBufferSize + " B, playback "
-                + PlaybackBufferSize + " B of internal RAM), absorbs stalls up to "
-                + (CoveredStallMicroseconds / 1000) + " ms";
+                + PlaybackBufferSize + " B of internal RAM; " + QueueDescriptors + " queued for the box each way), absorbs stalls up to "
+                + (CoveredStallMicroseconds / 1000) + " ms with a full pipeline";
         }
 
         private static int CeilDiv(int value, int divisor)

@@ -2,6 +2,8 @@ using System;
 using System.Device.Gpio;
 using System.Device.I2c;
 using System.Device.I2s;
+using System.Net.NetworkInformation;
+using System.Threading;
 using nanoFramework.Hardware.Esp32;
 using Octomix.Hal;
 
@@ -57,9 +59,17 @@ namespace Octomix.Board.Esp32Reference
             Network = new WifiLink(log);
             Socket = new UdpDatagramSocket(log);
             Clock = new Esp32Clock();
+            BoxId = WifiMacAddress();
         }
 
         public string Name { get { return "esp32-reference"; } }
+
+        /// <summary>
+        /// The Wi-Fi station MAC address as a 48-bit number (first octet most significant), read
+        /// once at construction from the firmware's network configuration (no connection needed);
+        /// 0 when the firmware reports no Wi-Fi interface or no address.
+        /// </summary>
+        public ulong BoxId { get; }
 
         public IRegisterBus CodecBus { get; }
         public IStorage Card { get; }
@@ -74,7 +84,7 @@ namespace Octomix.Board.Esp32Reference
         public IAudioIn Capture { get { return _capture; } }
         public IAudioOut Playback { get { return _playback; } }
 
-        /// <summary>The capture binding with its board-specific counters (timeline breaks, 24-bit workaround).</summary>
+        /// <summary>The capture binding with its board-specific state (the 24-bit workaround).</summary>
         public I2sCapture CaptureBinding { get { return _capture; } }
 
         /// <summary>The DMA plan of the running audio, or null (for the self-test and the budget).</summary>
@@ -84,10 +94,16 @@ namespace Octomix.Board.Esp32Reference
         /// Starts capture in <paramref name="format"/> (stereo; 16, 24 or 32 bit; 8–48 kHz, the
         /// WM8960's range) and 16-bit stereo playback at the same rate, with DMA sized by
         /// <see cref="DmaPlan"/> from <paramref name="blockFrames"/> and the internal RAM free now.
-        /// Call it after Wi-Fi is up (Wi-Fi takes internal RAM too). The first
-        /// <see cref="IAudioIn.Read"/> afterwards primes playback and drains capture, so that the
-        /// click's delay behind the capture is the full, constant ring depth (see
-        /// <see cref="I2sCapture"/>); run the audio loop (read a block, write a block) from then on.
+        /// Call it after Wi-Fi is up (Wi-Fi takes internal RAM too).
+        /// <para>
+        /// It aligns the two timelines and adds no depth of its own (docs/esp32-dma-sizing.md,
+        /// section 6): it waits until the playback DMA has played its whole starting ring of
+        /// silence, so every descriptor is free and the first <see cref="IAudioOut.Write"/> lands in
+        /// the slot that plays next, then discards the capture that piled up meanwhile, so the next
+        /// <see cref="IAudioIn.Read"/> returns fresh audio. The box then writes its prefill (the
+        /// whole playback depth) and runs its loop (read a block, write a block). Takes about one
+        /// ring of time (~180 ms with the default plan).
+        /// </para>
         /// </summary>
         public bool StartAudio(PcmFormat format, int blockFrames)
         {
@@ -120,10 +136,21 @@ namespace Octomix.Board.Esp32Reference
 
             _plan = plan;
             PcmFormat clickFormat = new PcmFormat(format.SampleRate, 2, 2);
-            _playback.Attach(_playbackDevice, clickFormat, blockFrames);
-            _capture.Attach(_captureDevice, format, blockFrames, plan, _playback);
+            _playback.Attach(_playbackDevice, clickFormat, plan);
+            _capture.Attach(_captureDevice, format, blockFrames, plan);
+
+            // The transmit DMA starts on a ring of silence that is not yet free for writing (a
+            // descriptor becomes free when it has played). Once every one has played, writes land
+            // right behind the DMA: the box's prefill is then the whole depth.
+            Thread.Sleep(plan.RingPlayoutMilliseconds);
+            int discarded = _capture.DiscardBacklog();
+            if (discarded < 0)
+            {
+                Log.Write(LogLevel.Warning, "audio: capture never waited while its backlog was discarded; the click delay is constant but includes a backlog");
+            }
+
             Log.Write(LogLevel.Info, "audio: capture " + format + ", click " + clickFormat + ", " + plan
-                + "; internal RAM " + free + " B free before");
+                + "; internal RAM " + free + " B free before; " + discarded + " capture block(s) discarded at start");
             return true;
         }
 
@@ -151,7 +178,7 @@ namespace Octomix.Board.Esp32Reference
         {
             try
             {
-                // Playback first: its DMA starts on silence; the first Read primes and drains both.
+                // Playback first: its DMA starts on silence while capture is set up.
                 _playbackDevice = new I2sDevice(Settings(PlaybackI2sBus, I2sMode.Master | I2sMode.Tx,
                     I2sBitsPerSample.Bit16, format.SampleRate, plan.PlaybackBufferSize));
                 // Exactly Master | Rx: the firmware routes the data-in pin only for that mode.
@@ -203,6 +230,30 @@ namespace Octomix.Board.Esp32Reference
             // Multiples of 8 frames keep every firmware read a whole number of 8-byte DMA frames.
             if (blockFrames < 8 || blockFrames > 4096 || blockFrames % 8 != 0) return "blocks must be 8..4096 frames, a multiple of 8";
             return null;
+        }
+
+        /// <summary>The station MAC of the first Wi-Fi interface as a number, or 0. One-time, at construction.</summary>
+        private ulong WifiMacAddress()
+        {
+            try
+            {
+                NetworkInterface[] interfaces = NetworkInterface.GetAllNetworkInterfaces();
+                for (int i = 0; i < interfaces.Length; i++)
+                {
+                    if (interfaces[i].NetworkInterfaceType != NetworkInterfaceType.Wireless80211) continue;
+                    byte[] mac = interfaces[i].PhysicalAddress;
+                    if (mac == null || mac.Length < 6) continue;
+                    ulong id = 0;
+                    for (int b = 0; b < 6; b++) id = (id << 8) | mac[b];
+                    return id;
+                }
+            }
+            catch (Exception e)
+            {
+                Log.Write(LogLevel.Warning, "board: no MAC address for the box id (" + e.Message + ")");
+            }
+
+            return 0;
         }
 
         private static void RoutePins()

@@ -11,28 +11,20 @@ namespace Octomix.Board.Esp32Reference
     /// frames; the firmware converts the 32-bit DMA slots to the format asked for.
     /// </summary>
     /// <remarks>
-    /// <para>The first <see cref="Read"/> after StartAudio synchronizes the two rings before it
-    /// returns audio: it primes playback with silence until a write waits (the ring is full), then
-    /// reads and discards capture until a read waits (no backlog), and returns that last, fresh
-    /// block. From then on the audio loop reads one block and writes one block per period, and the
-    /// playback delay behind the capture stays constant (docs/esp32-dma-sizing.md, section 6).</para>
-    /// <para>Every <see cref="Read"/> notes when it started (one native timer read). If two reads
-    /// start further apart than the DMA plan covers plus one block, the rings may have dropped a
-    /// descriptor: the timeline of the take is broken. The read then counts a
-    /// <see cref="TimelineBreaks"/>, logs it, and synchronizes again, so the loop continues at full
-    /// depth (with a new round-trip latency: recalibrate).</para>
+    /// The binding adds no timing of its own: <see cref="Esp32ReferenceBoard.StartAudio"/> discards
+    /// the capture that piled up while the buses started (once, <see cref="DiscardBacklog"/>), and
+    /// from then on a read returns the oldest block the DMA holds. How far the loop may fall behind
+    /// is <see cref="BufferFrames"/>; the box infers overruns from time against that figure
+    /// (docs/esp32-dma-sizing.md, sections 5 and 6).
     /// </remarks>
     public sealed class I2sCapture : IAudioIn
     {
         private readonly ILog _log;
         private I2sDevice _device;
         private PcmFormat _format;
-        private I2sPlayback _playback;
-        private int _maxSyncSteps;
-        private long _breakThresholdMicroseconds;
-        private bool _syncPending;
-        private long _previousReadStart;
-        private int _timelineBreaks;
+        private int _bufferFrames;
+        private int _descriptors;
+        private byte[] _discard;
 
         // Only for packed 24-bit on firmware with the frame-size bug (see Attach); else null.
         private byte[] _packed24Scratch;
@@ -45,38 +37,23 @@ namespace Octomix.Board.Esp32Reference
         public PcmFormat Format { get { return _format; } }
 
         /// <summary>
+        /// The receive queue of the DMA plan: N − 1 descriptors of 256 frames (the driver drops the
+        /// oldest filled descriptor when a new one completes and the queue is full).
+        /// </summary>
+        public int BufferFrames { get { return _bufferFrames; } }
+
+        /// <summary>
         /// True when reads of packed 24-bit go through a scratch buffer: the firmware computes the
         /// DMA bytes of a read as <c>length × (8 / 6)</c> in integer arithmetic, i.e. <c>length × 1</c>,
         /// and so fills only 3/4 of a 24-bit stereo span.
         /// </summary>
         public bool UsesPacked24Workaround { get { return _packed24Scratch != null; } }
 
-        /// <summary>How often reads started too far apart for the DMA rings (see remarks) since StartAudio.</summary>
-        public int TimelineBreaks { get { return _timelineBreaks; } }
-
         public void Read(byte[] buffer, int offset, int count)
         {
             if (_device == null) throw new InvalidOperationException("Capture is not running: call StartAudio first.");
             AudioRange.Check(buffer, offset, count, _format.FrameBytes);
             if (count == 0) return;
-
-            long start = (long)HighResTimer.GetCurrent();
-            long gap = start - _previousReadStart;
-            _previousReadStart = start;
-            if (_syncPending || gap > _breakThresholdMicroseconds)
-            {
-                if (!_syncPending)
-                {
-                    _timelineBreaks++;
-                    _log.Write(LogLevel.Warning, "capture: " + (gap / 1000) + " ms between reads exceeds the DMA coverage: the timeline may be broken; resynchronizing, recalibrate");
-                }
-
-                _syncPending = false;
-                Synchronize(buffer, offset, count);
-                _previousReadStart = (long)HighResTimer.GetCurrent();
-                return;
-            }
-
             ReadFrames(buffer, offset, count);
         }
 
@@ -84,19 +61,15 @@ namespace Octomix.Board.Esp32Reference
         /// Binds started devices. For packed 24-bit, one probe read (its audio is discarded) tells
         /// whether the firmware has the frame-size bug, so a fixed firmware is used directly.
         /// </summary>
-        internal void Attach(I2sDevice device, PcmFormat format, int blockFrames, DmaPlan plan, I2sPlayback playback)
+        internal void Attach(I2sDevice device, PcmFormat format, int blockFrames, DmaPlan plan)
         {
             _device = device;
             _format = format;
-            _playback = playback;
+            _bufferFrames = plan.QueueFrames;
+            _descriptors = plan.Descriptors;
             _packed24Scratch = null;
-            // Enough blocks to fill (or drain) the whole ring and a few more, also when a block is
-            // smaller than a 256-frame descriptor.
-            int blocksPerDescriptor = (DmaPlan.DescriptorFrames + blockFrames - 1) / blockFrames;
-            _maxSyncSteps = (plan.Descriptors + 3) * blocksPerDescriptor;
-            _breakThresholdMicroseconds = plan.CoveredStallMicroseconds + (long)blockFrames * 1000000L / format.SampleRate;
-            _syncPending = true;
-            _timelineBreaks = 0;
+            // One-time: the block the backlog is read into and thrown away.
+            _discard = new byte[blockFrames * format.FrameBytes];
             if (format.BytesPerSample != 3) return;
 
             // One-time set-up (not per block): a block-sized scratch of 32-bit frames.
@@ -111,29 +84,35 @@ namespace Octomix.Board.Esp32Reference
         internal void Detach()
         {
             _device = null;
-            _playback = null;
             _packed24Scratch = null;
+            _discard = null;
+            _bufferFrames = 0;
         }
 
-        private void Synchronize(byte[] buffer, int offset, int count)
+        /// <summary>
+        /// Reads and throws away blocks until a read has to wait for the DMA, so the next read
+        /// returns fresh audio: the capture that piled up while the buses started and the board
+        /// waited for the playback ring is not the box's business. Called once per start; it moves
+        /// no data into the playback ring and so adds no depth. Returns the blocks discarded, or
+        /// -1 when no read waited (the DMA delivers faster than the reads: should not happen).
+        /// </summary>
+        internal int DiscardBacklog()
         {
-            if (_playback.Prime(_maxSyncSteps) < 0)
+            byte[] block = _discard;
+            long blockMicroseconds = (long)(block.Length / _format.FrameBytes) * 1000000L / _format.SampleRate;
+            int blocksPerDescriptor = (DmaPlan.DescriptorFrames * _format.FrameBytes + block.Length - 1) / block.Length;
+            int limit = (_descriptors + 3) * blocksPerDescriptor;
+            for (int i = 1; i <= limit; i++)
             {
-                _log.Write(LogLevel.Warning, "audio: playback never waited while priming; the click delay is constant but shorter than planned");
+                // A read served from the queue returns after a copy (well under a millisecond); one
+                // that waits returns at the next descriptor boundary, and once in step with the DMA
+                // waits about a whole block: half a block tells the two apart.
+                ulong start = HighResTimer.GetCurrent();
+                ReadFrames(block, 0, block.Length);
+                if ((long)(HighResTimer.GetCurrent() - start) >= blockMicroseconds / 2) return i;
             }
 
-            // Drain: a read served from backlog returns at once; the first read that had to wait
-            // for the DMA returns the newest frames. As with priming, the read after the first wait
-            // is in step and waits about its whole duration, so half of it is the test.
-            long duration = (long)(count / _format.FrameBytes) * 1000000L / _format.SampleRate;
-            for (int i = 0; i < _maxSyncSteps; i++)
-            {
-                long start = (long)HighResTimer.GetCurrent();
-                ReadFrames(buffer, offset, count);
-                if ((long)HighResTimer.GetCurrent() - start >= duration / 2) return;
-            }
-
-            _log.Write(LogLevel.Warning, "audio: capture never waited while draining; capture backlog remains");
+            return -1;
         }
 
         private void ReadFrames(byte[] buffer, int offset, int count)

@@ -1,6 +1,5 @@
 using System;
 using System.Device.I2s;
-using nanoFramework.Hardware.Esp32;
 using Octomix.Hal;
 
 namespace Octomix.Board.Esp32Reference
@@ -12,20 +11,27 @@ namespace Octomix.Board.Esp32Reference
     /// </summary>
     /// <remarks>
     /// A <see cref="Write"/> copies into the oldest free DMA descriptor and blocks only while none
-    /// is free. Free descriptors come back in ring order, so every block written continues the
-    /// stream exactly where the previous one ended: once the ring has been primed (by the first
-    /// <see cref="I2sCapture.Read"/>), the playback delay is constant however the loop jitters, as
-    /// long as the loop never falls a whole ring behind (then the driver drops a slot and the click
-    /// shifts against the capture; see docs/esp32-dma-sizing.md).
+    /// is free. <see cref="Esp32ReferenceBoard.StartAudio"/> returns once every descriptor has
+    /// played and is free, so the first write lands in the slot that plays next: the depth of the
+    /// pipeline is exactly what the box writes ahead (its prefill), the binding adds none. Free
+    /// descriptors come back in ring order, so every block written continues the stream where the
+    /// previous one ended; the delay stays constant however the loop jitters, as long as the loop
+    /// never falls more than its prefill behind (then the DMA plays silence — the driver clears
+    /// played descriptors — and the click shifts against the capture; see docs/esp32-dma-sizing.md).
     /// </remarks>
     public sealed class I2sPlayback : IAudioOut
     {
         private I2sDevice _device;
         private PcmFormat _format;
-        private byte[] _silence;
-        private long _blockMicroseconds;
+        private int _bufferFrames;
 
         public PcmFormat Format { get { return _format; } }
+
+        /// <summary>
+        /// The free-descriptor queue of the DMA plan: N − 1 descriptors of 256 frames, all the box
+        /// can write ahead of the descriptor playing.
+        /// </summary>
+        public int BufferFrames { get { return _bufferFrames; } }
 
         public void Write(byte[] buffer, int offset, int count)
         {
@@ -37,45 +43,18 @@ namespace Octomix.Board.Esp32Reference
             device.Write(new SpanByte(buffer, offset, count));
         }
 
-        internal void Attach(I2sDevice device, PcmFormat format, int blockFrames)
+        internal void Attach(I2sDevice device, PcmFormat format, DmaPlan plan)
         {
             if (format.BytesPerSample != 2) throw new ArgumentException("playback is 16-bit only", "format");
             _device = device;
             _format = format;
-            // One-time: the silent block priming writes (zeros = silence in 16-bit PCM).
-            _silence = new byte[blockFrames * format.FrameBytes];
-            _blockMicroseconds = (long)blockFrames * 1000000L / format.SampleRate;
+            _bufferFrames = plan.QueueFrames;
         }
 
         internal void Detach()
         {
             _device = null;
-            _silence = null;
-        }
-
-        /// <summary>
-        /// Writes silent blocks until a write has to wait for the DMA, i.e. until every descriptor
-        /// but the one playing holds queued audio. Returns the number of blocks written, or -1 when
-        /// no write waited within <paramref name="maxWrites"/> (the ring is then less deep than
-        /// planned, which shortens the stall it absorbs but keeps the delay constant).
-        /// </summary>
-        internal int Prime(int maxWrites)
-        {
-            I2sDevice device = _device;
-            if (device == null) return -1;
-            // A write that finds a free descriptor returns after a memcpy (tens of µs); one that
-            // waits returns at the next descriptor boundary. After the first wait the writer is in
-            // step with the DMA, so the next write waits almost a whole block: half a block tells
-            // the two apart even with interrupt latency on top.
-            long waited = _blockMicroseconds / 2;
-            for (int i = 1; i <= maxWrites; i++)
-            {
-                ulong start = HighResTimer.GetCurrent();
-                device.Write(new SpanByte(_silence));
-                if ((long)(HighResTimer.GetCurrent() - start) >= waited) return i;
-            }
-
-            return -1;
+            _bufferFrames = 0;
         }
     }
 }

@@ -30,6 +30,7 @@ namespace Octomix.Board.Esp32Reference
 
         private readonly ILog _log;
         private SDCard _card;
+        private string _lastFailure;
 
         public SdCardStorage(ILog log)
         {
@@ -38,9 +39,15 @@ namespace Octomix.Board.Esp32Reference
 
         public bool IsMounted { get { return _card != null && _card.IsMounted; } }
 
+        /// <summary>
+        /// Mounts the card. When the firmware already has a card mounted, one directory read checks
+        /// that it still answers (there is no card-detect pin: a card pulled out and pushed back
+        /// leaves a stale mount whose every access fails); if it does not, the card is unmounted
+        /// and mounted again. A failure is logged once until the next success, since a box waiting
+        /// for a card calls this every second.
+        /// </summary>
         public bool Mount()
         {
-            if (IsMounted) return true;
             try
             {
                 if (_card == null)
@@ -49,14 +56,47 @@ namespace Octomix.Board.Esp32Reference
                     _card = new SDCard(new SDCardMmcParameters { slotIndex = MmcSlotIndex, dataWidth = SDCard.SDDataWidth._1_bit });
                 }
 
+                if (_card.IsMounted)
+                {
+                    if (Answers()) return true;
+                    _card.Unmount();
+                }
+
                 _card.Mount();
-                return _card.IsMounted;
+                if (_card.IsMounted)
+                {
+                    _lastFailure = null;
+                    return true;
+                }
+
+                LogFailure("the card did not mount");
+                return false;
             }
             catch (Exception e)
             {
-                _log.Write(LogLevel.Error, "sd: no usable card (" + e.GetType().Name + ": " + e.Message + ")");
+                LogFailure(e.GetType().Name + ": " + e.Message);
                 return false;
             }
+        }
+
+        private static bool Answers()
+        {
+            try
+            {
+                Directory.GetFiles(Root);
+                return true;
+            }
+            catch (Exception)
+            {
+                return false;
+            }
+        }
+
+        private void LogFailure(string why)
+        {
+            if (why == _lastFailure) return;
+            _lastFailure = why;
+            _log.Write(LogLevel.Error, "sd: no usable card (" + why + ")");
         }
 
         /// <summary>
