@@ -139,18 +139,20 @@ namespace Octomix.Board.Esp32Reference
             _playback.Attach(_playbackDevice, clickFormat, plan);
             _capture.Attach(_captureDevice, format, blockFrames, plan);
 
+            Log.Write(LogLevel.Info, "audio: capture " + format + ", click " + clickFormat + ", " + plan
+                + "; internal RAM " + free + " B free before");
+
             // The transmit DMA starts on a ring of silence that is not yet free for writing (a
             // descriptor becomes free when it has played). Once every one has played, writes land
-            // right behind the DMA: the box's prefill is then the whole depth.
+            // right behind the DMA: the box's prefill is then the whole depth. Then the capture
+            // that piled up meanwhile goes, and nothing slow (no log line) follows before the
+            // box's prefill and first read.
             Thread.Sleep(plan.RingPlayoutMilliseconds);
-            int discarded = _capture.DiscardBacklog();
-            if (discarded < 0)
+            if (_capture.DiscardBacklog() < 0)
             {
                 Log.Write(LogLevel.Warning, "audio: capture never waited while its backlog was discarded; the click delay is constant but includes a backlog");
             }
 
-            Log.Write(LogLevel.Info, "audio: capture " + format + ", click " + clickFormat + ", " + plan
-                + "; internal RAM " + free + " B free before; " + discarded + " capture block(s) discarded at start");
             return true;
         }
 

@@ -260,6 +260,7 @@ namespace Octomix.Box
                 loop = new AudioLoop(this, capture, playback, blockFrames, format.FrameBytes, hal);
                 loop.Prefill(prefillBlocks);
                 audioStarted = true;
+                ReportPipeline(); // after the prefill: nothing slow between the board's start and it
                 log.Write(LogLevel.Info, "audio running: " + format + ", " + blockFrames + " frames per block, playback pipeline "
                     + prefillBlocks + " blocks (" + (prefillBlocks * blockFrames * 1000L / format.SampleRate) + " ms), capture buffer "
                     + captureBlocks + " blocks, " + streamer.PacketsPerBlock + " packet(s) of " + streamer.FramesPerPacket
@@ -275,13 +276,20 @@ namespace Octomix.Box
         /// The playback depth (the prefill, <see cref="PipelineDepth"/>) and the capture buffer the
         /// stall inference assumes, from the settings and what the board's queues hold. The
         /// calibration window was sized for the depth asked for, which the queues can only lower.
+        /// No logging here: it runs between the board's start and the prefill.
         /// </summary>
         private void ChoosePipeline()
         {
+            int captureFrames = capture.BufferFrames;
+            prefillBlocks = PipelineDepth.Choose(settings.PrefillBlocks, settings.Jam, blockFrames, format.SampleRate, playback.BufferFrames, captureFrames);
+            captureBlocks = captureFrames > 0 ? captureFrames / blockFrames : settings.CaptureBufferBlocks;
+        }
+
+        /// <summary>Logs where the board's queues made the pipeline shallower than asked, or the capture shorter than it.</summary>
+        private void ReportPipeline()
+        {
             int playbackFrames = playback.BufferFrames;
             int captureFrames = capture.BufferFrames;
-            prefillBlocks = PipelineDepth.Choose(settings.PrefillBlocks, settings.Jam, blockFrames, format.SampleRate, playbackFrames, captureFrames);
-            captureBlocks = captureFrames > 0 ? captureFrames / blockFrames : settings.CaptureBufferBlocks;
             int asked = PipelineDepth.Target(settings.PrefillBlocks, settings.Jam, blockFrames, format.SampleRate);
             if (prefillBlocks < asked)
             {
