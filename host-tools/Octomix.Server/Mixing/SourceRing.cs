@@ -113,8 +113,9 @@ internal sealed class SourceRing
 
         if (reader.Epoch != Epoch)
         {
+            // a new reader (or a new timeline) starts as far back as the target allows
             reader.Epoch = Epoch;
-            reader.Position = WriteEnd;
+            reader.Position = Math.Max(Oldest, WriteEnd - targetFrames);
             reader.Priming = true;
         }
 

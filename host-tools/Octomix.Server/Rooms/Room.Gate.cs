@@ -86,7 +86,7 @@ internal sealed unsafe partial class Room
                 HandleLeave(slot, buf, off, len, address, addressLength, now);
                 break;
             case MessageType.MixLevels:
-                HandleMixLevels(slot, buf, off, len);
+                HandleMixLevels(slot, buf, off, len, now);
                 break;
             case MessageType.Accept:
             case MessageType.Reject:
@@ -182,7 +182,7 @@ internal sealed unsafe partial class Room
 
         if (role == SlotRole.Jammer && (join.Capabilities & JoinCapabilities.WantsPersonalMix) != 0)
         {
-            StartPersonalMix(s);
+            StartPersonalMix(s, now);
         }
 
         joinsAccepted++;

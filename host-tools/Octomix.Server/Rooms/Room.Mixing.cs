@@ -9,7 +9,7 @@ namespace Octomix.Server.Rooms;
 internal sealed unsafe partial class Room
 {
     /// <summary>A listener whose own stream has been silent this long gets its mix on the server's clock.</summary>
-    private const int OwnStreamSilentMilliseconds = 100;
+    private const int OwnStreamSilentMilliseconds = 500;
 
     private readonly long slotTimeoutTicks;
     private long nextHousekeeping;
@@ -50,10 +50,13 @@ internal sealed unsafe partial class Room
         output = new RoomMixOutput(target, chunk.Length, options.RoomMixQueueChunks, logger, label);
     }
 
-    private void StartPersonalMix(SlotState slot)
+    private void StartPersonalMix(SlotState slot, long now)
     {
         slot.PersonalMix = true;
         slot.NextMixDue = 0;
+
+        // give a jamming box time to (keep) send(ing) its stream before the server's clock takes over
+        slot.LastOwnAudio = now;
         foreach (var r in slot.MixReaders)
         {
             r.Reset();

@@ -100,7 +100,7 @@ internal sealed unsafe partial class Room
         }
     }
 
-    private void HandleMixLevels(SlotState slot, byte[] buf, int off, int len)
+    private void HandleMixLevels(SlotState slot, byte[] buf, int off, int len, long now)
     {
         if (mixLevels.Read(buf, off, len) != DecodeResult.Ok)
         {
@@ -117,7 +117,7 @@ internal sealed unsafe partial class Room
         Array.Copy(mixLevels.Gains, slot.Gains, slot.Gains.Length);
         if (mixLevels.Enable && !slot.PersonalMix)
         {
-            StartPersonalMix(slot);
+            StartPersonalMix(slot, now);
         }
         else if (!mixLevels.Enable && slot.PersonalMix)
         {
