@@ -117,6 +117,22 @@ internal static unsafe partial class LinuxNative
     [LibraryImport("libc", SetLastError = true)]
     public static partial int kill(int pid, int signal);
 
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int clock_gettime(int clock, TimeSpec* time);
+
+    public const int CLOCK_REALTIME = 0;
+
+    /// <summary>SO_TIMESTAMPNS: the kernel stamps each received datagram (CLOCK_REALTIME, ns) in a control message.</summary>
+    public const int SO_TIMESTAMPNS = 35;
+
+    /// <summary>Now on CLOCK_REALTIME in nanoseconds (the clock of SO_TIMESTAMPNS).</summary>
+    public static long RealtimeNanoseconds()
+    {
+        TimeSpec t;
+        clock_gettime(CLOCK_REALTIME, &t);
+        return (t.Seconds * 1_000_000_000L) + t.Nanoseconds;
+    }
+
     /// <summary>Puts a descriptor in blocking mode (clears O_NONBLOCK); false on failure.</summary>
     public static bool MakeBlocking(int fd)
     {
