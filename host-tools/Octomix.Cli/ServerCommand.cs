@@ -33,6 +33,7 @@ internal static class ServerCommand
     private static readonly Setting<double> JoinRate = new("--join-rate", "OCTOMIX_JOIN_RATE", "Join attempts per second allowed per source IP", Defaults.JoinRatePerSecond, ParseDouble);
     private static readonly Setting<int> JoinBurst = new("--join-burst", "OCTOMIX_JOIN_BURST", "Join attempts a source IP may make at once", Defaults.JoinBurst, ParseInt);
     private static readonly Setting<string> Io = new("--io", "OCTOMIX_IO", "auto, batched (recvmmsg/sendmmsg, Linux) or portable", "auto", ParseText);
+    private static readonly Setting<string> Gso = new("--gso", "OCTOMIX_GSO", "on or off: UDP segmentation offload for the batched io", "on", ParseText);
     private static readonly Setting<int> ReceiveBatch = new("--receive-batch", "OCTOMIX_RECEIVE_BATCH", "Datagrams taken per receive call", Defaults.ReceiveBatch, ParseInt);
     private static readonly Setting<int> MixJitter = new("--mix-jitter-packets", "OCTOMIX_MIX_JITTER_PACKETS", "Jitter FIFO depth (source packets) before the mixes read a stream", Defaults.MixJitterPackets, ParseInt);
     private static readonly Setting<double> StatusInterval = new("--status-interval", "OCTOMIX_STATUS_INTERVAL", "Print the status table to stderr every N seconds (0 = never)", 0, ParseDouble);
@@ -41,7 +42,7 @@ internal static class ServerCommand
     public static Command Create()
     {
         var command = new Command("server", "Run the broadcast server: rooms of jammers on UDP ports, forwarding, personal mixes and a room mix for listeners.");
-        var settings = new ISetting[] { Rooms, FirstPort, Bind, MaxJammers, MaxEngineers, SlotTimeout, Heartbeat, JoinCode, SampleRate, RoomMix, RoomMixQueue, JoinRate, JoinBurst, Io, ReceiveBatch, MixJitter, StatusInterval, LogLevelSetting };
+        var settings = new ISetting[] { Rooms, FirstPort, Bind, MaxJammers, MaxEngineers, SlotTimeout, Heartbeat, JoinCode, SampleRate, RoomMix, RoomMixQueue, JoinRate, JoinBurst, Io, Gso, ReceiveBatch, MixJitter, StatusInterval, LogLevelSetting };
         foreach (var s in settings)
         {
             command.Options.Add(s.Option);
@@ -123,7 +124,7 @@ internal static class ServerCommand
             }
 
             var final = server.GetStatus();
-            await Console.Error.WriteLineAsync($"octomix server: stopping; {final.PacketsIn} datagrams in, {final.PacketsOut} out, {final.Rooms.Sum(r => r.TotalDrops)} dropped, {final.Rooms.Sum(r => r.LoopFaults)} loop faults").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"octomix server: stopping; {final.PacketsIn} datagrams in, {final.PacketsOut} out, {final.Rooms.Sum(r => r.TotalDrops)} dropped, {final.Rooms.Sum(r => r.LoopFaults)} loop faults; {final.Rooms.Sum(r => r.ReceiveCalls)} receive calls, {final.Rooms.Sum(r => r.SendCalls)} send calls").ConfigureAwait(false);
         }
 
         return 0;
@@ -146,6 +147,12 @@ internal static class ServerCommand
             errors.Add($"--io: \"{io}\" is not auto, batched or portable");
         }
 
+        string gso = Gso.Get(parse, errors);
+        if (gso != "on" && gso != "off")
+        {
+            errors.Add($"--gso: \"{gso}\" is not on or off");
+        }
+
         string mix = RoomMix.Get(parse, errors);
         var options = new ServerOptions
         {
@@ -163,6 +170,7 @@ internal static class ServerCommand
             JoinRatePerSecond = JoinRate.Get(parse, errors),
             JoinBurst = JoinBurst.Get(parse, errors),
             IoMode = mode,
+            UdpSegmentation = gso != "off",
             ReceiveBatch = ReceiveBatch.Get(parse, errors),
             MixJitterPackets = MixJitter.Get(parse, errors),
         };

@@ -41,6 +41,9 @@ public sealed class BroadcastServer : IAsyncDisposable, IDisposable
     /// <summary>True when the rooms use recvmmsg/sendmmsg, false for the portable path.</summary>
     public bool UsesBatchedIo => rooms.Length > 0 && rooms[0].IsBatched;
 
+    /// <summary>True while the rooms send with UDP segmentation offload (batched io only).</summary>
+    public bool UsesUdpSegmentation => rooms.Length > 0 && rooms.All(r => r.IsSegmenting);
+
     /// <summary>
     /// Validates the options, binds every room's socket and starts the room threads. Throws
     /// <see cref="ArgumentException"/> for bad options and <see cref="System.Net.Sockets.SocketException"/>
@@ -85,7 +88,7 @@ public sealed class BroadcastServer : IAsyncDisposable, IDisposable
             rooms.Count,
             options.BindAddress,
             string.Join(",", server.Ports),
-            server.UsesBatchedIo ? "batched (recvmmsg/sendmmsg)" : "portable");
+            server.UsesBatchedIo ? (server.UsesUdpSegmentation ? "batched (recvmmsg/sendmmsg + UDP segmentation)" : "batched (recvmmsg/sendmmsg)") : "portable");
         return server;
     }
 

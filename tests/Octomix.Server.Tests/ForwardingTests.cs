@@ -8,9 +8,9 @@ public class ForwardingTests
 {
     [Theory]
     [MemberData(nameof(TestServer.IoModes), MemberType = typeof(TestServer))]
-    public void AudioToEveryoneGoesToEveryOtherMemberNeverBackToTheSenderWithTheTokenBlanked(ServerIoMode mode)
+    public void AudioToEveryoneGoesToEveryOtherMemberNeverBackToTheSenderWithTheTokenBlanked(string io)
     {
-        using var server = TestServer.Start(mode);
+        using var server = TestServer.Start(io);
         using var a = new TestPeer(server.Ports[0], "a");
         using var b = new TestPeer(server.Ports[0], "b");
         using var c = new TestPeer(server.Ports[0], "c");
@@ -50,9 +50,9 @@ public class ForwardingTests
 
     [Theory]
     [MemberData(nameof(TestServer.IoModes), MemberType = typeof(TestServer))]
-    public void AudioToTheEngineersReachesOnlyTheEngineers(ServerIoMode mode)
+    public void AudioToTheEngineersReachesOnlyTheEngineers(string io)
     {
-        using var server = TestServer.Start(mode);
+        using var server = TestServer.Start(io);
         using var a = new TestPeer(server.Ports[0], "a");
         using var b = new TestPeer(server.Ports[0], "b");
         using var eng1 = new TestPeer(server.Ports[0], "eng1");

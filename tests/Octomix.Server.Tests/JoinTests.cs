@@ -8,9 +8,9 @@ public class JoinTests
 {
     [Theory]
     [MemberData(nameof(TestServer.IoModes), MemberType = typeof(TestServer))]
-    public void AJoinWithTheRoomCodeGetsAJammerSlotAndARandomToken(ServerIoMode mode)
+    public void AJoinWithTheRoomCodeGetsAJammerSlotAndARandomToken(string io)
     {
-        using var server = TestServer.Start(mode);
+        using var server = TestServer.Start(io);
         using var a = new TestPeer(server.Ports[0], "a");
         using var b = new TestPeer(server.Ports[0], "b");
 
@@ -34,7 +34,8 @@ public class JoinTests
         Assert.Equal(["a", "b"], status.Slots.Select(s => s.Name));
         Assert.Equal(a.LocalEndPoint.ToString(), status.Slots[0].Address);
         Assert.Equal(2, status.JoinsAccepted);
-        Assert.Equal(mode == ServerIoMode.Batched, server.UsesBatchedIo);
+        Assert.Equal(io != "portable", server.UsesBatchedIo);
+        Assert.Equal(io == "batched", server.UsesUdpSegmentation);
     }
 
     [Fact]

@@ -7,9 +7,9 @@ public class PersonalMixTests
 {
     [Theory]
     [MemberData(nameof(TestServer.IoModes), MemberType = typeof(TestServer))]
-    public void ThePersonalMixIsTheSaturatedGainWeightedSumOfTheOthersExactly(ServerIoMode mode)
+    public void ThePersonalMixIsTheSaturatedGainWeightedSumOfTheOthersExactly(string io)
     {
-        using var server = TestServer.Start(mode);
+        using var server = TestServer.Start(io);
         using var a = new TestPeer(server.Ports[0], "a");
         using var b = new TestPeer(server.Ports[0], "b");
         using var d = new TestPeer(server.Ports[0], "d");

@@ -31,16 +31,30 @@ internal static class TestServer
         return BroadcastServer.Start(options);
     }
 
-    /// <summary>Both io paths where the batched one exists; the portable one everywhere.</summary>
-    public static TheoryData<ServerIoMode> IoModes()
+    /// <summary>
+    /// The io paths: "portable" everywhere; on Linux also "batched" (recvmmsg/sendmmsg with UDP
+    /// segmentation) and "batched-plain" (without segmentation).
+    /// </summary>
+    public static TheoryData<string> IoModes()
     {
-        var data = new TheoryData<ServerIoMode> { ServerIoMode.Portable };
+        var data = new TheoryData<string> { "portable" };
         if (OperatingSystem.IsLinux())
         {
-            data.Add(ServerIoMode.Batched);
+            data.Add("batched");
+            data.Add("batched-plain");
         }
 
         return data;
+    }
+
+    public static BroadcastServer Start(string io, Func<ServerOptions, ServerOptions>? tweak = null)
+    {
+        var mode = io == "portable" ? ServerIoMode.Portable : ServerIoMode.Batched;
+        return Start(mode, o =>
+        {
+            o = o with { UdpSegmentation = io == "batched" };
+            return tweak == null ? o : tweak(o);
+        });
     }
 
     /// <summary>Polls <paramref name="condition"/> on the server's status until it holds (or fails after a generous deadline).</summary>

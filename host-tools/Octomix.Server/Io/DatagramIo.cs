@@ -75,7 +75,7 @@ internal abstract unsafe class DatagramIo : IDisposable
     }
 
     /// <summary>The fast path where it works, the portable one otherwise (or when asked for).</summary>
-    public static DatagramIo Create(Socket socket, ServerIoMode mode, int batch, int waitMilliseconds)
+    public static DatagramIo Create(Socket socket, ServerIoMode mode, int batch, int waitMilliseconds, bool segmentation)
     {
         bool batched = mode switch
         {
@@ -83,6 +83,6 @@ internal abstract unsafe class DatagramIo : IDisposable
             ServerIoMode.Portable => false,
             _ => LinuxNative.IsUsable,
         };
-        return batched ? new LinuxBatchedIo(socket, batch, waitMilliseconds) : new PortableIo(socket, batch, waitMilliseconds);
+        return batched ? new LinuxBatchedIo(socket, batch, waitMilliseconds, segmentation) : new PortableIo(socket, batch, waitMilliseconds);
     }
 }

@@ -20,6 +20,15 @@ internal static unsafe partial class LinuxNative
     public const int SOL_SOCKET = 1;
     public const int SO_RCVTIMEO = 20;
 
+    public const int SOL_UDP = 17;
+
+    /// <summary>UDP_SEGMENT (generic segmentation offload for UDP, Linux 4.18+): one send carries several equal-size datagrams.</summary>
+    public const int UDP_SEGMENT = 103;
+
+    public const int EINVAL = 22;
+    public const int EIO = 5;
+    public const int ENOPROTOOPT = 92;
+
     public const int F_GETFL = 3;
     public const int F_SETFL = 4;
 

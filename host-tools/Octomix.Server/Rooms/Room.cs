@@ -33,7 +33,7 @@ internal sealed unsafe partial class Room : IDisposable
     private readonly ILogger logger;
     private readonly string label;
     private readonly DatagramIo io;
-    private readonly TxQueue tx = new(1024);
+    private readonly TxQueue tx = new(LinuxBatchedIo.TxQueueCapacity);
     private readonly RoomSlotTable table;
     private readonly JoinRateLimiter limiter;
     private readonly byte[] joinCode;
@@ -93,7 +93,7 @@ internal sealed unsafe partial class Room : IDisposable
             int port = options.FirstPort == 0 ? 0 : options.FirstPort + index;
             socket.Bind(new IPEndPoint(options.BindAddress, port));
             Port = ((IPEndPoint)socket.LocalEndPoint!).Port;
-            io = DatagramIo.Create(socket, options.IoMode, options.ReceiveBatch, WaitMilliseconds);
+            io = DatagramIo.Create(socket, options.IoMode, options.ReceiveBatch, WaitMilliseconds, options.UdpSegmentation);
         }
         catch
         {
@@ -110,6 +110,8 @@ internal sealed unsafe partial class Room : IDisposable
     public int Port { get; }
 
     public bool IsBatched => io.IsBatched;
+
+    public bool IsSegmenting => io is LinuxBatchedIo { Segmenting: true };
 
     public void Start() => thread.Start();
 
