@@ -16,6 +16,7 @@ internal sealed unsafe partial class Room
     private long nextExpiryCheck;
     private long nextPeakPublish;
     private int personalMixListeners;
+    private long loopAllocatedBytes;
 
     // room mix
     private RoomMixOutput? output;
@@ -133,6 +134,7 @@ internal sealed unsafe partial class Room
     private void Housekeeping(long now)
     {
         nextHousekeeping = now + Ticks(1);
+        Volatile.Write(ref loopAllocatedBytes, GC.GetAllocatedBytesForCurrentThread());
         var slots = table.Slots;
 
         if (now >= nextExpiryCheck)

@@ -61,6 +61,7 @@ internal sealed partial class Room
             Volatile.Read(ref duplicateJoins),
             Volatile.Read(ref slotsExpired),
             Volatile.Read(ref loopFaults),
+            Volatile.Read(ref loopAllocatedBytes),
             mix,
             slots);
     }

@@ -34,6 +34,7 @@ public sealed record ServerStatus(DateTimeOffset TakenAt, TimeSpan Uptime, bool 
 /// <param name="DuplicateJoins">Repeated Joins answered with the Accept already sent.</param>
 /// <param name="SlotsExpired">Slots freed by the timeout.</param>
 /// <param name="LoopFaults">Unexpected exceptions caught in the room loop (should stay 0).</param>
+/// <param name="LoopAllocatedBytes">Bytes the room thread has allocated since it started (joins and logs allocate; packets must not).</param>
 /// <param name="RoomMix">Room-mix output figures, or null when this room writes none.</param>
 /// <param name="Slots">Occupied slots.</param>
 public sealed record RoomStatus(
@@ -54,6 +55,7 @@ public sealed record RoomStatus(
     long DuplicateJoins,
     long SlotsExpired,
     long LoopFaults,
+    long LoopAllocatedBytes,
     RoomMixStatus? RoomMix,
     IReadOnlyList<SlotStatus> Slots)
 {
