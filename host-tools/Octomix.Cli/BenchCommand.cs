@@ -216,6 +216,7 @@ internal static class BenchCommand
             ["serverCpuPercentPerJammer"] = Math.Round(100 * serverCpu / cpu.WallSeconds / total, 3),
             ["loadgenCpuPercentOfCore"] = Round(100 * result.CpuSeconds / result.Seconds),
             ["serverExitCode"] = server.ExitCode,
+            ["serverSummary"] = LastLine(serverErrors, "octomix server: stopping;"),
         };
         return phase;
     }
@@ -306,6 +307,9 @@ internal static class BenchCommand
         }
 
         string kernel = File.Exists("/proc/sys/kernel/osrelease") ? File.ReadAllText("/proc/sys/kernel/osrelease").Trim() : RuntimeInformation.OSDescription;
+
+        // other work on the machine skews every figure: say how busy it was when we started
+        string load = File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
         return new JsonObject
         {
             ["cpu"] = cpu,
@@ -313,7 +317,17 @@ internal static class BenchCommand
             ["kernel"] = kernel,
             ["os"] = RuntimeInformation.OSDescription,
             ["dotnet"] = RuntimeInformation.FrameworkDescription,
+            ["loadAverageAtStart"] = load,
+            ["build"] = typeof(BenchCommand).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false).OfType<System.Reflection.AssemblyConfigurationAttribute>().FirstOrDefault()?.Configuration ?? "unknown",
         };
+    }
+
+    private static string? LastLine(List<string> lines, string prefix)
+    {
+        lock (lines)
+        {
+            return lines.LastOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal))?[prefix.Length..].Trim();
+        }
     }
 
     private static void Progress(string text) => Console.Error.WriteLine("octomix bench server: " + text);

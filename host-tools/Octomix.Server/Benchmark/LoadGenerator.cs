@@ -141,6 +141,7 @@ public sealed unsafe class LoadGenerator : IDisposable
             s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
             sockets[j] = s;
             fds[j] = (int)s.Handle;
+            LinuxNative.SetBuffers(fds[j], 4 << 20);
             int on = 1;
             kernelTimestamps = LinuxNative.setsockopt(fds[j], LinuxNative.SOL_SOCKET, LinuxNative.SO_TIMESTAMPNS, &on, sizeof(int)) == 0;
             pollFds[j].Fd = fds[j];

@@ -19,6 +19,10 @@ internal static unsafe partial class LinuxNative
 
     public const int SOL_SOCKET = 1;
     public const int SO_RCVTIMEO = 20;
+    public const int SO_SNDBUF = 7;
+    public const int SO_RCVBUF = 8;
+    public const int SO_SNDBUFFORCE = 32;
+    public const int SO_RCVBUFFORCE = 33;
 
     public const int SOL_UDP = 17;
 
@@ -140,6 +144,24 @@ internal static unsafe partial class LinuxNative
         TimeSpec t;
         clock_gettime(CLOCK_REALTIME, &t);
         return (t.Seconds * 1_000_000_000L) + t.Nanoseconds;
+    }
+
+    /// <summary>
+    /// Asks for socket buffers of <paramref name="bytes"/>: past net.core.rmem_max/wmem_max when
+    /// the process may (CAP_NET_ADMIN: SO_*BUFFORCE), else as much as the limits allow.
+    /// </summary>
+    public static void SetBuffers(int fd, int bytes)
+    {
+        int value = bytes;
+        if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &value, sizeof(int)) != 0)
+        {
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &value, sizeof(int));
+        }
+
+        if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &value, sizeof(int)) != 0)
+        {
+            setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &value, sizeof(int));
+        }
     }
 
     /// <summary>Puts a descriptor in blocking mode (clears O_NONBLOCK); false on failure.</summary>

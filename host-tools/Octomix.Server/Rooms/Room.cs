@@ -93,6 +93,13 @@ internal sealed unsafe partial class Room : IDisposable
             int port = options.FirstPort == 0 ? 0 : options.FirstPort + index;
             socket.Bind(new IPEndPoint(options.BindAddress, port));
             Port = ((IPEndPoint)socket.LocalEndPoint!).Port;
+            if (LinuxNative.IsUsable)
+            {
+                // a room that falls behind for a moment (another process on the core) must not
+                // lose audio for want of buffer: ask past the default limit when allowed
+                LinuxNative.SetBuffers((int)socket.Handle, options.SocketBufferBytes);
+            }
+
             io = DatagramIo.Create(socket, options.IoMode, options.ReceiveBatch, WaitMilliseconds, options.UdpSegmentation);
         }
         catch
