@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Octomix.Server.Benchmark;
@@ -75,6 +74,4 @@ internal static class InternalCommands
         });
         return command;
     }
-
-    internal static string Invariant(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 }
