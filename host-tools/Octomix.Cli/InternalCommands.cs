@@ -32,7 +32,8 @@ internal static class InternalCommands
         var seconds = new Option<double>("--seconds") { DefaultValueFactory = _ => 10 };
         var warmup = new Option<double>("--warmup") { DefaultValueFactory = _ => 1 };
         var code = new Option<string>("--join-code") { DefaultValueFactory = _ => "BENCH" };
-        foreach (var o in new Option[] { server, baseline, rooms, jammers, rate, frames, seconds, warmup, code })
+        var tick = new Option<double>("--tick-ms") { DefaultValueFactory = _ => 1 };
+        foreach (var o in new Option[] { server, baseline, rooms, jammers, rate, frames, seconds, warmup, code, tick })
         {
             command.Options.Add(o);
         }
@@ -62,6 +63,7 @@ internal static class InternalCommands
                 Seconds = parse.GetValue(seconds),
                 WarmupSeconds = parse.GetValue(warmup),
                 JoinCode = parse.GetValue(code)!,
+                TickMilliseconds = parse.GetValue(tick),
             };
             var result = LoadGenerator.Run(options, line =>
             {
