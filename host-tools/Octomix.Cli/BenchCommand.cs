@@ -21,6 +21,7 @@ internal static class BenchCommand
     {
         var command = new Command("bench", "Benchmarks");
         command.Subcommands.Add(Server());
+        command.Subcommands.Add(MixBenchCommand.Create());
         return command;
     }
 

@@ -6,8 +6,8 @@ using Octomix.Server.Benchmark;
 namespace Octomix.Cli;
 
 /// <summary>
-/// Hidden subcommands the tool starts as child processes of itself (load generators,
-/// a console process for crash tests). Not part of the user-facing help.
+/// Hidden subcommands: processes the tool starts of itself (the benchmark's load generator)
+/// and helpers for device tests (the host end of the box's UDP echo test). Not in the help.
 /// </summary>
 internal static class InternalCommands
 {
@@ -16,7 +16,7 @@ internal static class InternalCommands
 
     public static IEnumerable<Command> Create()
     {
-        return [Loadgen()];
+        return [Loadgen(), UdpEchoCommand.Create()];
     }
 
     /// <summary>`octomix loadgen`: the benchmark's load, in a process of its own.</summary>
