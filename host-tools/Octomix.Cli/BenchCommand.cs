@@ -1,18 +1,375 @@
 using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Octomix.Server.Benchmark;
 
 namespace Octomix.Cli;
 
-/// <summary>`octomix bench`.</summary>
+/// <summary>
+/// `octomix bench server`: the broadcast server under a jam load, measured. Three phases on
+/// loopback, each with the load generator in a process of its own (`octomix loadgen`): a
+/// baseline without the server (jammers send straight to each other: the loopback's own
+/// latency), then the server (`octomix server`, another process) with the portable io path,
+/// then with the batched one. Prints one JSON line and writes it to bench-results/.
+/// </summary>
 internal static class BenchCommand
 {
     public static Command Create()
     {
-        var command = new Command("bench", "(not built yet)");
-        command.SetAction(_ =>
+        var command = new Command("bench", "Benchmarks");
+        command.Subcommands.Add(Server());
+        return command;
+    }
+
+    private static Command Server()
+    {
+        var command = new Command("server", "Load the broadcast server on loopback and print one JSON line of figures");
+        var seconds = new Option<double>("--seconds") { Description = "Measured seconds per phase", DefaultValueFactory = _ => 10 };
+        var warmup = new Option<double>("--warmup") { Description = "Unmeasured seconds before each phase", DefaultValueFactory = _ => 1 };
+        var rooms = new Option<int>("--rooms") { DefaultValueFactory = _ => 4 };
+        var jammers = new Option<int>("--jammers") { Description = "Jammers per room", DefaultValueFactory = _ => 7 };
+        var rate = new Option<int>("--rate") { Description = "Packets per second per jammer", DefaultValueFactory = _ => 750 };
+        var frames = new Option<int>("--frames") { Description = "Frames per packet (2 channels, 16 bit)", DefaultValueFactory = _ => 64 };
+        var modes = new Option<string>("--modes") { Description = "Server io paths to measure, in order: portable, batched-plain (recvmmsg/sendmmsg), batched (plus UDP segmentation)", DefaultValueFactory = _ => "portable,batched-plain,batched" };
+        var output = new Option<string>("--output") { Description = "Folder for the JSON file", DefaultValueFactory = _ => "bench-results" };
+        foreach (var o in new Option[] { seconds, warmup, rooms, jammers, rate, frames, modes, output })
         {
-            Console.Error.WriteLine("octomix bench: not built yet");
-            return 2;
+            command.Options.Add(o);
+        }
+
+        command.SetAction(parse =>
+        {
+            var settings = new BenchSettings(
+                parse.GetValue(seconds),
+                parse.GetValue(warmup),
+                parse.GetValue(rooms),
+                parse.GetValue(jammers),
+                parse.GetValue(rate),
+                parse.GetValue(frames),
+                parse.GetValue(modes)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+            if (settings.Seconds <= 0 || settings.Rooms < 1 || settings.Jammers < 2 || settings.Jammers > 16 || settings.Rate < 1 || settings.Frames < 1 || settings.Frames > 342)
+            {
+                Console.Error.WriteLine("octomix bench server: need seconds > 0, rooms >= 1, 2..16 jammers, rate >= 1, 1..342 frames");
+                return 2;
+            }
+
+            if (!OperatingSystem.IsLinux())
+            {
+                Console.Error.WriteLine("octomix bench server: the load generator needs Linux");
+                return 2;
+            }
+
+            var json = Run(settings);
+            string line = json.ToJsonString();
+            string folder = parse.GetValue(output)!;
+            Directory.CreateDirectory(folder);
+            string file = Path.Combine(folder, $"server-{DateTime.UtcNow:yyyyMMdd-HHmmss}.json");
+            File.WriteAllText(file, line + "\n");
+            Console.Error.WriteLine("octomix bench server: written to " + file);
+            Console.Out.WriteLine(line);
+            return json["crashes"]!.GetValue<int>() == 0 ? 0 : 1;
         });
         return command;
+    }
+
+    private static JsonObject Run(BenchSettings s)
+    {
+        int total = s.Rooms * s.Jammers;
+        var json = new JsonObject
+        {
+            ["benchmark"] = "server",
+            ["rooms"] = s.Rooms,
+            ["jammersPerRoom"] = s.Jammers,
+            ["jammers"] = total,
+            ["packetsPerSecondPerJammer"] = s.Rate,
+            ["frames"] = s.Frames,
+            ["channels"] = 2,
+            ["bits"] = 16,
+            ["seconds"] = s.Seconds,
+            ["machine"] = Machine(),
+        };
+
+        int crashes = 0;
+        Progress("baseline: jammers straight to each other, no server");
+        var baseline = RunLoadgen(s, null, null, ref crashes);
+        json["baseline"] = baseline == null ? null : new JsonObject
+        {
+            ["packetsSentPerSecond"] = Round(baseline.SentPerSecond),
+            ["packetsReceivedPerSecond"] = Round(baseline.ReceivedPerSecond),
+            ["loss"] = baseline.Loss,
+            ["latencyP50Us"] = baseline.LatencyP50Microseconds,
+            ["latencyP99Us"] = baseline.LatencyP99Microseconds,
+            ["loadgenCpuPercentOfCore"] = Round(100 * baseline.CpuSeconds / baseline.Seconds),
+        };
+
+        var cpuPerJammer = new Dictionary<string, double>();
+        foreach (var mode in s.Modes)
+        {
+            Progress($"server, {mode} io");
+            var phase = RunServerPhase(s, mode, baseline, ref crashes);
+            json[mode] = phase;
+            if (phase?["serverCpuPercentPerJammer"] is JsonNode n)
+            {
+                cpuPerJammer[mode] = n.GetValue<double>();
+            }
+        }
+
+        if (cpuPerJammer.TryGetValue("portable", out double p))
+        {
+            foreach (var faster in new[] { "batched-plain", "batched" })
+            {
+                if (cpuPerJammer.TryGetValue(faster, out double f) && f > 0)
+                {
+                    json[$"cpuRatioPortableOver{(faster == "batched" ? "Batched" : "BatchedPlain")}"] = Math.Round(p / f, 2);
+                }
+            }
+        }
+
+        json["crashes"] = crashes;
+        if (json["batched"] is JsonObject best)
+        {
+            json["targets"] = new JsonObject
+            {
+                ["zeroLoss"] = best["loss"]!.GetValue<double>() == 0,
+                ["p99AddedLatencyUnder1ms"] = best["addedLatencyP99Us"]!.GetValue<double>() < 1000,
+                ["cpuPerJammerUnder1PercentOfCore"] = best["serverCpuPercentPerJammer"]!.GetValue<double>() < 1,
+            };
+        }
+
+        return json;
+    }
+
+    private static JsonObject? RunServerPhase(BenchSettings s, string mode, LoadGeneratorResult? baseline, ref int crashes)
+    {
+        using var server = StartSelf(
+            "server", "--bind", "127.0.0.1", "--first-port", "0", "--rooms", Str(s.Rooms), "--max-jammers", Str(s.Jammers),
+            "--io", mode == "portable" ? "portable" : "batched", "--gso", mode == "batched" ? "on" : "off", "--join-code", "BENCH", "--join-burst", "1000", "--join-rate", "1000", "--announce-ports", "--log-level", "warning");
+        var ports = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var serverErrors = new List<string>();
+        server.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data == null)
+            {
+                return;
+            }
+
+            if (e.Data.StartsWith(ServerCommand.PortsAnnouncement, StringComparison.Ordinal))
+            {
+                ports.TrySetResult(e.Data[ServerCommand.PortsAnnouncement.Length..]);
+            }
+            else
+            {
+                lock (serverErrors)
+                {
+                    serverErrors.Add(e.Data);
+                }
+            }
+        };
+        server.BeginErrorReadLine();
+        server.BeginOutputReadLine();
+        if (!ports.Task.Wait(TimeSpan.FromSeconds(30)))
+        {
+            Progress("the server did not start: " + string.Join(" | ", serverErrors));
+            crashes++;
+            return null;
+        }
+
+        var endpoints = string.Join(",", ports.Task.Result.Split(',').Select(p => "127.0.0.1:" + p));
+        var cpu = new CpuWindow(server);
+        var result = RunLoadgen(s, endpoints, cpu, ref crashes);
+        bool aliveAfterLoad = !server.HasExited;
+        LinuxSignals.Terminate(server.Id);
+        if (!server.WaitForExit(TimeSpan.FromSeconds(15)))
+        {
+            server.Kill();
+        }
+
+        server.WaitForExit();
+        if (!aliveAfterLoad || server.ExitCode != 0)
+        {
+            crashes++;
+            Progress($"the {mode} server ended badly (exit {server.ExitCode}): {string.Join(" | ", serverErrors.TakeLast(5))}");
+        }
+
+        if (result == null)
+        {
+            return null;
+        }
+
+        double serverCpu = cpu.Seconds;
+        int total = s.Rooms * s.Jammers;
+        var phase = new JsonObject
+        {
+            ["packetsInPerSecond"] = Round(result.SentPerSecond),
+            ["packetsOutPerSecond"] = Round(result.ReceivedPerSecond),
+            ["loss"] = result.Loss,
+            ["latencyP50Us"] = result.LatencyP50Microseconds,
+            ["latencyP99Us"] = result.LatencyP99Microseconds,
+            ["latencyP999Us"] = result.LatencyP999Microseconds,
+            ["latencyMaxUs"] = result.LatencyMaxMicroseconds,
+            ["addedLatencyP50Us"] = Round(result.LatencyP50Microseconds - (baseline?.LatencyP50Microseconds ?? 0)),
+            ["addedLatencyP99Us"] = Round(result.LatencyP99Microseconds - (baseline?.LatencyP99Microseconds ?? 0)),
+            ["serverCpuPercentOfCore"] = Round(100 * serverCpu / cpu.WallSeconds),
+            ["serverCpuPercentPerJammer"] = Math.Round(100 * serverCpu / cpu.WallSeconds / total, 3),
+            ["loadgenCpuPercentOfCore"] = Round(100 * result.CpuSeconds / result.Seconds),
+            ["serverExitCode"] = server.ExitCode,
+            ["serverSummary"] = LastLine(serverErrors, "octomix server: stopping;"),
+        };
+        return phase;
+    }
+
+    /// <summary>Runs `octomix loadgen` and returns its result (null when it failed: counted as a crash).</summary>
+    private static LoadGeneratorResult? RunLoadgen(BenchSettings s, string? endpoints, CpuWindow? cpu, ref int crashes)
+    {
+        var args = new List<string>
+        {
+            "loadgen", "--rooms", Str(s.Rooms), "--jammers", Str(s.Jammers), "--rate", Str(s.Rate), "--frames", Str(s.Frames),
+            "--seconds", Str(s.Seconds), "--warmup", Str(s.Warmup), "--join-code", "BENCH",
+        };
+        args.AddRange(endpoints == null ? ["--baseline"] : ["--server", endpoints]);
+        using var loadgen = StartSelf([.. args]);
+        string? resultLine = null;
+        var errors = new List<string>();
+        loadgen.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data != null)
+            {
+                lock (errors)
+                {
+                    errors.Add(e.Data);
+                }
+            }
+        };
+        loadgen.BeginErrorReadLine();
+        while (loadgen.StandardOutput.ReadLine() is { } line)
+        {
+            if (line == "MEASURE-START")
+            {
+                cpu?.Start();
+            }
+            else if (line == "MEASURE-END")
+            {
+                cpu?.Stop();
+            }
+            else if (line.StartsWith(InternalCommands.ResultPrefix, StringComparison.Ordinal))
+            {
+                resultLine = line[InternalCommands.ResultPrefix.Length..];
+            }
+        }
+
+        loadgen.WaitForExit();
+        if (loadgen.ExitCode != 0 || resultLine == null)
+        {
+            crashes++;
+            Progress($"the load generator failed (exit {loadgen.ExitCode}): {string.Join(" | ", errors.TakeLast(5))}");
+            return null;
+        }
+
+        return JsonSerializer.Deserialize<LoadGeneratorResult>(resultLine);
+    }
+
+    /// <summary>Starts this same program (the apphost, or `dotnet octomix.dll`) with other arguments.</summary>
+    internal static Process StartSelf(params string[] args)
+    {
+        string exe = Environment.ProcessPath ?? throw new InvalidOperationException("no process path");
+        var psi = new ProcessStartInfo(exe)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (Path.GetFileNameWithoutExtension(exe).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+        {
+            psi.ArgumentList.Add(typeof(BenchCommand).Assembly.Location);
+        }
+
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        return Process.Start(psi) ?? throw new InvalidOperationException("could not start " + exe);
+    }
+
+    private static JsonObject Machine()
+    {
+        string cpu = "unknown";
+        try
+        {
+            cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? cpu;
+        }
+        catch (IOException)
+        {
+            // not Linux, or no procfs: the model stays unknown
+        }
+
+        string kernel = File.Exists("/proc/sys/kernel/osrelease") ? File.ReadAllText("/proc/sys/kernel/osrelease").Trim() : RuntimeInformation.OSDescription;
+
+        // other work on the machine skews every figure: say how busy it was when we started
+        string load = File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+        return new JsonObject
+        {
+            ["cpu"] = cpu,
+            ["cores"] = Environment.ProcessorCount,
+            ["kernel"] = kernel,
+            ["os"] = RuntimeInformation.OSDescription,
+            ["dotnet"] = RuntimeInformation.FrameworkDescription,
+            ["loadAverageAtStart"] = load,
+            ["build"] = typeof(BenchCommand).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false).OfType<System.Reflection.AssemblyConfigurationAttribute>().FirstOrDefault()?.Configuration ?? "unknown",
+        };
+    }
+
+    private static string? LastLine(List<string> lines, string prefix)
+    {
+        lock (lines)
+        {
+            return lines.LastOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal))?[prefix.Length..].Trim();
+        }
+    }
+
+    private static void Progress(string text) => Console.Error.WriteLine("octomix bench server: " + text);
+
+    private static string Str(double v) => v.ToString(CultureInfo.InvariantCulture);
+
+    private static double Round(double v) => Math.Round(v, 1);
+
+    private sealed record BenchSettings(double Seconds, double Warmup, int Rooms, int Jammers, int Rate, int Frames, string[] Modes);
+
+    /// <summary>CPU time (user + system) the server process used between Start and Stop.</summary>
+    private sealed class CpuWindow(Process process)
+    {
+        private TimeSpan cpuAtStart;
+        private long wallAtStart;
+
+        public double Seconds { get; private set; }
+
+        public double WallSeconds { get; private set; } = 1;
+
+        public void Start()
+        {
+            process.Refresh();
+            cpuAtStart = process.TotalProcessorTime;
+            wallAtStart = Stopwatch.GetTimestamp();
+        }
+
+        public void Stop()
+        {
+            process.Refresh();
+            Seconds = (process.TotalProcessorTime - cpuAtStart).TotalSeconds;
+            WallSeconds = Stopwatch.GetElapsedTime(wallAtStart).TotalSeconds;
+        }
+    }
+}
+
+/// <summary>SIGTERM for child processes (.NET's Process.Kill sends SIGKILL).</summary>
+internal static class LinuxSignals
+{
+    public static void Terminate(int pid)
+    {
+        using var kill = Process.Start("kill", ["-TERM", pid.ToString(CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
     }
 }

@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Octomix.Server.Rooms;
+
+namespace Octomix.Server;
+
+/// <summary>
+/// The broadcast server: its rooms, each a UDP port with a thread of its own. Start it with
+/// <see cref="Start"/> (the `octomix server` command, the console and the demo all do it this
+/// way), read live figures with <see cref="GetStatus"/> from any thread, end it with
+/// <see cref="StopAsync"/> or Dispose (idempotent).
+/// </summary>
+public sealed class BroadcastServer : IAsyncDisposable, IDisposable
+{
+    private readonly Room[] rooms;
+    private readonly ILogger logger;
+    private readonly long startedAt;
+    private readonly object stopLock = new();
+    private Task? stopped;
+
+    private BroadcastServer(ServerOptions options, Room[] rooms, ILogger logger)
+    {
+        Options = options;
+        this.rooms = rooms;
+        this.logger = logger;
+        startedAt = Stopwatch.GetTimestamp();
+        Ports = rooms.Select(r => r.Port).ToArray();
+        Endpoints = rooms.Select(r => new IPEndPoint(options.BindAddress, r.Port)).ToArray();
+    }
+
+    public ServerOptions Options { get; }
+
+    /// <summary>UDP port of each room, by room index (the real ones when FirstPort was 0).</summary>
+    public IReadOnlyList<int> Ports { get; }
+
+    /// <summary>Bind address and port of each room.</summary>
+    public IReadOnlyList<IPEndPoint> Endpoints { get; }
+
+    /// <summary>True when the rooms use recvmmsg/sendmmsg, false for the portable path.</summary>
+    public bool UsesBatchedIo => rooms.Length > 0 && rooms[0].IsBatched;
+
+    /// <summary>True while the rooms send with UDP segmentation offload (batched io only).</summary>
+    public bool UsesUdpSegmentation => rooms.Length > 0 && rooms.All(r => r.IsSegmenting);
+
+    /// <summary>
+    /// Validates the options, binds every room's socket and starts the room threads. Throws
+    /// <see cref="ArgumentException"/> for bad options and <see cref="System.Net.Sockets.SocketException"/>
+    /// when a port cannot be bound (nothing is left open then).
+    /// </summary>
+    public static BroadcastServer Start(ServerOptions options, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        logger ??= NullLogger.Instance;
+        var rooms = new List<Room>();
+        try
+        {
+            for (int i = 0; i < options.RoomCount; i++)
+            {
+                rooms.Add(new Room(options, i, logger));
+            }
+        }
+        catch
+        {
+            foreach (var r in rooms)
+            {
+                r.Dispose();
+            }
+
+            throw;
+        }
+
+        var server = new BroadcastServer(options, rooms.ToArray(), logger);
+        foreach (var r in rooms)
+        {
+            r.Start();
+        }
+
+        if (options.JoinCodes.Count == 1 && options.JoinCodes[0] == ServerOptions.DefaultJoinCode)
+        {
+            logger.LogWarning("using the default join code \"{Code}\": anyone who knows it can join; set --join-code", ServerOptions.DefaultJoinCode);
+        }
+
+        logger.LogInformation(
+            "broadcast server up: {Rooms} rooms on {Address} UDP {Ports}, {Io} io",
+            rooms.Count,
+            options.BindAddress,
+            string.Join(",", server.Ports),
+            server.UsesBatchedIo ? (server.UsesUdpSegmentation ? "batched (recvmmsg/sendmmsg + UDP segmentation)" : "batched (recvmmsg/sendmmsg)") : "portable");
+        return server;
+    }
+
+    /// <summary>Figures of every room and slot, now. Safe from any thread; never makes a room wait.</summary>
+    public ServerStatus GetStatus()
+    {
+        var roomStatus = rooms.Select(r => r.Snapshot()).ToArray();
+        return new ServerStatus(DateTimeOffset.UtcNow, Stopwatch.GetElapsedTime(startedAt), UsesBatchedIo, roomStatus);
+    }
+
+    /// <summary>Stops every room (each finishes its current batch) and closes the sockets and outputs.</summary>
+    public Task StopAsync()
+    {
+        lock (stopLock)
+        {
+            stopped ??= Task.Run(() =>
+            {
+                foreach (var r in rooms)
+                {
+                    r.Dispose();
+                }
+
+                logger.LogInformation("broadcast server stopped");
+            });
+            return stopped;
+        }
+    }
+
+    public void Dispose() => StopAsync().GetAwaiter().GetResult();
+
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+}

@@ -1,0 +1,284 @@
+using Microsoft.Extensions.Logging;
+using Octomix.Protocol;
+using Octomix.Server.Io;
+
+namespace Octomix.Server.Rooms;
+
+/// <summary>The security gate every datagram passes first, and the Join/Leave handling.</summary>
+internal sealed unsafe partial class Room
+{
+    private const int LeftMemory = 8;
+
+    // Recently freed by Leave: a retried Leave (its Ack was lost) is acknowledged again.
+    private readonly byte[] leftAddresses = new byte[LeftMemory * DatagramIo.AddressStride];
+    private readonly int[] leftAddressLengths = new int[LeftMemory];
+    private readonly uint[] leftTokens = new uint[LeftMemory];
+    private readonly uint[] leftIds = new uint[LeftMemory];
+    private readonly byte[] leftSlots = new byte[LeftMemory];
+    private readonly long[] leftAt = new long[LeftMemory];
+    private int leftNext;
+
+    private void Handle(int i, long now)
+    {
+        EnsureRoom();
+        byte[] buf = io.RxData;
+        int off = i * DatagramIo.Stride;
+        int len = io.RxLengths[i];
+        byte* address = io.RxAddressPointer + (i * DatagramIo.AddressStride);
+        int addressLength = io.RxAddressLengths[i];
+        packetsIn++;
+        bytesIn += len;
+
+        // 1. header: length, magic, version, known type
+        if (Message.Peek(buf, off, len, out MessageType type) != DecodeResult.Ok)
+        {
+            Drop(DropReason.BadHeader);
+            return;
+        }
+
+        if (type == MessageType.Join)
+        {
+            HandleJoin(buf, off, len, address, addressLength, now);
+            return;
+        }
+
+        // 2. anything else only from an address that owns a slot
+        byte source = buf[off + 8];
+        int owner = table.FindOwner(address, addressLength, source);
+        if (owner < 0)
+        {
+            if (type != MessageType.Leave || !TryAckRepeatedLeave(buf, off, len, address, addressLength, now))
+            {
+                Drop(DropReason.NotMember);
+            }
+
+            return;
+        }
+
+        // 3. the token of the slot it claims to come from
+        uint token = Message.ReadToken(buf, off);
+        if (!table.InRange(source) || !table.Slots[source].Occupied || table.Slots[source].Token != token)
+        {
+            Drop(DropReason.BadToken);
+            return;
+        }
+
+        // 4. and that slot must be the sender's own
+        if (source != owner)
+        {
+            Drop(DropReason.AddressMismatch);
+            return;
+        }
+
+        var slot = table.Slots[owner];
+        slot.LastHeard = now;
+        slot.Stats.PacketsIn++;
+        slot.Stats.BytesIn += len;
+        switch (type)
+        {
+            case MessageType.Audio:
+                HandleAudio(slot, buf, off, len, now);
+                break;
+            case MessageType.Status:
+                HandleStatus(slot, buf, off, len);
+                break;
+            case MessageType.Leave:
+                HandleLeave(slot, buf, off, len, address, addressLength, now);
+                break;
+            case MessageType.MixLevels:
+                HandleMixLevels(slot, buf, off, len, now);
+                break;
+            case MessageType.Accept:
+            case MessageType.Reject:
+                DropFrom(slot, DropReason.NotAllowed);
+                break;
+            default:
+                RouteControl(slot, type, buf, off, len);
+                break;
+        }
+    }
+
+    private void HandleJoin(byte[] buf, int off, int len, byte* address, int addressLength, long now)
+    {
+        // Rate limit before any other work, even decoding; over the limit: no reply at all.
+        if (!limiter.TryTake(address, addressLength, now))
+        {
+            Drop(DropReason.RateLimited);
+            return;
+        }
+
+        if (join.Read(buf, off, len) != DecodeResult.Ok)
+        {
+            Drop(DropReason.BadJoin);
+            return;
+        }
+
+        uint id = join.MessageId;
+        int owner = table.FindOwner(address, addressLength, Slot.None);
+        if (owner >= 0 && table.Slots[owner].JoinMessageId == id)
+        {
+            // a retry of the Join that got this slot (our Accept was lost): the same Accept again
+            var held = table.Slots[owner];
+            duplicateJoins++;
+            int c = RentCell();
+            held.AcceptDatagram.AsSpan(0, held.AcceptLength).CopyTo(outCells.AsSpan(c));
+            ReplyUnauthenticated(c, held.AcceptLength, len, address, addressLength);
+            return;
+        }
+
+        if (!JoinMessage.JoinCodeMatches(buf, off, joinCode))
+        {
+            SendReject(RejectReason.BadJoinCode, 0, len, address, addressLength);
+            return;
+        }
+
+        if (join.SampleRate != options.SampleRate)
+        {
+            SendReject(RejectReason.UnsupportedFormat, 0, len, address, addressLength);
+            return;
+        }
+
+        var role = join.Role == JoinRole.Engineer ? SlotRole.Engineer : SlotRole.Jammer;
+        int preferred = -1;
+        if (owner >= 0)
+        {
+            // a new Join from an address that holds a slot: the box restarted. Replace it
+            // cleanly, in the same slot number when the role allows.
+            preferred = owner;
+            logger.LogInformation("{Room}: slot {Slot} ({Name}) joined again from {Address}: replacing it", label, owner, table.Slots[owner].Name, table.Slots[owner].Endpoint);
+            ReleaseSlot(owner);
+        }
+
+        int slotIndex = table.FindFree(role, preferred);
+        if (slotIndex < 0)
+        {
+            SendReject(role == SlotRole.Jammer ? RejectReason.RoomFull : RejectReason.EngineerSlotsFull, 2000, len, address, addressLength);
+            return;
+        }
+
+        var s = table.Assign(slotIndex, role, address, addressLength, now);
+        s.JoinMessageId = id;
+        s.Name = join.Name;
+        s.BoxId = join.BoxId;
+        s.Channels = join.Channels;
+        s.Format = join.Format;
+        s.FramesPerPacket = join.FramesPerPacket;
+        s.Capabilities = join.Capabilities;
+        s.Endpoint = FormatAddress(address, addressLength);
+
+        accept.Token = 0;
+        accept.SourceSlot = Slot.Server;
+        accept.DestinationSlot = (byte)slotIndex;
+        accept.MessageId = id;
+        accept.AssignedSlot = (byte)slotIndex;
+        accept.Room = (byte)Index;
+        accept.HeartbeatMilliseconds = (int)options.HeartbeatInterval.TotalMilliseconds;
+        accept.SessionToken = s.Token;
+        accept.SlotTimeoutMilliseconds = (int)options.SlotTimeout.TotalMilliseconds;
+        accept.MaxJammers = options.MaxJammers;
+        accept.SampleRate = options.SampleRate;
+        accept.ServerTimeMicroseconds = (ulong)((now - startTicks) * 1_000_000.0 / System.Diagnostics.Stopwatch.Frequency);
+        s.AcceptLength = accept.Write(s.AcceptDatagram, 0);
+
+        if (role == SlotRole.Jammer && (join.Capabilities & JoinCapabilities.WantsPersonalMix) != 0)
+        {
+            StartPersonalMix(s, now);
+        }
+
+        joinsAccepted++;
+        int cell = RentCell();
+        s.AcceptDatagram.AsSpan(0, s.AcceptLength).CopyTo(outCells.AsSpan(cell));
+        ReplyUnauthenticated(cell, s.AcceptLength, len, address, addressLength);
+        logger.LogInformation("{Room}: {Name} joined as {Role} in slot {Slot} from {Address}", label, s.Name, role == SlotRole.Jammer ? "jammer" : "engineer", slotIndex, s.Endpoint);
+    }
+
+    private void SendReject(byte reason, int retryAfterMs, int requestLength, byte* address, int addressLength)
+    {
+        joinsRejected++;
+        reject.Token = 0;
+        reject.SourceSlot = Slot.Server;
+        reject.DestinationSlot = Slot.None;
+        reject.MessageId = join.MessageId;
+        reject.Reason = reason;
+        reject.RetryAfterMilliseconds = retryAfterMs;
+        int cell = RentCell();
+        int n = reject.Write(outCells, cell);
+        ReplyUnauthenticated(cell, n, requestLength, address, addressLength);
+        logger.LogInformation("{Room}: join of {Name} from {Address} rejected: {Reason}", label, join.Name, FormatAddress(address, addressLength), RejectReason.Describe(reason));
+    }
+
+    private void HandleLeave(SlotState slot, byte[] buf, int off, int len, byte* address, int addressLength, long now)
+    {
+        if (len != 16)
+        {
+            DropFrom(slot, DropReason.Malformed);
+            return;
+        }
+
+        uint id = ControlMessage.ReadMessageId(buf, off);
+        int k = leftNext;
+        leftNext = (leftNext + 1) % LeftMemory;
+        new ReadOnlySpan<byte>(address, addressLength).CopyTo(leftAddresses.AsSpan(k * DatagramIo.AddressStride));
+        leftAddressLengths[k] = addressLength;
+        leftTokens[k] = slot.Token;
+        leftIds[k] = id;
+        leftSlots[k] = (byte)slot.Index;
+        leftAt[k] = now;
+
+        byte index = (byte)slot.Index;
+        logger.LogInformation("{Room}: {Name} left slot {Slot}", label, slot.Name, slot.Index);
+        ReleaseSlot(slot.Index);
+
+        // acknowledge to the address it came from (the slot's may be reassigned in this batch)
+        SendAck(index, id, AckResult.Ok, 0, address, addressLength);
+    }
+
+    private bool TryAckRepeatedLeave(byte[] buf, int off, int len, byte* address, int addressLength, long now)
+    {
+        if (len != 16)
+        {
+            return false;
+        }
+
+        uint token = Message.ReadToken(buf, off);
+        uint id = ControlMessage.ReadMessageId(buf, off);
+        for (int k = 0; k < LeftMemory; k++)
+        {
+            if (leftAddressLengths[k] == addressLength && leftTokens[k] == token && leftIds[k] == id && token != 0
+                && now - leftAt[k] < 2 * slotTimeoutTicks
+                && leftAddresses.AsSpan(k * DatagramIo.AddressStride, addressLength).SequenceEqual(new ReadOnlySpan<byte>(address, addressLength)))
+            {
+                SendAck(leftSlots[k], id, AckResult.Ok, 0, address, addressLength);
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void SendAck(byte destination, uint ackedId, byte result, uint echo, byte* address, int addressLength)
+    {
+        ack.Token = 0;
+        ack.SourceSlot = Slot.Server;
+        ack.DestinationSlot = destination;
+        ack.AckedId = ackedId;
+        ack.Result = result;
+        ack.Echo = echo;
+        int cell = RentCell();
+        int n = ack.Write(outCells, cell);
+        tx.Add(outBase + cell, n, address, addressLength);
+        bytesOut += n;
+    }
+
+    /// <summary>Frees a slot and everything that depended on it.</summary>
+    private void ReleaseSlot(int index)
+    {
+        var s = table.Slots[index];
+        if (s.PersonalMix)
+        {
+            StopPersonalMix(s);
+        }
+
+        table.Free(index);
+    }
+}

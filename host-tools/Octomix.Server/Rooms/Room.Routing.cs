@@ -1,0 +1,242 @@
+using Octomix.Protocol;
+
+namespace Octomix.Server.Rooms;
+
+/// <summary>Where audio and control messages from members go.</summary>
+internal sealed unsafe partial class Room
+{
+    private void HandleAudio(SlotState slot, byte[] buf, int off, int len, long now)
+    {
+        if (audio.Read(buf, off, len) != DecodeResult.Ok)
+        {
+            DropFrom(slot, DropReason.Malformed);
+            return;
+        }
+
+        byte* data = io.RxDataPointer + off;
+        byte destination = audio.DestinationSlot;
+
+        // the token is blanked once, in the receive cell, before it goes to anyone
+        Message.WriteToken(buf, off, 0);
+
+        if (slot.IsEngineer)
+        {
+            // the engineer's playback (or test audio): to every box, mixed-for or not
+            if (destination == Slot.Everyone)
+            {
+                ToJammers(slot, data, len);
+            }
+            else
+            {
+                RouteByDestination(slot, destination, data, len);
+            }
+
+            return;
+        }
+
+        slot.Stats.OnAudio(buf, off, audio, (now - startTicks) * samplesPerTick);
+        bool jam = destination == Slot.Everyone && (audio.Flags & AudioFlags.Retransmission) == 0;
+        if (jam && FeedingRings)
+        {
+            slot.Ring!.Write(audio.Timecode, buf, audio.PayloadOffset, audio.FrameCount, audio.Channels, audio.Format);
+        }
+
+        if (destination == Slot.Everyone)
+        {
+            // every other member: engineers, and jammers that mix for themselves
+            var slots = table.Slots;
+            for (int t = 0; t < slots.Length; t++)
+            {
+                var to = slots[t];
+                if (to.Occupied && t != slot.Index && (to.IsEngineer || !to.PersonalMix))
+                {
+                    SendTo(to, data, len);
+                }
+            }
+        }
+        else if (destination == Slot.Engineers)
+        {
+            ToEngineers(slot, data, len);
+        }
+        else if (Slot.IsEngineer(destination))
+        {
+            RouteByDestination(slot, destination, data, len);
+        }
+        else
+        {
+            DropFrom(slot, DropReason.NotAllowed);
+        }
+
+        if (jam && slot.PersonalMix)
+        {
+            // the listener's own stream clocks its mix: one mix packet per packet it sends
+            slot.LastOwnAudio = now;
+            EmitPersonalMix(slot, audio.FrameCount, audio.Timecode);
+        }
+    }
+
+    private void HandleStatus(SlotState slot, byte[] buf, int off, int len)
+    {
+        if (status.Read(buf, off, len) != DecodeResult.Ok)
+        {
+            DropFrom(slot, DropReason.Malformed);
+            return;
+        }
+
+        slot.BoxState = status.State;
+        AckSlot(slot, status.Sequence, AckResult.Ok, status.SentAtMicroseconds);
+        if (slot.IsJammer)
+        {
+            // the console's ready indicators come from these
+            Message.WriteToken(buf, off, 0);
+            var slots = table.Slots;
+            for (int t = Slot.FirstEngineer; t < slots.Length; t++)
+            {
+                if (slots[t].Occupied)
+                {
+                    SendTo(slots[t], io.RxDataPointer + off, len);
+                }
+            }
+        }
+    }
+
+    private void HandleMixLevels(SlotState slot, byte[] buf, int off, int len, long now)
+    {
+        if (mixLevels.Read(buf, off, len) != DecodeResult.Ok)
+        {
+            DropFrom(slot, DropReason.Malformed);
+            return;
+        }
+
+        if (!slot.IsJammer)
+        {
+            AckSlot(slot, mixLevels.MessageId, AckResult.Refused, 0);
+            return;
+        }
+
+        Array.Copy(mixLevels.Gains, slot.Gains, slot.Gains.Length);
+        if (mixLevels.Enable && !slot.PersonalMix)
+        {
+            StartPersonalMix(slot, now);
+        }
+        else if (!mixLevels.Enable && slot.PersonalMix)
+        {
+            StopPersonalMix(slot);
+        }
+
+        AckSlot(slot, mixLevels.MessageId, AckResult.Ok, 0);
+    }
+
+    private void RouteControl(SlotState slot, MessageType type, byte[] buf, int off, int len)
+    {
+        byte destination = buf[off + 9];
+        byte* data = io.RxDataPointer + off;
+        Message.WriteToken(buf, off, 0);
+        if (slot.IsEngineer)
+        {
+            if (destination == Slot.Everyone)
+            {
+                ToJammers(slot, data, len);
+            }
+            else
+            {
+                RouteByDestination(slot, destination, data, len);
+            }
+
+            return;
+        }
+
+        // a box talks to the engineers only: notices, file replies, acks of their commands
+        if (type != MessageType.Notice && type != MessageType.FileInfo && type != MessageType.FileData && type != MessageType.Ack)
+        {
+            DropFrom(slot, DropReason.NotAllowed);
+            return;
+        }
+
+        if (Slot.IsEngineer(destination))
+        {
+            RouteByDestination(slot, destination, data, len);
+        }
+        else
+        {
+            ToEngineers(slot, data, len);
+        }
+    }
+
+    /// <summary>To one slot (a box from an engineer; an engineer; FD = the other engineers).</summary>
+    private void RouteByDestination(SlotState from, byte destination, byte* data, int len)
+    {
+        if (destination == Slot.Engineers)
+        {
+            ToEngineers(from, data, len);
+            return;
+        }
+
+        bool allowed = from.IsEngineer ? table.InRange(destination) : Slot.IsEngineer(destination) && table.InRange(destination);
+        if (!allowed)
+        {
+            DropFrom(from, table.InRange(destination) ? DropReason.NotAllowed : DropReason.EmptyDestination);
+            return;
+        }
+
+        var to = table.Slots[destination];
+        if (!to.Occupied || destination == from.Index)
+        {
+            DropFrom(from, DropReason.EmptyDestination);
+            return;
+        }
+
+        SendTo(to, data, len);
+    }
+
+    private void ToEngineers(SlotState from, byte* data, int len)
+    {
+        var slots = table.Slots;
+        int sent = 0;
+        for (int t = Slot.FirstEngineer; t < slots.Length; t++)
+        {
+            if (slots[t].Occupied && t != from.Index)
+            {
+                SendTo(slots[t], data, len);
+                sent++;
+            }
+        }
+
+        if (sent == 0)
+        {
+            DropFrom(from, DropReason.EmptyDestination);
+        }
+    }
+
+    private void ToJammers(SlotState from, byte* data, int len)
+    {
+        var slots = table.Slots;
+        int sent = 0;
+        for (int t = 0; t < Slot.MaxJammerSlots; t++)
+        {
+            if (slots[t].Occupied && t != from.Index)
+            {
+                SendTo(slots[t], data, len);
+                sent++;
+            }
+        }
+
+        if (sent == 0)
+        {
+            DropFrom(from, DropReason.EmptyDestination);
+        }
+    }
+
+    private void AckSlot(SlotState slot, uint ackedId, byte result, uint echo)
+    {
+        ack.Token = 0;
+        ack.SourceSlot = Slot.Server;
+        ack.DestinationSlot = (byte)slot.Index;
+        ack.AckedId = ackedId;
+        ack.Result = result;
+        ack.Echo = echo;
+        int cell = RentCell();
+        int n = ack.Write(outCells, cell);
+        SendTo(slot, outBase + cell, n);
+    }
+}

@@ -1,0 +1,127 @@
+using Octomix.Protocol;
+using Octomix.Server.Mixing;
+
+namespace Octomix.Server.Rooms;
+
+/// <summary>
+/// One slot of a room: its owner, token, role and what the owner asked for, its mix state and
+/// figures. Allocated once per slot number at start and reused by every owner; written by the
+/// room thread only (status snapshots read it from other threads, see <see cref="Generation"/>).
+/// </summary>
+internal sealed class SlotState
+{
+    public SlotState(int index)
+    {
+        Index = index;
+        for (int i = 0; i < MixReaders.Length; i++)
+        {
+            MixReaders[i] = new RingReader();
+        }
+
+        if (Slot.IsJammer(index))
+        {
+            Ring = new SourceRing();
+        }
+    }
+
+    public int Index { get; }
+
+    /// <summary>Odd while the slot is being (re)assigned; bumped on every change of owner, so a reader on another thread can tell a consistent snapshot.</summary>
+    public int Generation;
+
+    public volatile bool Occupied;
+
+    public SlotRole Role;
+
+    public uint Token;
+
+    public byte Capabilities;
+
+    /// <summary>Length of the owner's raw sockaddr (the bytes are in the table's pinned array).</summary>
+    public int AddressLength;
+
+    public long JoinedAt;
+
+    public long LastHeard;
+
+    /// <summary>Message id of the Join that got this slot, and the Accept sent for it (replayed for a repeated Join).</summary>
+    public uint JoinMessageId;
+
+    public readonly byte[] AcceptDatagram = new byte[40];
+
+    public int AcceptLength;
+
+    public string Name = string.Empty;
+
+    public string Endpoint = string.Empty;
+
+    public ulong BoxId;
+
+    public int Channels;
+
+    public byte Format;
+
+    public int FramesPerPacket;
+
+    public int BoxState = -1;
+
+    /// <summary>Personal mix: on, gains per source slot (Q8.8), the next sequence number and timecode of its packets.</summary>
+    public bool PersonalMix;
+
+    public readonly int[] Gains = new int[Slot.MaxJammerSlots];
+
+    public uint MixSequence;
+
+    public long MixTimecode;
+
+    /// <summary>Last time the owner's own audio arrived (its stream clocks its personal mix).</summary>
+    public long LastOwnAudio;
+
+    /// <summary>Server-clocked personal mix (a listener that sends no audio): when the next packet is due.</summary>
+    public long NextMixDue;
+
+    /// <summary>This listener's place in each source's ring (personal mix).</summary>
+    public readonly RingReader[] MixReaders = new RingReader[Slot.MaxJammerSlots];
+
+    /// <summary>This jammer's jitter FIFO (null for engineer slots).</summary>
+    public readonly SourceRing? Ring;
+
+    /// <summary>The room mix's place in this jammer's ring.</summary>
+    public readonly RingReader RoomMixReader = new();
+
+    public readonly SlotStatistics Stats = new();
+
+    public long Drops;
+
+    public long MixUnderruns
+    {
+        get
+        {
+            long n = 0;
+            foreach (var r in MixReaders)
+            {
+                n += r.Underruns;
+            }
+
+            return n;
+        }
+    }
+
+    public long MixOverruns
+    {
+        get
+        {
+            long n = 0;
+            foreach (var r in MixReaders)
+            {
+                n += r.Overruns;
+            }
+
+            return n;
+        }
+    }
+
+    public bool IsJammer => Role == SlotRole.Jammer;
+
+    public bool IsEngineer => Role == SlotRole.Engineer;
+}

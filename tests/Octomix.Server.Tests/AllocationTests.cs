@@ -1,0 +1,70 @@
+using Octomix.Protocol;
+
+namespace Octomix.Server.Tests;
+
+/// <summary>The packet path allocates nothing: the room thread's own allocation counter stays put under traffic.</summary>
+public class AllocationTests
+{
+    [Theory]
+    [MemberData(nameof(TestServer.IoModes), MemberType = typeof(TestServer))]
+    public void ForwardingMixingAndStatusAllocateNothingOnTheRoomThread(string io)
+    {
+        string dir = Directory.CreateTempSubdirectory("octomix-alloc-").FullName;
+        try
+        {
+            using var server = TestServer.Start(io, o => o with { RoomMixTarget = Path.Combine(dir, "mix.pcm") });
+            using var a = new TestPeer(server.Ports[0], "a");
+            using var b = new TestPeer(server.Ports[0], "b");
+            using var listener = new TestPeer(server.Ports[0], "listener");
+            using var eng = new TestPeer(server.Ports[0], "eng");
+            a.Join();
+            b.Join(format: (byte)SampleFormat.S24);
+            listener.Join(capabilities: JoinCapabilities.WantsPersonalMix);
+            eng.Join(role: JoinRole.Engineer);
+            var sa = a.Audio(TestServer.Samples(64, 2, (f, c) => f * 100), 2, 0, 0);
+            var sb = PersonalMixTests.Raw(b, new byte[64 * 2 * 3], 2, SampleFormat.S24, 64, 0, 0);
+            var sl = listener.Audio(new short[128], 2, 0, 0);
+
+            void Round(uint from, uint rounds)
+            {
+                for (uint r = from; r < from + rounds; r++)
+                {
+                    AudioPacket.StampSequenceAndTimecode(sa, 0, r, r * 64);
+                    AudioPacket.StampSequenceAndTimecode(sb, 0, r, r * 64);
+                    AudioPacket.StampSequenceAndTimecode(sl, 0, r, r * 64);
+                    a.Send(sa);
+                    b.Send(sb);
+                    listener.Send(sl);
+                    if (r % 50 == 0)
+                    {
+                        a.Sync();
+                        b.Sync();
+                        listener.Sync();
+                        eng.Sync();
+                    }
+                }
+            }
+
+            // warm up (first calls, tier-up), then measure
+            Round(0, 2000);
+            Thread.Sleep(50); // housekeeping publishes the counter every millisecond
+            long before = server.GetStatus().Rooms[0].LoopAllocatedBytes;
+            Round(2000, 3000);
+            Thread.Sleep(50);
+            var room = server.GetStatus().Rooms[0];
+            Assert.True(before > 0, "the counter is published");
+            Assert.Equal(before, room.LoopAllocatedBytes);
+            Assert.True(room.PacketsIn > 15000);
+            Assert.True(room.RoomMix!.ChunksMixed > 0);
+
+            // the counter is live: a join (names, log lines) does allocate, and shows
+            using var late = new TestPeer(server.Ports[0], "late");
+            late.Join();
+            TestServer.WaitFor(server, s => s.Rooms[0].LoopAllocatedBytes > before, "the join's allocations to show");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
