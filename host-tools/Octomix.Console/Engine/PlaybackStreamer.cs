@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
-using System.Text;
 using Octomix.Desk.Link;
 using Octomix.Protocol;
 
@@ -41,6 +40,11 @@ public sealed class PlaybackStreamer
         }
 
         var wav = WavData.Open(mixWav);
+        if (wav.Channels != 2 || wav.BytesPerSample is not (2 or 3))
+        {
+            throw new InvalidDataException($"{mixWav}: the mix must be stereo 16- or 24-bit PCM ({wav.Channels} ch, {8 * wav.BytesPerSample} bit)");
+        }
+
         var groups = targets.GroupBy(t => (t.Channels, t.Format)).ToList();
         bool broadcast = groups.Count == 1;
         int rate = wav.SampleRate;
@@ -138,63 +142,6 @@ public sealed class PlaybackStreamer
             default:
                 BinaryPrimitives.WriteInt32LittleEndian(output[offset..], value24 << 8);
                 break;
-        }
-    }
-
-    /// <summary>The PCM layout of a WAV file: enough of RIFF to find fmt and data.</summary>
-    internal sealed record WavData(int SampleRate, int Channels, int BytesPerSample, long DataOffset, long DataBytes)
-    {
-        public int FrameBytes => Channels * BytesPerSample;
-
-        public static WavData Open(string path)
-        {
-            using var file = File.OpenRead(path);
-            var head = new byte[12];
-            file.ReadExactly(head);
-            if (Encoding.ASCII.GetString(head, 0, 4) != "RIFF" || Encoding.ASCII.GetString(head, 8, 4) != "WAVE")
-            {
-                throw new InvalidDataException($"{path}: not a RIFF/WAVE file");
-            }
-
-            int rate = 0, channels = 0, bits = 0;
-            var chunk = new byte[8];
-            while (file.Position + 8 <= file.Length)
-            {
-                file.ReadExactly(chunk);
-                string id = Encoding.ASCII.GetString(chunk, 0, 4);
-                long size = BinaryPrimitives.ReadUInt32LittleEndian(chunk.AsSpan(4));
-                if (id == "fmt ")
-                {
-                    var fmt = new byte[16];
-                    file.ReadExactly(fmt);
-                    int tag = BinaryPrimitives.ReadUInt16LittleEndian(fmt);
-                    channels = BinaryPrimitives.ReadUInt16LittleEndian(fmt.AsSpan(2));
-                    rate = BinaryPrimitives.ReadInt32LittleEndian(fmt.AsSpan(4));
-                    bits = BinaryPrimitives.ReadUInt16LittleEndian(fmt.AsSpan(14));
-                    if (tag != 1 || channels != 2 || (bits != 16 && bits != 24))
-                    {
-                        throw new InvalidDataException($"{path}: the mix must be stereo 16- or 24-bit PCM (format {tag}, {channels} ch, {bits} bit)");
-                    }
-
-                    file.Position += size - 16 + (size & 1);
-                }
-                else if (id == "data")
-                {
-                    if (rate == 0)
-                    {
-                        throw new InvalidDataException($"{path}: data before fmt");
-                    }
-
-                    long bytes = Math.Min(size, file.Length - file.Position);
-                    return new WavData(rate, channels, bits / 8, file.Position, bytes - (bytes % (channels * bits / 8)));
-                }
-                else
-                {
-                    file.Position += size + (size & 1);
-                }
-            }
-
-            throw new InvalidDataException($"{path}: no data chunk");
         }
     }
 }
