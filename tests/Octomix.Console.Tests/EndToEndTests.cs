@@ -52,6 +52,7 @@ public class EndToEndTests(ITestOutputHelper output)
                 await Wait.UntilAsync(() => studio.Boxes.All(b => b.Controller.CurrentTakeId == take.Id && b.Controller.Timeline.TakeIndexAt(b.Controller.Position) > until), TimeSpan.FromSeconds(60)),
                 "the boxes recorded 4 s of the take");
             var midTake = engine.CurrentTake!.Mixer!.GetStatus();
+            var midTakeTracks = engine.CurrentTake.Tracks.Select(t => t.Monitor!.GetStatus()).ToList();
             var stop = await engine.StopAsync(CancellationToken.None);
             Assert.Empty(stop.Problems);
 
@@ -93,9 +94,9 @@ public class EndToEndTests(ITestOutputHelper output)
                 Assert.Equal(0, onsets.MaxAbsError);
                 Assert.Equal(timeline.FirstSampleIndex(box.LatencyFrames), view.FirstSampleIndex);
 
-                // the monitor: no gap longer than concealment allows, no drop or repeat
-                Assert.Equal(0, monitorTracks[i].FramesSilenced);
-                Assert.True(monitorTracks[i].LongestConcealedRun <= take.SampleRate * 40 / 1000, $"{m.Name}: longest concealed run {monitorTracks[i].LongestConcealedRun}");
+                // the monitor during the take: no gap longer than concealment allows, nothing refused
+                Assert.Equal(0, midTakeTracks[i].FramesSilenced);
+                Assert.True(midTakeTracks[i].LongestConcealedRun <= take.SampleRate * 40 / 1000, $"{m.Name}: longest concealed run {midTakeTracks[i].LongestConcealedRun}");
                 Assert.Equal(0, monitorTracks[i].RejectedFrames);
             }
 
@@ -111,7 +112,7 @@ public class EndToEndTests(ITestOutputHelper output)
             // and nothing was silenced or skipped
             Assert.Equal(Octomix.Desk.Monitor.MonitorState.Playing, midTake.State);
             Assert.InRange(midTake.PlayoutRatio, 0.998, 1.002);
-            Assert.Equal(0, monitor.FramesSilenced);
+            Assert.Equal(0, midTake.FramesSilenced);
 
             // every box played the mix back
             Assert.Equal(4, playback.Playing.Count);

@@ -10,7 +10,7 @@ namespace Octomix.Desk.Engine;
 public sealed partial class ConsoleEngine : ILinkReceiver
 {
     private const long NackIntervalMicros = 20_000;
-    private const long LinkReportIntervalMicros = 250_000;
+    private const long LinkReportIntervalMicros = 50_000;
 
     private readonly uint[] _lastStatusSequence = new uint[Slot.MaxJammerSlots];
     private readonly long[] _statusReceived = new long[Slot.MaxJammerSlots];
@@ -20,6 +20,7 @@ public sealed partial class ConsoleEngine : ILinkReceiver
     private long _nextNackAt;
     private long _nextLinkReportAt;
     private long _strayPackets;
+    private readonly double[] _boxRttPeak = new double[Slot.MaxJammerSlots];
 
     /// <summary>Audio packets of no open take or from a box that does not record it.</summary>
     public long StrayPackets => Interlocked.Read(ref _strayPackets);
@@ -42,6 +43,12 @@ public sealed partial class ConsoleEngine : ILinkReceiver
 
             // a jump (either way) is a box that started counting again (rebooted, another box in the slot): not loss
             _statusLost[slot] += gap > 1000 ? 0 : gap - 1;
+        }
+
+        if (status.RttTenthsMs is > 0 and < 0xFFFF)
+        {
+            double rtt = status.RttTenthsMs / 10_000.0;
+            Volatile.Write(ref _boxRttPeak[slot], Math.Max(rtt, _boxRttPeak[slot] * 0.95));
         }
 
         _lastStatusSequence[slot] = status.Sequence;
@@ -160,9 +167,12 @@ public sealed partial class ConsoleEngine : ILinkReceiver
         }
     }
 
-    /// <summary>The box's round trip to the server from its Status, seconds (0 when unknown).</summary>
-    private double BoxRoundTrip(int slot) =>
-        _statuses.TryGetValue(slot, out var s) && s.RttTenthsMs is > 0 and < 0xFFFF ? s.RttTenthsMs / 10_000.0 : 0;
+    /// <summary>
+    /// The box's round trip to the server, seconds (0 when unknown): the peak of its Status
+    /// reports, decaying slowly — a retransmission must come back within the slow round trips, not
+    /// the average one.
+    /// </summary>
+    private double BoxRoundTrip(int slot) => Slot.IsJammer(slot) ? Volatile.Read(ref _boxRttPeak[slot]) : 0;
 
     /// <summary>
     /// The box says where its file starts (F). The console placed the stream with the F it

@@ -232,6 +232,13 @@ public sealed class TrackStream : IDisposable
                 return false;
             }
 
+            if (EndTimecode != long.MaxValue && HighestTimecode < EndTimecode && n < gaps.Length)
+            {
+                // the take's last packets: the monitor cannot know they are missing (they come after
+                // everything received), the box's end notice says they are
+                gaps[n++] = new TimecodeRange(Math.Max(HighestTimecode, _info.FirstSampleIndex), EndTimecode);
+            }
+
             for (int i = 0; i < n && nack.RangeCount < NackMessage.MaxRanges; i++)
             {
                 long first = FloorDiv(gaps[i].Start - _referenceTimecode, _framesPerPacket);
