@@ -64,7 +64,7 @@ public sealed class SimulatedStudio : IDisposable
                 Network = new NetworkConditions { JitterMilliseconds = m.JitterMilliseconds, LossPercent = m.LossPercent, Seed = 101 + i },
                 LogSink = log == null ? null : (level, text) => log(m.Name, level, text),
             };
-            var box = new SimulatedBox(options, s =>
+            void Adjust(BoxSettings s)
             {
                 s.ServerHost = host;
                 s.ServerPort = port;
@@ -74,7 +74,13 @@ public sealed class SimulatedStudio : IDisposable
                 s.PrefillBlocks = 16;
                 s.CaptureBufferBlocks = 64;
                 s.JoinRetrySeconds = 1;
-            });
+            }
+
+            // the card a musician would bring: its settings.txt says where to join
+            var initial = new BoxSettings();
+            Adjust(initial);
+            SimulatedBox.WriteSettings(card, BoxCommand.SettingsText(initial));
+            var box = new SimulatedBox(options, Adjust);
             _boxes.Add(box);
         }
     }

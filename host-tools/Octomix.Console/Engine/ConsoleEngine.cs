@@ -372,30 +372,53 @@ public sealed partial class ConsoleEngine : IAsyncDisposable
         var members = _members.Values.OrderBy(m => m.Slot).ToList();
         var bindings = new Dictionary<long, int>();
         var placed = new HashSet<int>();
-        foreach (var track in tracks.Where(t => t.BoxName != null))
+        void Bind(TrackInfo track, Member m)
         {
-            var m = members.FirstOrDefault(m => !placed.Contains(m.Slot) && string.Equals(m.Name, track.BoxName, StringComparison.OrdinalIgnoreCase));
-            if (m != null)
+            if (!string.Equals(track.BoxName, m.Name, StringComparison.OrdinalIgnoreCase))
             {
-                bindings[track.Id] = m.Slot;
-                placed.Add(m.Slot);
+                _store.BindTrack(track.Id, m.Name);
+                Event($"box {m.Name} (slot {m.Slot}) bound to track {track.Position} \"{track.Name}\"");
+            }
+
+            bindings[track.Id] = m.Slot;
+            placed.Add(m.Slot);
+        }
+
+        // 1. a box named like a track takes it (even from a box that was given it for want of a better one)
+        foreach (var m in members)
+        {
+            var track = tracks.FirstOrDefault(t => string.Equals(t.Name, m.Name, StringComparison.OrdinalIgnoreCase));
+            if (track != null && m.Named)
+            {
+                Bind(track, m);
             }
         }
 
-        var free = tracks.Where(t => t.BoxName == null).ToList();
+        // 2. the track a box was bound to before (by name, persisted)
+        foreach (var m in members.Where(m => !placed.Contains(m.Slot)))
+        {
+            var track = tracks.FirstOrDefault(t => !bindings.ContainsKey(t.Id) && string.Equals(t.BoxName, m.Name, StringComparison.OrdinalIgnoreCase));
+            if (track != null)
+            {
+                Bind(track, m);
+            }
+        }
+
+        // 3. the next free track (keeping tracks named like a box in the room for that box)
+        tracks = _store.Tracks(session.Id);
+        var free = tracks
+            .Where(t => t.BoxName == null && !bindings.ContainsKey(t.Id) && !members.Any(m => m.Named && string.Equals(m.Name, t.Name, StringComparison.OrdinalIgnoreCase)))
+            .ToList();
         foreach (var m in members.Where(m => !placed.Contains(m.Slot)).ToList())
         {
-            var track = free.FirstOrDefault(t => string.Equals(t.Name, m.Name, StringComparison.OrdinalIgnoreCase)) ?? free.FirstOrDefault();
+            var track = free.FirstOrDefault();
             if (track == null)
             {
                 continue;
             }
 
-            _store.BindTrack(track.Id, m.Name);
             free.Remove(track);
-            bindings[track.Id] = m.Slot;
-            placed.Add(m.Slot);
-            Event($"box {m.Name} (slot {m.Slot}) bound to track {track.Position} \"{track.Name}\"");
+            Bind(track, m);
         }
 
         _bindings = bindings;
