@@ -508,7 +508,8 @@ public sealed partial class ConsoleEngine
             take.Mixer = new MonitorMixer(new MonitorOptions { SampleRate = info.SampleRate });
             foreach (var stream in take.Tracks)
             {
-                stream.Monitor = take.Mixer.AddTrack(stream.Info.TrackName, stream.Info.LatencySamples, stream.Info.FirstSampleIndex);
+                // from the first packet heard now: what streamed while no console listened is not for the ears
+                stream.Monitor = take.Mixer.AddTrack(stream.Info.TrackName, stream.Info.LatencySamples);
             }
 
             StartMonitorOutput(take);
@@ -537,7 +538,7 @@ public sealed partial class ConsoleEngine
                 s.NackedPackets, s.StreamBytes, s.FetchedBytes, info.DataBytes, loss, double.IsNaN(s.JitterSeconds) ? null : s.JitterSeconds * 1000,
                 s.Monitor?.GetStatus(), info.Problem);
         }).ToList();
-        return new TakeView(take.Info, tracks, take.Mixer?.GetStatus(), take.Sink?.Description);
+        return new TakeView(take.Info, tracks, take.Mixer?.GetStatus(), take.MonitorOutput);
     }
 
     private void StartMonitorOutput(OpenTake take)
@@ -567,6 +568,7 @@ public sealed partial class ConsoleEngine
         }
 
         take.Sink = sink;
+        take.MonitorOutput = sink.Description;
         take.Output = new MonitorOutputLoop(take.Mixer!, sink);
         take.Output.Start();
     }

@@ -51,6 +51,9 @@ public sealed class OpenTake : IDisposable
 
     public IMonitorSink? Sink { get; set; }
 
+    /// <summary>Where the monitor went (kept after the output stopped).</summary>
+    public string? MonitorOutput { get; set; }
+
     /// <summary>The exported folder's files, once written.</summary>
     public TakeExportResult? Export { get; set; }
 

@@ -247,7 +247,10 @@ public sealed class TrackStream : IDisposable
                 for (long k = first; k <= last && k <= first + 512; k++)
                 {
                     uint sequence = unchecked(_referenceSequence + (uint)k);
-                    bool due = !_lastNack.TryGetValue(sequence, out long at) || nowMicros - at >= repeatAfterMicros;
+                    long packetStart = (_referenceTimecode + (k * _framesPerPacket) - _info.FirstSampleIndex) * FrameBytes;
+                    bool due = packetStart >= 0
+                        && !Spool.Contains(packetStart, packetStart + (_framesPerPacket * FrameBytes)) // the spool has it (e.g. from before a restart)
+                        && (!_lastNack.TryGetValue(sequence, out long at) || nowMicros - at >= repeatAfterMicros);
                     if (due)
                     {
                         _lastNack[sequence] = nowMicros;
