@@ -17,6 +17,7 @@ namespace Octomix.Console.Tests;
 /// take, re-joins, stops it, collects from its spools plus FileRequests, and writes stems that
 /// equal the boxes' cards.
 /// </summary>
+[Collection(RealTimeBoxes.Name)]
 public class ConsoleCrashTests(ITestOutputHelper output)
 {
     private const string Code = "CRASH-1";

@@ -13,6 +13,7 @@ namespace Octomix.Console.Tests;
 /// simulated boxes running the real firmware, with analog round trips of 12–300 frames, crystals
 /// −100…+100 ppm off, 0–40 ms of network jitter and 5 % loss each way between box and server.
 /// </summary>
+[Collection(RealTimeBoxes.Name)]
 public class EndToEndTests(ITestOutputHelper output)
 {
     [Fact]

@@ -66,3 +66,13 @@ internal static class Wait
         return condition();
     }
 }
+
+/// <summary>
+/// Tests that run four simulated boxes in real time take turns: two sets of real-time boxes at
+/// once on a 2-core machine would fight for the CPU a box's audio thread needs on time.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = false)]
+public sealed class RealTimeBoxes
+{
+    public const string Name = "real-time boxes";
+}

@@ -188,7 +188,7 @@ public sealed partial class ConsoleEngine : ILinkReceiver
         }
 
         int latency = take.Info.Timeline.LatencyFromFirstSample(first);
-        if (stream.Spool.PresentBytes == 0)
+        if (stream.PacketsReceived == 0)
         {
             stream.Update(t => t with { FirstSampleIndex = first, LatencySamples = latency });
             if (stream.Monitor != null && take.Mixer != null)

@@ -97,7 +97,7 @@ public sealed partial class ConsoleEngine
                     SpoolPath = SpoolPath(info, view.Track),
                 };
                 _store.SaveTakeTrack(row);
-                var stream = new TrackStream(row, []);
+                var stream = new TrackStream(row, [], _spoolWriter);
                 stream.Monitor = take.Mixer.AddTrack(view.Track.Name, latency, row.FirstSampleIndex);
                 ApplyMix(stream.Monitor, view.Track);
                 take.Add(stream);
@@ -238,6 +238,7 @@ public sealed partial class ConsoleEngine
             }
 
             take.StopMonitor();
+            _spoolWriter.Drain(TimeSpan.FromSeconds(10));
             foreach (var stream in take.Tracks)
             {
                 var info = stream.Info;
@@ -283,10 +284,12 @@ public sealed partial class ConsoleEngine
             _store.SetTakeState(take.Id, TakeState.Collecting);
             take.Info = take.Info with { State = TakeState.Collecting };
             var clock = Stopwatch.StartNew();
+            _spoolWriter.Drain(TimeSpan.FromSeconds(10)); // the stream's last chunks are in the spools before they are counted
             var collectors = take.Tracks
                 .Select(stream => new TrackCollector(_link, stream, take.Id, _options.Collection, _logger).RunAsync(cancel))
                 .ToList();
             var results = await Task.WhenAll(collectors).ConfigureAwait(false);
+            _spoolWriter.Drain(TimeSpan.FromSeconds(10));
             for (int i = 0; i < results.Length; i++)
             {
                 var stream = take.Tracks[i];
@@ -498,7 +501,7 @@ public sealed partial class ConsoleEngine
         var take = new OpenTake(info);
         foreach (var row in _store.TakeTracks(info.Id).Where(t => t.State is TakeTrackState.Recording or TakeTrackState.Incomplete))
         {
-            var stream = new TrackStream(row, _store.SpoolRanges(info.Id, row.TrackId));
+            var stream = new TrackStream(row, _store.SpoolRanges(info.Id, row.TrackId), _spoolWriter);
             take.Add(stream);
         }
 

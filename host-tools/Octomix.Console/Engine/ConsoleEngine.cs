@@ -34,6 +34,7 @@ public sealed partial class ConsoleEngine : IAsyncDisposable
     private readonly ConcurrentDictionary<int, long> _firstHeard = new();
     private readonly ConcurrentQueue<string> _events = new();
     private readonly Thread _housekeeping;
+    private readonly SpoolWriter _spoolWriter;
     private readonly CancellationTokenSource _stop = new();
     private SessionInfo _session;
     private volatile IReadOnlyDictionary<long, int> _bindings = new Dictionary<long, int>();
@@ -50,6 +51,7 @@ public sealed partial class ConsoleEngine : IAsyncDisposable
         _server = server;
         _link = link;
         _housekeeping = new Thread(Housekeeping) { IsBackground = true, Name = "octomix console housekeeping" };
+        _spoolWriter = new SpoolWriter(_logger);
     }
 
     /// <summary>
@@ -265,8 +267,9 @@ public sealed partial class ConsoleEngine : IAsyncDisposable
             _housekeeping.Join(TimeSpan.FromSeconds(5));
         }
 
-        PersistProgress();
         _link.Dispose();
+        _spoolWriter.Dispose(); // writes what is queued
+        PersistProgress();
         _take?.Dispose();
         if (_server != null)
         {

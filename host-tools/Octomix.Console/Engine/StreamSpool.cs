@@ -11,7 +11,7 @@ namespace Octomix.Desk.Engine;
 /// </summary>
 /// <remarks>
 /// Writes go straight to the file with positional writes (no user-space buffer), so a killed
-/// console loses nothing it wrote. The present ranges are persisted by the owner only after
+/// console loses nothing it wrote; one writer (<see cref="SpoolWriter"/>) makes them. The present ranges are persisted by the owner only after
 /// <see cref="FlushToDisk"/>: the record never claims bytes the file does not hold, and whatever
 /// arrived after the last record is simply fetched again. Thread-safe: the network thread
 /// writes, the collector reads the ranges and the data.
@@ -63,10 +63,11 @@ public sealed class StreamSpool : IDisposable
             throw new ArgumentOutOfRangeException(nameof(offset));
         }
 
+        // the write itself outside the lock: whoever reads the ranges never waits on the disk
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        RandomAccess.Write(_handle, data, offset);
         lock (_lock)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            RandomAccess.Write(_handle, data, offset);
             long added = _present.Add(offset, offset + data.Length);
             _dirty |= added > 0;
             return added;
@@ -160,12 +161,10 @@ public sealed class StreamSpool : IDisposable
     /// <summary>Makes everything written so far durable (call before recording the ranges).</summary>
     public void FlushToDisk()
     {
-        lock (_lock)
+        // not under the lock: an fsync can take seconds on a busy disk
+        if (!_disposed)
         {
-            if (!_disposed)
-            {
-                RandomAccess.FlushToDisk(_handle);
-            }
+            RandomAccess.FlushToDisk(_handle);
         }
     }
 

@@ -15,11 +15,13 @@ public sealed class TrackStream : IDisposable
     private const long MaxTakeFrames = 48000L * 60 * 60 * 12;
 
     private readonly Dictionary<uint, long> _lastNack = [];
+    private readonly SpoolWriter _writer;
     private long[] _partBases = [];
     private TakeTrackInfo _info;
 
-    public TrackStream(TakeTrackInfo info, IEnumerable<ByteRange> present)
+    public TrackStream(TakeTrackInfo info, IEnumerable<ByteRange> present, SpoolWriter writer)
     {
+        _writer = writer ?? throw new ArgumentNullException(nameof(writer));
         _info = info ?? throw new ArgumentNullException(nameof(info));
         Spool = new StreamSpool(info.SpoolPath, present);
         Slot = info.BoxSlot;
@@ -150,8 +152,7 @@ public sealed class TrackStream : IDisposable
             }
 
             var payload = datagram.AsSpan(packet.PayloadOffset, packet.PayloadLength);
-            long added = Spool.Write((tc - _info.FirstSampleIndex) * FrameBytes, payload);
-            StreamBytes += added;
+            _writer.Enqueue(this, (tc - _info.FirstSampleIndex) * FrameBytes, payload, fromStream: true);
             HighestTimecode = Math.Max(HighestTimecode, tc + packet.FrameCount);
             if (Monitor != null)
             {
@@ -192,11 +193,31 @@ public sealed class TrackStream : IDisposable
                 return false;
             }
 
-            FetchedBytes += Spool.Write(offset, datagram.AsSpan(data.DataOffset, data.DataLength));
+            _writer.Enqueue(this, offset, datagram.AsSpan(data.DataOffset, data.DataLength), fromStream: false);
         }
 
-        DataArrived.Release();
         return true;
+    }
+
+    /// <summary>The spool writer wrote a chunk; <paramref name="added"/> of its bytes were new.</summary>
+    public void Count(long added, bool fromStream)
+    {
+        lock (Sync)
+        {
+            if (fromStream)
+            {
+                StreamBytes += added;
+            }
+            else
+            {
+                FetchedBytes += added;
+            }
+        }
+
+        if (!fromStream)
+        {
+            DataArrived.Release();
+        }
     }
 
     /// <summary>The box said its take ended after <paramref name="frames"/> frames.</summary>

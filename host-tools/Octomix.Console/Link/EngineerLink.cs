@@ -43,6 +43,7 @@ public sealed class EngineerLink : IDisposable
     private readonly ILogger _logger;
     private readonly Socket _socket;
     private readonly Thread _thread;
+    private readonly Thread _heartbeatThread;
     private readonly Lock _lock = new();
     private readonly ReliableSender _reliable;
     private readonly DuplicateFilter _duplicates = new(32, AckMessage.FixedLength);
@@ -52,6 +53,7 @@ public sealed class EngineerLink : IDisposable
     private readonly byte[] _rx = new byte[ProtocolConstants.MaxDatagram + 64];
     private readonly byte[] _tx = new byte[ProtocolConstants.MaxDatagram];
     private readonly byte[] _sendBuffer = new byte[ProtocolConstants.MaxDatagram];
+    private readonly byte[] _heartbeatBuffer = new byte[StatusMessage.FixedLength];
     private readonly SocketSender _sender;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly CancellationTokenSource _stop = new();
@@ -109,6 +111,7 @@ public sealed class EngineerLink : IDisposable
         _sender = new SocketSender(this);
         _reliable = new ReliableSender(Capacity, (long)options.RetryInterval.TotalMicroseconds, options.MaxAttempts, (uint)RandomNumberGenerator.GetInt32(1, int.MaxValue));
         _thread = new Thread(Run) { IsBackground = true, Name = "octomix console link", Priority = ThreadPriority.AboveNormal };
+        _heartbeatThread = new Thread(Heartbeat) { IsBackground = true, Name = "octomix console heartbeat", Priority = ThreadPriority.AboveNormal };
     }
 
     public IPEndPoint Server { get; }
@@ -139,6 +142,7 @@ public sealed class EngineerLink : IDisposable
     {
         _receiver = receiver ?? throw new ArgumentNullException(nameof(receiver));
         _thread.Start();
+        _heartbeatThread.Start();
     }
 
     /// <summary>Waits until the server accepted the console; throws when it rejected it or did not answer in time.</summary>
@@ -231,6 +235,7 @@ public sealed class EngineerLink : IDisposable
         if (_thread.ThreadState != System.Threading.ThreadState.Unstarted)
         {
             _thread.Join(TimeSpan.FromSeconds(2));
+            _heartbeatThread.Join(TimeSpan.FromSeconds(2));
         }
 
         lock (_lock)
@@ -493,7 +498,7 @@ public sealed class EngineerLink : IDisposable
         }
 
         Interlocked.Increment(ref _joins);
-        _nextHeartbeatAt = now;
+        Volatile.Write(ref _nextHeartbeatAt, now);
         _logger.LogInformation("joined the room at {Server}: slot {Slot}, heartbeat {Heartbeat} ms", Server, _accept.AssignedSlot, _heartbeatMs);
         if (_accept.SampleRate != 0 && _accept.SampleRate != _options.SampleRate)
         {
@@ -572,12 +577,6 @@ public sealed class EngineerLink : IDisposable
             SendJoin(now);
         }
 
-        if (_isJoined && now >= _nextHeartbeatAt)
-        {
-            _nextHeartbeatAt = now + (_heartbeatMs * 1000L);
-            SendHeartbeat(now);
-        }
-
         _receiver!.OnTick(now);
     }
 
@@ -608,6 +607,25 @@ public sealed class EngineerLink : IDisposable
         _lastHeard = now;
     }
 
+    /// <summary>
+    /// The heartbeat has a thread of its own: whatever the network thread is doing (a burst of
+    /// packets, a receiver that took long), the slot must not go silent for the server's timeout.
+    /// </summary>
+    private void Heartbeat()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            long now = NowMicros;
+            if (_isJoined && now >= Volatile.Read(ref _nextHeartbeatAt))
+            {
+                Volatile.Write(ref _nextHeartbeatAt, now + (_heartbeatMs * 1000L));
+                SendHeartbeat(now);
+            }
+
+            _stop.Token.WaitHandle.WaitOne(10);
+        }
+    }
+
     private void SendHeartbeat(long now)
     {
         lock (_lock)
@@ -618,8 +636,8 @@ public sealed class EngineerLink : IDisposable
             _heartbeat.Sequence = ++_statusSequence;
             _heartbeat.SentAtMicroseconds = (uint)now == 0 ? 1u : (uint)now;
             _heartbeat.State = BoxStateCode.Engineer;
-            int length = _heartbeat.Write(_tx, 0);
-            SendRaw(_tx, 0, length);
+            int length = _heartbeat.Write(_heartbeatBuffer, 0);
+            SendRaw(_heartbeatBuffer, 0, length);
         }
     }
 
