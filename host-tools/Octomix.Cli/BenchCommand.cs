@@ -35,7 +35,8 @@ internal static class BenchCommand
         var frames = new Option<int>("--frames") { Description = "Frames per packet (2 channels, 16 bit)", DefaultValueFactory = _ => 64 };
         var modes = new Option<string>("--modes") { Description = "Server io paths to measure, in order: portable, batched-plain (recvmmsg/sendmmsg), batched (plus UDP segmentation)", DefaultValueFactory = _ => "portable,batched-plain,batched" };
         var output = new Option<string>("--output") { Description = "Folder for the JSON file", DefaultValueFactory = _ => "bench-results" };
-        foreach (var o in new Option[] { seconds, warmup, rooms, jammers, rate, frames, modes, output })
+        var tick = new Option<double>("--tick-ms") { Description = "The load generator sends in ticks this long (smaller: less bursty, costlier)", DefaultValueFactory = _ => 1 };
+        foreach (var o in new Option[] { seconds, warmup, rooms, jammers, rate, frames, modes, output, tick })
         {
             command.Options.Add(o);
         }
@@ -49,10 +50,11 @@ internal static class BenchCommand
                 parse.GetValue(jammers),
                 parse.GetValue(rate),
                 parse.GetValue(frames),
-                parse.GetValue(modes)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
-            if (settings.Seconds <= 0 || settings.Rooms < 1 || settings.Jammers < 2 || settings.Jammers > 16 || settings.Rate < 1 || settings.Frames < 1 || settings.Frames > 342)
+                parse.GetValue(modes)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+                parse.GetValue(tick));
+            if (settings.TickMilliseconds <= 0 || settings.TickMilliseconds > 100 || settings.Seconds <= 0 || settings.Rooms < 1 || settings.Jammers < 2 || settings.Jammers > 16 || settings.Rate < 1 || settings.Frames < 1 || settings.Frames > 342)
             {
-                Console.Error.WriteLine("octomix bench server: need seconds > 0, rooms >= 1, 2..16 jammers, rate >= 1, 1..342 frames");
+                Console.Error.WriteLine("octomix bench server: need 0 < tick <= 100 ms, seconds > 0, rooms >= 1, 2..16 jammers, rate >= 1, 1..342 frames");
                 return 2;
             }
 
@@ -89,6 +91,7 @@ internal static class BenchCommand
             ["channels"] = 2,
             ["bits"] = 16,
             ["seconds"] = s.Seconds,
+            ["loadgenTickMs"] = s.TickMilliseconds,
             ["machine"] = Machine(),
         };
 
@@ -227,7 +230,7 @@ internal static class BenchCommand
         var args = new List<string>
         {
             "loadgen", "--rooms", Str(s.Rooms), "--jammers", Str(s.Jammers), "--rate", Str(s.Rate), "--frames", Str(s.Frames),
-            "--seconds", Str(s.Seconds), "--warmup", Str(s.Warmup), "--join-code", "BENCH",
+            "--seconds", Str(s.Seconds), "--warmup", Str(s.Warmup), "--join-code", "BENCH", "--tick-ms", Str(s.TickMilliseconds),
         };
         args.AddRange(endpoints == null ? ["--baseline"] : ["--server", endpoints]);
         using var loadgen = StartSelf([.. args]);
@@ -336,7 +339,7 @@ internal static class BenchCommand
 
     private static double Round(double v) => Math.Round(v, 1);
 
-    private sealed record BenchSettings(double Seconds, double Warmup, int Rooms, int Jammers, int Rate, int Frames, string[] Modes);
+    private sealed record BenchSettings(double Seconds, double Warmup, int Rooms, int Jammers, int Rate, int Frames, string[] Modes, double TickMilliseconds);
 
     /// <summary>CPU time (user + system) the server process used between Start and Stop.</summary>
     private sealed class CpuWindow(Process process)

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Octomix.Server.Benchmark;
@@ -33,7 +32,8 @@ internal static class InternalCommands
         var seconds = new Option<double>("--seconds") { DefaultValueFactory = _ => 10 };
         var warmup = new Option<double>("--warmup") { DefaultValueFactory = _ => 1 };
         var code = new Option<string>("--join-code") { DefaultValueFactory = _ => "BENCH" };
-        foreach (var o in new Option[] { server, baseline, rooms, jammers, rate, frames, seconds, warmup, code })
+        var tick = new Option<double>("--tick-ms") { DefaultValueFactory = _ => 1 };
+        foreach (var o in new Option[] { server, baseline, rooms, jammers, rate, frames, seconds, warmup, code, tick })
         {
             command.Options.Add(o);
         }
@@ -63,6 +63,7 @@ internal static class InternalCommands
                 Seconds = parse.GetValue(seconds),
                 WarmupSeconds = parse.GetValue(warmup),
                 JoinCode = parse.GetValue(code)!,
+                TickMilliseconds = parse.GetValue(tick),
             };
             var result = LoadGenerator.Run(options, line =>
             {
@@ -75,6 +76,4 @@ internal static class InternalCommands
         });
         return command;
     }
-
-    internal static string Invariant(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -204,7 +204,11 @@ internal sealed unsafe partial class Room
         int cell = RentCell();
         int n = reject.Write(outCells, cell);
         ReplyUnauthenticated(cell, n, requestLength, address, addressLength);
-        logger.LogInformation("{Room}: join of {Name} from {Address} rejected: {Reason}", label, join.Name, FormatAddress(address, addressLength), RejectReason.Describe(reason));
+        // debug only: spoofed sources each get a burst of joins, and a log line per datagram is what an attacker would like
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            logger.LogDebug("{Room}: join of {Name} from {Address} rejected: {Reason}", label, join.Name, FormatAddress(address, addressLength), RejectReason.Describe(reason));
+        }
     }
 
     private void HandleLeave(SlotState slot, byte[] buf, int off, int len, byte* address, int addressLength, long now)
