@@ -104,7 +104,7 @@ public class ConsoleCommandTests
         var session = new SessionInfo { Name = "Verse", JoinCode = "BLUE42", Project = "Album" };
         var ready = new BoxReadiness(true, true, true, true, true, []);
         var slow = new BoxReadiness(true, true, false, true, true, ["SD card too slow (120 KB/s)"]);
-        var status = new BoxStatusSnapshot(0, 0, 4, 7, 12, 14, 4111, 1000, 900, 0, 0, 23, 0, 0, 0, 15, 100, 1);
+        var status = new BoxStatusSnapshot(0, 0, 4, 7, 12, 14, 4111, 1000, 900, 0, 0, 23, 0, 0, 0, 15, 100, 1, JitterMilliseconds: 3.4);
         var snapshot = new ConsoleSnapshot(
             session,
             "this machine, UDP 7891",
@@ -128,10 +128,52 @@ public class ConsoleCommandTests
         Assert.Contains("-12/-14", anna, StringComparison.Ordinal);
         Assert.Contains("2.3ms", anna, StringComparison.Ordinal);
         Assert.Contains("1.0%", anna, StringComparison.Ordinal);
+        Assert.Contains("3.4ms", anna, StringComparison.Ordinal);
+        Assert.Contains("15ms", anna, StringComparison.Ordinal);
         Assert.Contains("SD card too slow (120 KB/s)", lines.Single(l => l.Contains(" Ben ", StringComparison.Ordinal)), StringComparison.Ordinal);
         Assert.Contains("no box", lines.Single(l => l.Contains("Chloé", StringComparison.Ordinal)), StringComparison.Ordinal);
         Assert.Contains("Stranger", text, StringComparison.Ordinal);
         Assert.Contains("bound to track 1", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OnATerminalTheKeysAddATrackTryToRecordAndQuit()
+    {
+        // a real pseudo-terminal (util-linux `script`), keys typed into it
+        string root = ExportToolRunner.TempDirectory();
+        string typescript = Path.Combine(root, "typescript");
+        string command = string.Join(' ', new[] { "dotnet", Path.Combine(AppContext.BaseDirectory, "octomix.dll"), "console", "--db", Path.Combine(root, "t.db"),
+            "--recordings", root, "--port", "0", "--bind", "127.0.0.1", "--monitor", "none", "--session", "Live", "--tracks", "Anna" }.Select(a => "'" + a + "'"));
+        var start = new ProcessStartInfo("script") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { "-qfc", command, typescript })
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(start)!;
+        _ = process.StandardOutput.ReadToEndAsync();
+        _ = process.StandardError.ReadToEndAsync();
+        string Screen() => File.Exists(typescript) ? File.ReadAllText(typescript) : "";
+        Assert.True(await Wait.UntilAsync(() => Screen().Contains("keys: r record", StringComparison.Ordinal), TimeSpan.FromSeconds(60)), Screen());
+        await Type(process, "t");
+        Assert.True(await Wait.UntilAsync(() => Screen().Contains("name of the new track", StringComparison.Ordinal), TimeSpan.FromSeconds(20)), Screen());
+        await Type(process, "Drums\r");
+        Assert.True(await Wait.UntilAsync(() => Screen().Contains("track 2 \"Drums\" added", StringComparison.Ordinal), TimeSpan.FromSeconds(20)), Screen());
+        await Type(process, "r");
+        Assert.True(await Wait.UntilAsync(() => Screen().Contains("not recording: Anna: not ready: no box; Drums: not ready: no box", StringComparison.Ordinal), TimeSpan.FromSeconds(20)), Screen());
+        await Type(process, "q");
+        Assert.True(process.WaitForExit(30_000), Screen());
+        Assert.Contains("COMMAND_EXIT_CODE=\"0\"", Screen(), StringComparison.Ordinal);
+        Assert.Contains("\x1b[?1049l", Screen(), StringComparison.Ordinal); // the terminal is given back
+
+        using var store = new SessionStore(Path.Combine(root, "t.db"));
+        Assert.Equal(["Anna", "Drums"], store.Tracks(store.FindSession("Live")!.Id).Select(t => t.Name));
+    }
+
+    private static async Task Type(Process process, string keys)
+    {
+        await process.StandardInput.WriteAsync(keys);
+        await process.StandardInput.FlushAsync();
     }
 
     private static ProcessStartInfo Start(params string[] args)

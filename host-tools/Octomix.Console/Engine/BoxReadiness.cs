@@ -2,7 +2,11 @@ using Octomix.Protocol;
 
 namespace Octomix.Desk.Engine;
 
-/// <summary>The last Status a box sent (forwarded by the server), and how well its heartbeats arrive.</summary>
+/// <summary>
+/// The last Status a box sent (forwarded by the server), and how well its heartbeats arrive:
+/// received and lost (from their sequence numbers) and the interarrival jitter (RFC 3550, with
+/// the box's sent-at clock as the media clock).
+/// </summary>
 public sealed record BoxStatusSnapshot(
     int Slot,
     long HeardAtMicros,
@@ -21,11 +25,12 @@ public sealed record BoxStatusSnapshot(
     byte ErrorCode,
     int BufferMilliseconds,
     long StatusReceived,
-    long StatusLost)
+    long StatusLost,
+    double JitterMilliseconds = double.NaN)
 {
-    public static BoxStatusSnapshot From(StatusMessage s, long arrivalMicros, long received, long lost) => new(
+    public static BoxStatusSnapshot From(StatusMessage s, long arrivalMicros, long received, long lost, double jitterMilliseconds) => new(
         s.SourceSlot, arrivalMicros, s.State, s.StatusFlags, s.PeakDb0, s.PeakDb1, s.LatencySamples, s.SdFreeMiB, s.SdWriteKBps,
-        s.Underruns, s.Overruns, s.RttTenthsMs, s.TakeId, s.Timecode, s.ErrorCode, s.BufferMilliseconds, received, lost);
+        s.Underruns, s.Overruns, s.RttTenthsMs, s.TakeId, s.Timecode, s.ErrorCode, s.BufferMilliseconds, received, lost, jitterMilliseconds);
 
     /// <summary>Peak of a channel in dBFS (−∞ for silence).</summary>
     public static double PeakDbfs(byte minusDb) => minusDb == 255 ? double.NegativeInfinity : -minusDb;

@@ -21,6 +21,9 @@ public sealed partial class ConsoleEngine : ILinkReceiver
     private long _nextLinkReportAt;
     private long _strayPackets;
     private readonly double[] _boxRttPeak = new double[Slot.MaxJammerSlots];
+    private readonly long[] _lastStatusArrival = new long[Slot.MaxJammerSlots];
+    private readonly uint[] _lastStatusSentAt = new uint[Slot.MaxJammerSlots];
+    private readonly double[] _statusJitter = new double[Slot.MaxJammerSlots];
 
     /// <summary>Audio packets of no open take or from a box that does not record it.</summary>
     public long StrayPackets => Interlocked.Read(ref _strayPackets);
@@ -51,9 +54,21 @@ public sealed partial class ConsoleEngine : ILinkReceiver
             Volatile.Write(ref _boxRttPeak[slot], Math.Max(rtt, _boxRttPeak[slot] * 0.95));
         }
 
+        if (_statusReceived[slot] > 0)
+        {
+            // RFC 3550 interarrival jitter: the change of (arrival − sent) between heartbeats
+            long d = (arrivalMicros - _lastStatusArrival[slot]) - unchecked((int)(status.SentAtMicroseconds - _lastStatusSentAt[slot]));
+            if (Math.Abs(d) < 5_000_000)
+            {
+                _statusJitter[slot] += (Math.Abs(d) / 1000.0 - _statusJitter[slot]) / 16;
+            }
+        }
+
+        _lastStatusArrival[slot] = arrivalMicros;
+        _lastStatusSentAt[slot] = status.SentAtMicroseconds;
         _lastStatusSequence[slot] = status.Sequence;
         _statusReceived[slot]++;
-        _statuses[slot] = BoxStatusSnapshot.From(status, arrivalMicros, _statusReceived[slot], _statusLost[slot]);
+        _statuses[slot] = BoxStatusSnapshot.From(status, arrivalMicros, _statusReceived[slot], _statusLost[slot], _statusReceived[slot] > 2 ? _statusJitter[slot] : double.NaN);
         _firstHeard.TryAdd(slot, arrivalMicros);
         if (_members.TryGetValue(slot, out var member))
         {

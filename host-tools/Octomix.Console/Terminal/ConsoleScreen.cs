@@ -26,7 +26,7 @@ public static class ConsoleScreen
         text.Append(CultureInfo.InvariantCulture, $"room: {s.ServerAddress}, console {(s.Joined ? "joined, slot " + s.ConsoleSlot : "NOT JOINED")}")
             .Append(s.ConsoleRoundTripMilliseconds is double rtt ? string.Create(CultureInfo.InvariantCulture, $", round trip {rtt:0.0} ms") : "").Append('\n');
         text.Append('\n');
-        text.Append(CultureInfo.InvariantCulture, $"{"#",2} {"track",-14} {"box",-14} {"slot",4} {"state",-11} {"ready",-5} {"SD",-9} {"L",11} {"level dB",9} {"rtt",7} {"loss",6} {"buf",5}  why not ready\n");
+        text.Append(CultureInfo.InvariantCulture, $"{"#",2} {"track",-14} {"box",-14} {"slot",4} {"state",-11} {"ready",-5} {"SD",-9} {"L",11} {"level dB",9} {"rtt",7} {"jit",6} {"loss",6} {"buf",5}  why not ready\n");
         foreach (var t in s.Tracks)
         {
             var st = t.Status;
@@ -36,9 +36,10 @@ public static class ConsoleScreen
             string level = st == null ? "-" : Level(st.PeakDb0) + "/" + Level(st.PeakDb1);
             string boxRtt = t.BoxRoundTripMilliseconds is double r ? string.Create(CultureInfo.InvariantCulture, $"{r:0.0}ms") : "-";
             string loss = st == null ? "-" : string.Create(CultureInfo.InvariantCulture, $"{t.StatusLossPercent:0.0}%");
+            string jitter = st == null || double.IsNaN(st.JitterMilliseconds) ? "-" : string.Create(CultureInfo.InvariantCulture, $"{st.JitterMilliseconds:0.0}ms");
             string buffer = st == null ? "-" : string.Create(CultureInfo.InvariantCulture, $"{st.BufferMilliseconds}ms");
             text.Append(CultureInfo.InvariantCulture, $"{t.Track.Position,2} {Cut(t.Track.Name, 14),-14} {Cut(t.Track.BoxName ?? "-", 14),-14} {(t.Slot?.ToString(CultureInfo.InvariantCulture) ?? "-"),4} ")
-                .Append(CultureInfo.InvariantCulture, $"{state,-11} {(t.Readiness.Ready ? "READY" : "no"),-5} {sd,-9} {latency,11} {level,9} {boxRtt,7} {loss,6} {buffer,5}  ")
+                .Append(CultureInfo.InvariantCulture, $"{state,-11} {(t.Readiness.Ready ? "READY" : "no"),-5} {sd,-9} {latency,11} {level,9} {boxRtt,7} {jitter,6} {loss,6} {buffer,5}  ")
                 .Append(t.Readiness.Ready ? "" : string.Join(", ", t.Readiness.Reasons)).Append('\n');
         }
 
