@@ -263,6 +263,7 @@ internal sealed class ConsoleRunner(ConsoleSettings settings)
 internal sealed class InteractiveConsole(ConsoleEngine engine, string logFile)
 {
     private Task? _busy;
+    private int _selected;
     private string _doing = "";
     private string _message = "";
 
@@ -358,11 +359,51 @@ internal sealed class InteractiveConsole(ConsoleEngine engine, string logFile)
                 }
 
                 break;
+            case >= '0' and <= '9':
+                _selected = key - '0';
+                break;
+            case 'm' or 'o' or '+' or '-' or '<' or '>' or ',' or '.':
+                ChangeMix(key);
+                break;
+            case 'k':
+                var chosen = engine.Tracks.FirstOrDefault(t => t.Position == _selected);
+                Run("calibrate", async () =>
+                {
+                    var problems = await engine.CalibrateAsync(chosen?.Id, cancel).ConfigureAwait(false);
+                    return problems.Count == 0 ? "calibrating" : "calibrate: " + string.Join("; ", problems);
+                });
+                break;
             case '?':
             case 'h':
-                _message = ConsoleScreen.Keys + " — log: " + logFile;
+                _message = ConsoleScreen.Keys + " — " + ConsoleScreen.MixKeys + " — log: " + logFile;
                 break;
         }
+    }
+
+    /// <summary>Mute, solo, fader ±1 dB, pan ±0.1 of the selected track (monitor now, the take's mix on export).</summary>
+    private void ChangeMix(char key)
+    {
+        var t = engine.Tracks.FirstOrDefault(t => t.Position == _selected);
+        if (t == null)
+        {
+            _message = "select a track first (1-9)";
+            return;
+        }
+
+        double fader = double.IsNegativeInfinity(t.FaderDb) ? -60 : t.FaderDb;
+        double pan = t.Pan;
+        bool mute = t.Mute, solo = t.Solo;
+        switch (key)
+        {
+            case 'm': mute = !mute; break;
+            case 'o': solo = !solo; break;
+            case '+': fader = Math.Min(12, fader + 1); break;
+            case '-': fader = Math.Max(-60, fader - 1); break;
+            case '<' or ',': pan = Math.Round(Math.Max(-1, pan - 0.1), 1); break;
+            case '>' or '.': pan = Math.Round(Math.Min(1, pan + 0.1), 1); break;
+        }
+
+        Try(() => engine.SetTrackMix(t.Id, fader, pan, mute, solo));
     }
 
     private void Run(string what, Func<Task<string>> action)
@@ -402,9 +443,9 @@ internal sealed class InteractiveConsole(ConsoleEngine engine, string logFile)
 
     private void Draw()
     {
-        var text = ConsoleScreen.Render(engine.Snapshot());
+        var text = ConsoleScreen.Render(engine.Snapshot(), selected: _selected);
         string busy = _busy is { IsCompleted: false } ? $"[{_doing}…] " : "";
-        Console.Write("\x1b[H\x1b[2J" + text.Replace("\n", "\x1b[K\r\n", StringComparison.Ordinal) + "\r\n" + busy + _message + "\x1b[K\r\n" + ConsoleScreen.Keys + "\x1b[K");
+        Console.Write("\x1b[H\x1b[2J" + text.Replace("\n", "\x1b[K\r\n", StringComparison.Ordinal) + "\r\n" + busy + _message + "\x1b[K\r\n" + ConsoleScreen.Keys + "\x1b[K\r\n" + ConsoleScreen.MixKeys + "\x1b[K");
     }
 
     private static string? Prompt(string text)

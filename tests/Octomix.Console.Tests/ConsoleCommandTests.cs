@@ -161,13 +161,17 @@ public class ConsoleCommandTests
         Assert.True(await Wait.UntilAsync(() => Screen().Contains("track 2 \"Drums\" added", StringComparison.Ordinal), TimeSpan.FromSeconds(20)), Screen());
         await Type(process, "r");
         Assert.True(await Wait.UntilAsync(() => Screen().Contains("not recording: Anna: not ready: no box; Drums: not ready: no box", StringComparison.Ordinal), TimeSpan.FromSeconds(20)), Screen());
+        await Type(process, "1m--");
+        Assert.True(await Wait.UntilAsync(() => Screen().Contains("-2dB C M", StringComparison.Ordinal), TimeSpan.FromSeconds(20)), Screen());
         await Type(process, "q");
         Assert.True(process.WaitForExit(30_000), Screen());
         Assert.Contains("COMMAND_EXIT_CODE=\"0\"", Screen(), StringComparison.Ordinal);
         Assert.Contains("\x1b[?1049l", Screen(), StringComparison.Ordinal); // the terminal is given back
 
         using var store = new SessionStore(Path.Combine(root, "t.db"));
-        Assert.Equal(["Anna", "Drums"], store.Tracks(store.FindSession("Live")!.Id).Select(t => t.Name));
+        var tracks = store.Tracks(store.FindSession("Live")!.Id);
+        Assert.Equal(["Anna", "Drums"], tracks.Select(t => t.Name));
+        Assert.Equal((-2.0, true), (tracks[0].FaderDb, tracks[0].Mute)); // the mix keys reached the database
     }
 
     private static async Task Type(Process process, string keys)

@@ -90,6 +90,18 @@ public sealed class EngineTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CalibrateReachesTheBoundBoxesAndNamesTheTracksWithout()
+    {
+        await using var engine = await Start(["Anna", "Ben"]);
+        var anna = Box(engine, "Anna");
+        Assert.True(await Wait.UntilAsync(() => Track(engine, "Anna").Slot != null, TimeSpan.FromSeconds(20)), Dump(engine));
+        var problems = await engine.CalibrateAsync(null, CancellationToken.None);
+        Assert.Equal(1, anna.Calibrations);
+        var ben = Assert.Single(problems);
+        Assert.Equal("Ben: no box", ben.ToString());
+    }
+
+    [Fact]
     public async Task ABoxThatIsNotReadyOrRefusesTheRecordIsReportedNotSkipped()
     {
         await using var engine = await Start(["Anna", "Ben", "Chloe", "Dev"]);

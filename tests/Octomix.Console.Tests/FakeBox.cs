@@ -78,6 +78,8 @@ internal sealed class FakeBox : IDisposable
 
     public int Stops { get; private set; }
 
+    public int Calibrations { get; private set; }
+
     public int FileRequests { get; private set; }
 
     public int FileDataSent { get; private set; }
@@ -235,6 +237,15 @@ internal sealed class FakeBox : IDisposable
                 if (playback.Read(_rx, 0, n) == DecodeResult.Ok)
                 {
                     Ack(playback.SourceSlot, playback.MessageId, AckResult.Ok, 0);
+                }
+
+                break;
+            case MessageType.Calibrate:
+                var calibrate = new SimpleControlMessage(MessageType.Calibrate);
+                if (calibrate.Read(_rx, 0, n) == DecodeResult.Ok)
+                {
+                    Calibrations++;
+                    Ack(calibrate.SourceSlot, calibrate.MessageId, AckResult.Ok, 0);
                 }
 
                 break;

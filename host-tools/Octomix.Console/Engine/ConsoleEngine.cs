@@ -204,6 +204,41 @@ public sealed partial class ConsoleEngine : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Asks the box of a track (or every bound box: null) to measure its round trip again
+    /// (Calibrate). Returns the tracks whose box did not take it, with the reason.
+    /// </summary>
+    public async Task<IReadOnlyList<TrackProblem>> CalibrateAsync(long? trackId, CancellationToken cancel)
+    {
+        var problems = new List<TrackProblem>();
+        var pending = new List<(TrackView View, Task<Link.CommandAnswer?> Answer)>();
+        foreach (var view in Snapshot().Tracks.Where(t => trackId == null || t.Track.Id == trackId))
+        {
+            if (view.Slot is not int slot)
+            {
+                problems.Add(new TrackProblem(view.Track.Name, view.Track.BoxName, "no box"));
+                continue;
+            }
+
+            pending.Add((view, _link.SendCommandAsync(new SimpleControlMessage(MessageType.Calibrate), (byte)slot)));
+        }
+
+        foreach (var (view, answer) in pending)
+        {
+            var result = await answer.WaitAsync(cancel).ConfigureAwait(false);
+            if (result is not { Ok: true })
+            {
+                problems.Add(new TrackProblem(view.Track.Name, view.Track.BoxName, result == null ? "did not answer Calibrate" : "answered " + result.Value));
+            }
+            else
+            {
+                Event($"box {view.Track.BoxName} (track {view.Track.Name}) calibrates again");
+            }
+        }
+
+        return problems;
+    }
+
     /// <summary>Waits until at least <paramref name="count"/> tracks have a ready box; false on timeout.</summary>
     public async Task<bool> WaitForReadyAsync(int count, TimeSpan timeout, CancellationToken cancel)
     {

@@ -16,7 +16,12 @@ public static class ConsoleScreen
 {
     public const string Keys = "keys: r record · s stop (then collect and export) · c collect again · e export · p play back · t add track · n new session · q quit";
 
-    public static string Render(ConsoleSnapshot s, int events = 8)
+    public const string MixKeys = "track keys: 1-9 select · m mute · o solo · +/- fader 1 dB · </> pan · k calibrate (all when none selected) · 0 none";
+
+    /// <param name="s">What to show.</param>
+    /// <param name="events">How many of the last events to list.</param>
+    /// <param name="selected">Position of the track the mix keys act on (0: none).</param>
+    public static string Render(ConsoleSnapshot s, int events = 8, int selected = 0)
     {
         ArgumentNullException.ThrowIfNull(s);
         var text = new StringBuilder();
@@ -26,7 +31,7 @@ public static class ConsoleScreen
         text.Append(CultureInfo.InvariantCulture, $"room: {s.ServerAddress}, console {(s.Joined ? "joined, slot " + s.ConsoleSlot : "NOT JOINED")}")
             .Append(s.ConsoleRoundTripMilliseconds is double rtt ? string.Create(CultureInfo.InvariantCulture, $", round trip {rtt:0.0} ms") : "").Append('\n');
         text.Append('\n');
-        text.Append(CultureInfo.InvariantCulture, $"{"#",2} {"track",-14} {"box",-14} {"slot",4} {"state",-11} {"ready",-5} {"SD",-9} {"L",11} {"level dB",9} {"rtt",7} {"jit",6} {"loss",6} {"buf",5}  why not ready\n");
+        text.Append(CultureInfo.InvariantCulture, $"{"#",2} {"track",-14} {"box",-14} {"slot",4} {"state",-11} {"ready",-5} {"SD",-9} {"L",11} {"level dB",9} {"rtt",7} {"jit",6} {"loss",6} {"buf",5} {"mix",-14} why not ready\n");
         foreach (var t in s.Tracks)
         {
             var st = t.Status;
@@ -38,8 +43,9 @@ public static class ConsoleScreen
             string loss = st == null ? "-" : string.Create(CultureInfo.InvariantCulture, $"{t.StatusLossPercent:0.0}%");
             string jitter = st == null || double.IsNaN(st.JitterMilliseconds) ? "-" : string.Create(CultureInfo.InvariantCulture, $"{st.JitterMilliseconds:0.0}ms");
             string buffer = st == null ? "-" : string.Create(CultureInfo.InvariantCulture, $"{st.BufferMilliseconds}ms");
-            text.Append(CultureInfo.InvariantCulture, $"{t.Track.Position,2} {Cut(t.Track.Name, 14),-14} {Cut(t.Track.BoxName ?? "-", 14),-14} {(t.Slot?.ToString(CultureInfo.InvariantCulture) ?? "-"),4} ")
-                .Append(CultureInfo.InvariantCulture, $"{state,-11} {(t.Readiness.Ready ? "READY" : "no"),-5} {sd,-9} {latency,11} {level,9} {boxRtt,7} {jitter,6} {loss,6} {buffer,5}  ")
+            text.Append(t.Track.Position == selected ? '>' : ' ');
+            text.Append(CultureInfo.InvariantCulture, $"{t.Track.Position,1} {Cut(t.Track.Name, 14),-14} {Cut(t.Track.BoxName ?? "-", 14),-14} {(t.Slot?.ToString(CultureInfo.InvariantCulture) ?? "-"),4} ")
+                .Append(CultureInfo.InvariantCulture, $"{state,-11} {(t.Readiness.Ready ? "READY" : "no"),-5} {sd,-9} {latency,11} {level,9} {boxRtt,7} {jitter,6} {loss,6} {buffer,5} {Mix(t.Track),-14} ")
                 .Append(t.Readiness.Ready ? "" : string.Join(", ", t.Readiness.Reasons)).Append('\n');
         }
 
@@ -84,6 +90,13 @@ public static class ConsoleScreen
         }
 
         return text.ToString();
+    }
+
+    private static string Mix(TrackInfo t)
+    {
+        string fader = double.IsNegativeInfinity(t.FaderDb) || t.FaderDb <= -120 ? "off" : string.Create(CultureInfo.InvariantCulture, $"{t.FaderDb:+0.#;-0.#;0}dB");
+        string pan = t.Pan == 0 ? "C" : string.Create(CultureInfo.InvariantCulture, $"{(t.Pan < 0 ? "L" : "R")}{Math.Abs(t.Pan) * 100:0}");
+        return fader + " " + pan + (t.Mute ? " M" : "") + (t.Solo ? " S" : "");
     }
 
     private static string Level(byte minusDb) => minusDb == 255 ? "-inf" : (-minusDb).ToString(CultureInfo.InvariantCulture);
