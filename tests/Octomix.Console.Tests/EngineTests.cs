@@ -174,12 +174,14 @@ public sealed class EngineTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task ABoxThatNeverAnswersIsReportedIncompleteWithTheReason()
     {
-        await using var engine = await Start(["Anna", "Ben"], new CollectionOptions { FileInfoRounds = 1, StallTimeout = TimeSpan.FromSeconds(1), StallRounds = 2 });
+        await using var engine = await Start(["Anna", "Ben", "Chloe"], new CollectionOptions { FileInfoRounds = 1, StallTimeout = TimeSpan.FromSeconds(1), StallRounds = 2 });
         var anna = Box(engine, "Anna");
         var ben = Box(engine, "Ben");
+        var chloe = Box(engine, "Chloe");
+        Assert.True(await engine.WaitForReadyAsync(3, TimeSpan.FromSeconds(20), CancellationToken.None), Dump(engine));
         var take = await RecordOne(engine, anna, seconds: 1);
-        ben.CardData = anna.CardData;
-        ben.FirstSample = anna.FirstSample;
+        ben.CardData = chloe.CardData = anna.CardData;
+        ben.FirstSample = chloe.FirstSample = anna.FirstSample;
         anna.AnswerFileInfo = false; // gone silent for files
         ben.ServeFileData = false;   // answers FileInfo, never sends data
         await engine.StopAsync(CancellationToken.None);
@@ -202,11 +204,22 @@ public sealed class EngineTests(ITestOutputHelper output) : IAsyncLifetime
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => engine.ExportAsync(null, false, CancellationToken.None));
         Assert.Contains("incomplete", refused.Message, StringComparison.Ordinal);
 
-        // the box comes back: collecting again completes the take
+        Assert.True(report.Tracks.Single(t => t.TrackName == "Chloe").Complete);
+
+        // the verified tracks can be exported on request
+        var partial = await engine.ExportAsync(null, true, CancellationToken.None);
+        Assert.Equal(["Chloe"], partial.Files.Stems.Select(st => st.TrackName));
+        Assert.Equal(["Anna", "Ben"], partial.LeftOut);
+
+        // the box comes back: collecting again completes the take, and it is written
         anna.AnswerFileInfo = true;
         ben.ServeFileData = true;
         var again = await engine.CollectAsync(CancellationToken.None);
         Assert.True(again.Complete, string.Join("; ", again.Incomplete.Select(t => t.Problem)));
+        var export = await engine.ExportAsync(null, false, CancellationToken.None);
+        Assert.Equal(partial.Files.Folder, export.Files.Folder); // the take's own folder, replaced
+        Assert.Equal(3, export.Files.Stems.Count);
+        Assert.Empty(export.LeftOut);
     }
 
     [Fact]

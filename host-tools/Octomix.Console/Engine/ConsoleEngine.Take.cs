@@ -365,6 +365,8 @@ public sealed partial class ConsoleEngine
             var request = new TakeExportRequest
             {
                 Folder = target,
+                // the take's own folder, written before (an incomplete take exported, collected again): replaced
+                Overwrite = folder == null && take.Info.Folder != null && Path.GetFullPath(take.Info.Folder) == Path.GetFullPath(target),
                 Project = session.Project,
                 Session = session.Name,
                 Take = take.Info.Number.ToString(CultureInfo.InvariantCulture),
