@@ -54,7 +54,7 @@ internal sealed class ConsoleRunner(ConsoleSettings settings)
         {
             engine = await ConsoleEngine.StartAsync(settings.Engine, loggers, cancel).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is LinkRejectedException or TimeoutException or ArgumentException or InvalidDataException or System.Net.Sockets.SocketException)
+        catch (Exception e) when (e is LinkRejectedException or TimeoutException or ArgumentException or InvalidDataException or InvalidOperationException or System.Net.Sockets.SocketException)
         {
             Console.Error.WriteLine("octomix console: " + e.Message);
             return e is ArgumentException ? 2 : 1;

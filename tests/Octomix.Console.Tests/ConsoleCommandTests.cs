@@ -65,6 +65,25 @@ public class ConsoleCommandTests
     }
 
     [Fact]
+    public void APortInUseAndAServerThatRefusesAreClearErrors()
+    {
+        string root = ExportToolRunner.TempDirectory();
+        using var busy = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        int port = ((System.Net.IPEndPoint)busy.Client.LocalEndPoint!).Port;
+        var (code, _, stderr) = Run(TimeSpan.FromSeconds(60), "console", "--db", Path.Combine(root, "a.db"), "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--bind", "127.0.0.1", "--collect", "--monitor", "none");
+        Assert.Equal(1, code);
+        Assert.Contains($"cannot start the server on UDP {port}", stderr, StringComparison.Ordinal);
+
+        // a server with another join code: the console is refused, and says so
+        using var server = Octomix.Server.BroadcastServer.Start(new Octomix.Server.ServerOptions { RoomCount = 1, FirstPort = 0, BindAddress = System.Net.IPAddress.Loopback, JoinCodes = ["RIGHT"] });
+        (code, _, stderr) = Run(TimeSpan.FromSeconds(60), "console", "--db", Path.Combine(root, "b.db"), "--server", "127.0.0.1:" + server.Ports[0], "--join-code", "WRONG",
+            "--collect", "--monitor", "none");
+        Assert.Equal(1, code);
+        Assert.Contains("refused the console: wrong join code", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task WithoutATerminalTheConsolePrintsItsTableAndStopsOnSigterm()
     {
         string root = ExportToolRunner.TempDirectory();

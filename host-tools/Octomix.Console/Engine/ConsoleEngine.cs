@@ -82,7 +82,7 @@ public sealed partial class ConsoleEngine : IAsyncDisposable
             int port;
             if (options.Server is null)
             {
-                server = BroadcastServer.Start(
+                server = StartServer(
                     new ServerOptions
                     {
                         RoomCount = 1,
@@ -126,6 +126,19 @@ public sealed partial class ConsoleEngine : IAsyncDisposable
     }
 
     public SessionInfo Session => Volatile.Read(ref _session);
+
+    private static BroadcastServer StartServer(ServerOptions options, ILogger logger)
+    {
+        try
+        {
+            return BroadcastServer.Start(options, logger);
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            throw new InvalidOperationException(
+                $"cannot start the server on UDP {options.FirstPort} ({e.Message}): is another server running there? Use --port, or --server host:port to join it", e);
+        }
+    }
 
     public SessionStore Store => _store;
 
