@@ -236,21 +236,39 @@ internal sealed class ConsoleRunner(ConsoleSettings settings)
 
     private static IDisposable StartStatusPrinter(ConsoleEngine engine, double seconds, CancellationToken cancel)
     {
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         if (seconds <= 0)
         {
-            return new CancellationTokenSource();
+            return stop;
         }
 
-        var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        _ = Task.Run(async () =>
+        var token = stop.Token;
+        var printer = Task.Run(async () =>
         {
-            while (!stop.IsCancellationRequested)
+            try
             {
-                Console.Error.Write(ConsoleScreen.Render(engine.Snapshot(), events: 0));
-                await Task.Delay(TimeSpan.FromSeconds(seconds), stop.Token).ConfigureAwait(false);
+                while (!token.IsCancellationRequested)
+                {
+                    Console.Error.Write(ConsoleScreen.Render(engine.Snapshot(), events: 0));
+                    await Task.Delay(TimeSpan.FromSeconds(seconds), token).ConfigureAwait(false);
+                }
             }
-        }, stop.Token);
-        return stop;
+            catch (OperationCanceledException)
+            {
+            }
+        }, CancellationToken.None);
+        return new Stopper(stop, printer);
+    }
+
+    /// <summary>Stops the status printer and waits for it (before the engine it reads goes away).</summary>
+    private sealed class Stopper(CancellationTokenSource stop, Task printer) : IDisposable
+    {
+        public void Dispose()
+        {
+            stop.Cancel();
+            printer.Wait(TimeSpan.FromSeconds(5));
+            stop.Dispose();
+        }
     }
 
     private static void Say(string text) => Console.Error.WriteLine("octomix console: " + text);

@@ -154,7 +154,7 @@ public sealed class TrackCollector
                 if (++unanswered >= _options.FileInfoRounds)
                 {
                     throw new CollectionException($"track {info.TrackName} (box {info.BoxName}, slot {_track.Slot}): the box did not answer {unanswered} FileInfo requests " +
-                        $"({_options.FileInfoRounds} × {10} attempts); is it still in the room?");
+                        "(each re-sent until it gave up); is it still in the room?");
                 }
 
                 continue;
