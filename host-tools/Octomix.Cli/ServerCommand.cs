@@ -124,7 +124,7 @@ internal static class ServerCommand
             }
 
             var final = server.GetStatus();
-            var drops = Enum.GetValues<Octomix.Server.Rooms.DropReason>().Select(r => (r, n: final.Drops(r))).Where(d => d.n > 0).Select(d => $"{d.r} {d.n}");
+            var drops = Enum.GetValues<DropReason>().Select(r => (r, n: final.Drops(r))).Where(d => d.n > 0).Select(d => $"{d.r} {d.n}");
             await Console.Error.WriteLineAsync(
                 $"octomix server: stopping; {final.PacketsIn} datagrams in, {final.PacketsOut} out, {final.Rooms.Sum(r => r.TotalDrops)} dropped{(drops.Any() ? " (" + string.Join(", ", drops) + ")" : string.Empty)}, " +
                 $"{final.Rooms.Sum(r => r.LoopFaults)} loop faults; {final.Rooms.Sum(r => r.ReceiveCalls)} receive calls, {final.Rooms.Sum(r => r.SendCalls)} send calls").ConfigureAwait(false);

@@ -1,5 +1,4 @@
 using Octomix.Protocol;
-using Octomix.Server.Rooms;
 
 namespace Octomix.Server.Tests;
 

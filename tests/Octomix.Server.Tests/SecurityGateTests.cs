@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using Octomix.Protocol;
-using Octomix.Server.Rooms;
 
 namespace Octomix.Server.Tests;
 

@@ -1,4 +1,4 @@
-namespace Octomix.Server.Rooms;
+namespace Octomix.Server;
 
 /// <summary>Why a room dropped a datagram. Each has its own counter (RoomStatus.Drops).</summary>
 public enum DropReason

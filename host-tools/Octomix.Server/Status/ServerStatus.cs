@@ -1,4 +1,3 @@
-using Octomix.Server.Rooms;
 
 namespace Octomix.Server;
 

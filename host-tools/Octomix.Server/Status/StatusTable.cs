@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Octomix.Server.Rooms;
 
 namespace Octomix.Server;
 
