@@ -1,18 +1,215 @@
 using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Octomix.Desk.Engine;
+using Octomix.Desk.Sessions;
+using HalLogLevel = Octomix.Hal.LogLevel;
 
 namespace Octomix.Cli;
 
-/// <summary>`octomix demo`.</summary>
+/// <summary>
+/// `octomix demo`: the whole idea in one process and well under a minute. A server, a console
+/// session and four simulated boxes (the real firmware on simulated boards, in real time) with
+/// different round trips, crystals ±100 ppm off, network jitter and loss; a take is recorded,
+/// stopped, collected, written to a folder and played back to every box; then the files and a
+/// JSON summary (per track: onset error against the click grid, stream loss before collection,
+/// bytes collected, checksum match).
+/// </summary>
 internal static class DemoCommand
 {
     public static Command Create()
     {
-        var command = new Command("demo", "(not built yet)");
-        command.SetAction(_ =>
+        var output = new Option<string?>("--out") { Description = "Folder for everything the demo writes (default: ./octomix-demo-DATE-TIME)" };
+        var seconds = new Option<double>("--seconds") { Description = "Length of the take after the count-in, seconds", DefaultValueFactory = _ => 4 };
+        var loss = new Option<double>("--loss") { Description = "Datagrams lost between each box and the server, each way, %", DefaultValueFactory = _ => 3 };
+        var tempo = new Option<double>("--tempo") { Description = "Tempo of the click, BPM", DefaultValueFactory = _ => 120 };
+        var noPlayback = new Option<bool>("--no-playback") { Description = "Do not play the mix back to the boxes" };
+        var monitor = new Option<string>("--monitor") { Description = "Monitor mix output: none, auto (a player if found) or a FIFO/file path", DefaultValueFactory = _ => "none" };
+        var logLevel = new Option<string>("--log-level") { Description = "Log level of the console and the boxes (warning keeps the output short)", DefaultValueFactory = _ => "warning" };
+
+        var command = new Command("demo", "Record a take with a server, a console and 4 simulated boxes in this process; print where the files are and a JSON summary.")
         {
-            Console.Error.WriteLine("octomix demo: not built yet");
-            return 2;
+            output, seconds, loss, tempo, noPlayback, monitor, logLevel,
+        };
+        command.SetAction((parse, cancel) =>
+        {
+            var errors = new List<string>();
+            double length = parse.GetValue(seconds);
+            if (length is <= 0 or > 600)
+            {
+                errors.Add("--seconds: more than 0, at most 600");
+            }
+
+            double lossPercent = parse.GetValue(loss);
+            if (lossPercent is < 0 or > 50)
+            {
+                errors.Add("--loss: 0..50 %");
+            }
+
+            double bpm = parse.GetValue(tempo);
+            if (bpm is < 30 or > 300)
+            {
+                errors.Add("--tempo: 30..300 BPM");
+            }
+
+            if (!CliText.TryParseLogLevel(parse.GetValue(logLevel), out var level))
+            {
+                errors.Add("--log-level: trace, debug, information, warning or error");
+            }
+
+            if (errors.Count > 0)
+            {
+                foreach (var e in errors)
+                {
+                    Console.Error.WriteLine("octomix demo: " + e);
+                }
+
+                return Task.FromResult(2);
+            }
+
+            string folder = Path.GetFullPath(parse.GetValue(output) ?? "octomix-demo-" + DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+            return RunAsync(folder, length, lossPercent, bpm, !parse.GetValue(noPlayback), parse.GetValue(monitor)!, level, cancel);
         });
         return command;
     }
+
+    private static async Task<int> RunAsync(string folder, double seconds, double lossPercent, double bpm, bool playback, string monitor, LogLevel level, CancellationToken cancel)
+    {
+        var clock = Stopwatch.StartNew();
+        Directory.CreateDirectory(folder);
+        using var loggers = LoggerFactory.Create(b => b
+            .SetMinimumLevel(level)
+            .AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss.fff ";
+            })
+            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        var boxLog = loggers.CreateLogger("octomix.box");
+        var musicians = SimulatedStudio.DemoMusicians(lossPercent);
+        var options = new ConsoleEngineOptions
+        {
+            DatabasePath = Path.Combine(folder, "octomix.db"),
+            RecordingsFolder = Path.Combine(folder, "recordings"),
+            Session = new SessionInfo { Name = "Demo", JoinCode = "DEMO", TempoCentiBpm = (int)Math.Round(bpm * 100), CountInBars = 1, ClickSound = 2 },
+            UpdateSessionSettings = true,
+            Tracks = musicians.Select(m => m.Name).ToList(),
+            LocalServerPort = 0,
+            LocalServerBind = IPAddress.Loopback,
+            Monitor = monitor,
+        };
+
+        Say($"writing into {folder}");
+        await using var engine = await ConsoleEngine.StartAsync(options, loggers, cancel).ConfigureAwait(false);
+        using var studio = new SimulatedStudio(Path.Combine(folder, "boxes"), "127.0.0.1", engine.Server!.Ports[0], options.Session.JoinCode, musicians,
+            (name, l, text) =>
+            {
+                var mapped = l switch { HalLogLevel.Debug => LogLevel.Debug, HalLogLevel.Info => LogLevel.Information, HalLogLevel.Warning => LogLevel.Warning, _ => LogLevel.Error };
+                boxLog.Log(mapped, "{Box}: {Text}", name, text);
+            });
+        studio.Start();
+        foreach (var m in musicians)
+        {
+            Say($"box {m.Name}: analog round trip {m.AnalogRoundTripFrames} frames, crystal {m.ClockPpm:+0;-0;0} ppm, network jitter 0-{m.JitterMilliseconds} ms, {m.LossPercent:0.#} % loss each way");
+        }
+
+        var phases = new JsonObject();
+        if (!await engine.WaitForReadyAsync(musicians.Count, TimeSpan.FromSeconds(60), cancel).ConfigureAwait(false))
+        {
+            Say("the boxes did not all become ready within 60 s:");
+            Console.Error.Write(Octomix.Desk.Terminal.ConsoleScreen.Render(engine.Snapshot()));
+            return 1;
+        }
+
+        phases["boxesReadySeconds"] = Round(clock.Elapsed.TotalSeconds);
+        var record = await engine.RecordAsync(cancel).ConfigureAwait(false);
+        if (!record.Started)
+        {
+            Say("no box recorded: " + string.Join("; ", record.NotRecording));
+            return 1;
+        }
+
+        var take = record.Take!;
+        Say($"take {take.Number} recording on {string.Join(", ", record.Recording)}: {take.Timeline.CountInFrames / (double)take.SampleRate:0.0} s count-in, then {seconds:0.#} s");
+        long end = (long)(seconds * take.SampleRate);
+        while (!studio.Boxes.All(b => b.Controller.CurrentTakeId == take.Id && b.Controller.Timeline.TakeIndexAt(b.Controller.Position) >= end))
+        {
+            await Task.Delay(50, cancel).ConfigureAwait(false);
+            if (clock.Elapsed > TimeSpan.FromMinutes(5))
+            {
+                Say("the boxes did not record the take in time");
+                return 1;
+            }
+        }
+
+        var duringTake = engine.CurrentTake!.Mixer!.GetStatus();
+        phases["recordedSeconds"] = Round(clock.Elapsed.TotalSeconds);
+        await engine.StopAsync(cancel).ConfigureAwait(false);
+        var collection = await engine.CollectAsync(cancel).ConfigureAwait(false);
+        phases["collectedSeconds"] = Round(clock.Elapsed.TotalSeconds);
+        foreach (var track in collection.Tracks)
+        {
+            Say(track.Complete
+                ? $"{track.TrackName}: {track.DataBytes} bytes verified ({track.BytesFromStream} from the stream, {track.BytesFetched} fetched after the stop)"
+                : $"{track.TrackName}: INCOMPLETE: {track.Problem}");
+        }
+
+        ExportOutcome? export = null;
+        PlaybackOutcome? played = null;
+        if (collection.Complete)
+        {
+            export = await engine.ExportAsync(null, false, cancel).ConfigureAwait(false);
+            phases["exportedSeconds"] = Round(clock.Elapsed.TotalSeconds);
+            if (playback)
+            {
+                Say("playing the mix back to every box");
+                played = await engine.PlaybackAsync(cancel).ConfigureAwait(false);
+                phases["playedBackSeconds"] = Round(clock.Elapsed.TotalSeconds);
+            }
+        }
+
+        var summary = TakeSummary.Build(engine, collection, export, played, measureOnsets: export != null, duringTake);
+        summary["demoSeconds"] = Round(clock.Elapsed.TotalSeconds);
+        summary["phases"] = phases;
+        if (summary["tracks"] is JsonArray tracks)
+        {
+            foreach (var node in tracks.OfType<JsonObject>())
+            {
+                var m = musicians.FirstOrDefault(x => x.Name == (string?)node["track"]);
+                if (m != null)
+                {
+                    node["simulated"] = new JsonObject
+                    {
+                        ["analogRoundTripFrames"] = m.AnalogRoundTripFrames,
+                        ["clockPpm"] = m.ClockPpm,
+                        ["jitterMs"] = m.JitterMilliseconds,
+                        ["lossPercent"] = m.LossPercent,
+                    };
+                }
+            }
+        }
+
+        if (export != null)
+        {
+            Say($"the take is in {export.Files.Folder}:");
+            foreach (var stem in export.Files.Stems)
+            {
+                Say("  " + stem.FileName);
+            }
+
+            Say("  " + export.Files.Mix.FileName + "   " + export.Files.ReaperProjectFile + "   " + export.Files.AudacityProjectFile);
+            Say($"the boxes' cards are in {Path.Combine(folder, "boxes")}, the session database is {options.DatabasePath}");
+        }
+
+        Say($"done in {clock.Elapsed.TotalSeconds:0.0} s");
+        Console.Out.WriteLine(summary.ToJsonString(TakeSummary.Indented));
+        return collection.Complete ? 0 : 1;
+    }
+
+    private static double Round(double v) => Math.Round(v, 2);
+
+    private static void Say(string text) => Console.Error.WriteLine("octomix demo: " + text);
 }

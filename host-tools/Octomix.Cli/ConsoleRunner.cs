@@ -1,0 +1,482 @@
+using Microsoft.Extensions.Logging;
+using Octomix.Desk.Engine;
+using Octomix.Desk.Link;
+using Octomix.Desk.Sessions;
+using Octomix.Desk.Terminal;
+
+namespace Octomix.Cli;
+
+/// <summary>
+/// Runs `octomix console`: the script's actions in order (record then stop, stop, collect,
+/// export, play back; a JSON summary), or the interactive screen on a terminal, or — without a
+/// terminal and without actions — a headless console printing its table now and then until
+/// Ctrl+C. Exit codes: 0 done, 1 something did not work (named on stderr), 2 bad flags.
+/// </summary>
+internal sealed class ConsoleRunner(ConsoleSettings settings)
+{
+    private CollectionReport? _collection;
+    private ExportOutcome? _export;
+    private PlaybackOutcome? _playback;
+    private Octomix.Desk.Monitor.MonitorStatus? _monitorDuringTake;
+
+    public async Task<int> RunAsync(CancellationToken cancel)
+    {
+        bool interactive = !settings.Actions.Any && !settings.NoUi && !Console.IsInputRedirected && !Console.IsOutputRedirected;
+        FileLoggerProvider? fileLog = null;
+        string logFile = Path.Combine(Path.GetDirectoryName(settings.Engine.DatabasePath)!, "octomix-console.log");
+        using var loggers = LoggerFactory.Create(b =>
+        {
+            b.SetMinimumLevel(settings.LogLevel);
+            if (interactive)
+            {
+                fileLog = new FileLoggerProvider(logFile, settings.LogLevel);
+                b.AddProvider(fileLog);
+            }
+            else
+            {
+                b.AddSimpleConsole(o =>
+                {
+                    o.SingleLine = true;
+                    o.TimestampFormat = "HH:mm:ss.fff ";
+                });
+                b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+            }
+        });
+
+        Console.Error.WriteLine("octomix console: " + settings.Describe());
+        if (settings.NewSession)
+        {
+            Console.Error.WriteLine($"octomix console: new session \"{settings.Engine.Session.Name}\": boxes join with join_code = {settings.Engine.Session.JoinCode}");
+        }
+
+        ConsoleEngine engine;
+        try
+        {
+            engine = await ConsoleEngine.StartAsync(settings.Engine, loggers, cancel).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is LinkRejectedException or TimeoutException or ArgumentException or InvalidDataException or InvalidOperationException or System.Net.Sockets.SocketException)
+        {
+            Console.Error.WriteLine("octomix console: " + e.Message);
+            return e is ArgumentException ? 2 : 1;
+        }
+
+        await using (engine.ConfigureAwait(false))
+        {
+            try
+            {
+                if (interactive)
+                {
+                    await new InteractiveConsole(engine, logFile).RunAsync(cancel).ConfigureAwait(false);
+                    return 0;
+                }
+
+                if (!settings.Actions.Any)
+                {
+                    return await HeadlessAsync(engine, cancel).ConfigureAwait(false);
+                }
+
+                return await ScriptAsync(engine, cancel).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            {
+                Console.Error.WriteLine("octomix console: interrupted; a take in progress is in the database: start the console again to finish it");
+                return 1;
+            }
+        }
+    }
+
+    private async Task<int> ScriptAsync(ConsoleEngine engine, CancellationToken cancel)
+    {
+        var actions = settings.Actions;
+        int failures = 0;
+        using var status = StartStatusPrinter(engine, settings.StatusInterval ?? 0, cancel);
+        if (engine.CurrentTake is { } reopened)
+        {
+            Say($"take {reopened.Info.Number} (id {reopened.Info.Id}) re-opened: {reopened.Info.State.ToString().ToLowerInvariant()}");
+        }
+
+        if (actions.Record is TimeSpan length)
+        {
+            int want = settings.WaitBoxes ?? engine.Tracks.Count;
+            if (!await engine.WaitForReadyAsync(want, settings.WaitTimeout, cancel).ConfigureAwait(false))
+            {
+                Say($"only {engine.Snapshot().Tracks.Count(t => t.Readiness.Ready)} of {want} track(s) ready after {settings.WaitTimeout.TotalSeconds:0} s; recording with those");
+            }
+
+            var record = await engine.RecordAsync(cancel).ConfigureAwait(false);
+            foreach (var problem in record.NotRecording)
+            {
+                Say("not recording " + problem);
+            }
+
+            if (!record.Started)
+            {
+                Say("no box is recording: nothing to do");
+                return 1;
+            }
+
+            Say($"take {record.Take!.Number} (id {record.Take.Id}) recording for {length.TotalSeconds:0.#} s: {string.Join(", ", record.Recording)}");
+            await Task.Delay(length, cancel).ConfigureAwait(false);
+            _monitorDuringTake = engine.CurrentTake?.Mixer?.GetStatus();
+            var stop = await engine.StopAsync(cancel).ConfigureAwait(false);
+            Say($"take {stop.Take.Number} stopped");
+        }
+        else if (actions.Stop)
+        {
+            if (engine.CurrentTake?.Info.State == TakeState.Recording)
+            {
+                _monitorDuringTake = engine.CurrentTake.Mixer?.GetStatus();
+                var stop = await engine.StopAsync(cancel).ConfigureAwait(false);
+                Say($"take {stop.Take.Number} stopped");
+            }
+            else
+            {
+                Say("no take is recording");
+            }
+        }
+
+        bool collect = actions.Collect || ((actions.Export || actions.Playback) && engine.CurrentTake?.Info.State is TakeState.Stopping or TakeState.Collecting);
+        if (collect)
+        {
+            if (engine.CurrentTake == null)
+            {
+                Say("no take to collect");
+                failures++;
+            }
+            else
+            {
+                _collection = await engine.CollectAsync(cancel).ConfigureAwait(false);
+                foreach (var track in _collection.Tracks)
+                {
+                    Say(track.Complete
+                        ? $"  {track.TrackName}: verified, {track.DataBytes} bytes ({track.BytesFromStream} from the stream, {track.BytesFetched} fetched)"
+                        : $"  {track.TrackName}: INCOMPLETE: {track.Problem}");
+                }
+
+                if (!_collection.Complete)
+                {
+                    failures++;
+                }
+            }
+        }
+
+        if (actions.Export && engine.CurrentTake != null)
+        {
+            try
+            {
+                _export = await engine.ExportAsync(actions.ExportFolder, actions.ExportPartial, cancel).ConfigureAwait(false);
+                Say($"take {_export.Take.Number} written to {_export.Files.Folder}");
+                foreach (var stem in _export.Files.Stems)
+                {
+                    Say("  " + Path.Combine(_export.Files.Folder, stem.FileName));
+                }
+
+                Say("  " + Path.Combine(_export.Files.Folder, _export.Files.Mix.FileName));
+                Say("  " + Path.Combine(_export.Files.Folder, _export.Files.ReaperProjectFile));
+                Say("  " + Path.Combine(_export.Files.Folder, _export.Files.AudacityProjectFile));
+            }
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException or IOException)
+            {
+                Say("export: " + e.Message);
+                failures++;
+            }
+        }
+
+        if (actions.Playback)
+        {
+            try
+            {
+                _playback = await engine.PlaybackAsync(cancel).ConfigureAwait(false);
+                Say($"played the mix back to {string.Join(", ", _playback.Playing)} ({_playback.Duration.TotalSeconds:0.0} s)");
+                foreach (var problem in _playback.Problems)
+                {
+                    Say("  playback " + problem);
+                }
+            }
+            catch (InvalidOperationException e)
+            {
+                Say("playback: " + e.Message);
+                failures++;
+            }
+        }
+
+        if (settings.Json && engine.CurrentTake != null)
+        {
+            var summary = TakeSummary.Build(engine, _collection, _export, _playback, measureOnsets: false, _monitorDuringTake);
+            Console.Out.WriteLine(summary.ToJsonString(TakeSummary.Indented));
+            Console.Out.Flush();
+        }
+
+        return failures == 0 ? 0 : 1;
+    }
+
+    private async Task<int> HeadlessAsync(ConsoleEngine engine, CancellationToken cancel)
+    {
+        double every = settings.StatusInterval ?? 5;
+        Say("running without a terminal: Ctrl+C (SIGINT) or SIGTERM ends it");
+        while (!cancel.IsCancellationRequested)
+        {
+            if (every > 0)
+            {
+                Console.Error.Write(ConsoleScreen.Render(engine.Snapshot(), events: 0));
+            }
+
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(every > 0 ? every : 3600), cancel).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        return 0;
+    }
+
+    private static IDisposable StartStatusPrinter(ConsoleEngine engine, double seconds, CancellationToken cancel)
+    {
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        if (seconds <= 0)
+        {
+            return stop;
+        }
+
+        var token = stop.Token;
+        var printer = Task.Run(async () =>
+        {
+            try
+            {
+                while (!token.IsCancellationRequested)
+                {
+                    Console.Error.Write(ConsoleScreen.Render(engine.Snapshot(), events: 0));
+                    await Task.Delay(TimeSpan.FromSeconds(seconds), token).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }, CancellationToken.None);
+        return new Stopper(stop, printer);
+    }
+
+    /// <summary>Stops the status printer and waits for it (before the engine it reads goes away).</summary>
+    private sealed class Stopper(CancellationTokenSource stop, Task printer) : IDisposable
+    {
+        public void Dispose()
+        {
+            stop.Cancel();
+            printer.Wait(TimeSpan.FromSeconds(5));
+            stop.Dispose();
+        }
+    }
+
+    private static void Say(string text) => Console.Error.WriteLine("octomix console: " + text);
+}
+
+/// <summary>
+/// The live screen on a terminal: the track table redrawn four times a second, one key per
+/// action. Actions run one at a time in the background; their outcome appears in the events.
+/// </summary>
+internal sealed class InteractiveConsole(ConsoleEngine engine, string logFile)
+{
+    private Task? _busy;
+    private int _selected;
+    private string _doing = "";
+    private string _message = "";
+
+    public async Task RunAsync(CancellationToken cancel)
+    {
+        Console.Write("\x1b[?1049h\x1b[?25l");
+        Console.TreatControlCAsInput = false;
+        try
+        {
+            while (!cancel.IsCancellationRequested)
+            {
+                Draw();
+                if (!Console.KeyAvailable)
+                {
+                    await Task.Delay(250, cancel).ConfigureAwait(false);
+                    continue;
+                }
+
+                var key = Console.ReadKey(intercept: true);
+                if (key.Key == ConsoleKey.Escape || char.ToLowerInvariant(key.KeyChar) == 'q')
+                {
+                    if (engine.CurrentTake?.Info.State == TakeState.Recording && !Confirm("a take is recording: the boxes record on and a restarted console collects it. Quit? (y/n) "))
+                    {
+                        continue;
+                    }
+
+                    break;
+                }
+
+                Handle(char.ToLowerInvariant(key.KeyChar), cancel);
+            }
+        }
+        finally
+        {
+            Console.Write("\x1b[?25h\x1b[?1049l");
+        }
+    }
+
+    private void Handle(char key, CancellationToken cancel)
+    {
+        switch (key)
+        {
+            case 'r':
+                Run("record", async () =>
+                {
+                    var r = await engine.RecordAsync(cancel).ConfigureAwait(false);
+                    return r.Started ? $"take {r.Take!.Number} recording" + (r.NotRecording.Count > 0 ? "; not recording: " + string.Join("; ", r.NotRecording) : "")
+                        : "not recording: " + string.Join("; ", r.NotRecording);
+                });
+                break;
+            case 's':
+                Run("stop, collect, export", async () =>
+                {
+                    await engine.StopAsync(cancel).ConfigureAwait(false);
+                    var c = await engine.CollectAsync(cancel).ConfigureAwait(false);
+                    if (!c.Complete)
+                    {
+                        return "INCOMPLETE: " + string.Join("; ", c.Incomplete.Select(t => t.Problem)) + " (c collects again)";
+                    }
+
+                    var e = await engine.ExportAsync(null, false, cancel).ConfigureAwait(false);
+                    return "take written to " + e.Files.Folder;
+                });
+                break;
+            case 'c':
+                Run("collect", async () =>
+                {
+                    var c = await engine.CollectAsync(cancel).ConfigureAwait(false);
+                    return c.Complete ? "collected" : "INCOMPLETE: " + string.Join("; ", c.Incomplete.Select(t => t.Problem));
+                });
+                break;
+            case 'e':
+                Run("export", async () => "take written to " + (await engine.ExportAsync(null, true, cancel).ConfigureAwait(false)).Files.Folder);
+                break;
+            case 'p':
+                Run("play back", async () =>
+                {
+                    var p = await engine.PlaybackAsync(cancel).ConfigureAwait(false);
+                    return $"played back to {p.Playing.Count} box(es)" + (p.Problems.Count > 0 ? "; " + string.Join("; ", p.Problems) : "");
+                });
+                break;
+            case 't':
+                if (Prompt("name of the new track: ") is { Length: > 0 } track)
+                {
+                    Try(() => engine.AddTrack(track));
+                }
+
+                break;
+            case 'n':
+                if (Prompt("name of the session to open or create: ") is { Length: > 0 } session)
+                {
+                    Run("open session", async () => "session " + (await engine.SwitchSessionAsync(session, cancel).ConfigureAwait(false)).Name + " opened");
+                }
+
+                break;
+            case >= '0' and <= '9':
+                _selected = key - '0';
+                break;
+            case 'm' or 'o' or '+' or '-' or '<' or '>' or ',' or '.':
+                ChangeMix(key);
+                break;
+            case 'k':
+                var chosen = engine.Tracks.FirstOrDefault(t => t.Position == _selected);
+                Run("calibrate", async () =>
+                {
+                    var problems = await engine.CalibrateAsync(chosen?.Id, cancel).ConfigureAwait(false);
+                    return problems.Count == 0 ? "calibrating" : "calibrate: " + string.Join("; ", problems);
+                });
+                break;
+            case '?':
+            case 'h':
+                _message = ConsoleScreen.Keys + " — " + ConsoleScreen.MixKeys + " — log: " + logFile;
+                break;
+        }
+    }
+
+    /// <summary>Mute, solo, fader ±1 dB, pan ±0.1 of the selected track (monitor now, the take's mix on export).</summary>
+    private void ChangeMix(char key)
+    {
+        var t = engine.Tracks.FirstOrDefault(t => t.Position == _selected);
+        if (t == null)
+        {
+            _message = "select a track first (1-9)";
+            return;
+        }
+
+        double fader = double.IsNegativeInfinity(t.FaderDb) ? -60 : t.FaderDb;
+        double pan = t.Pan;
+        bool mute = t.Mute, solo = t.Solo;
+        switch (key)
+        {
+            case 'm': mute = !mute; break;
+            case 'o': solo = !solo; break;
+            case '+': fader = Math.Min(12, fader + 1); break;
+            case '-': fader = Math.Max(-60, fader - 1); break;
+            case '<' or ',': pan = Math.Round(Math.Max(-1, pan - 0.1), 1); break;
+            case '>' or '.': pan = Math.Round(Math.Min(1, pan + 0.1), 1); break;
+        }
+
+        Try(() => engine.SetTrackMix(t.Id, fader, pan, mute, solo));
+    }
+
+    private void Run(string what, Func<Task<string>> action)
+    {
+        if (_busy is { IsCompleted: false })
+        {
+            _message = $"busy: {_doing}";
+            return;
+        }
+
+        _doing = what;
+        _message = what + "…";
+        _busy = Task.Run(async () =>
+        {
+            try
+            {
+                _message = await action().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException or IOException)
+            {
+                _message = what + ": " + e.Message;
+            }
+        });
+    }
+
+    private void Try(Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (ArgumentException e)
+        {
+            _message = e.Message;
+        }
+    }
+
+    private void Draw()
+    {
+        var text = ConsoleScreen.Render(engine.Snapshot(), selected: _selected);
+        string busy = _busy is { IsCompleted: false } ? $"[{_doing}…] " : "";
+        Console.Write("\x1b[H\x1b[2J" + text.Replace("\n", "\x1b[K\r\n", StringComparison.Ordinal) + "\r\n" + busy + _message + "\x1b[K\r\n" + ConsoleScreen.Keys + "\x1b[K\r\n" + ConsoleScreen.MixKeys + "\x1b[K");
+    }
+
+    private static string? Prompt(string text)
+    {
+        Console.Write("\r\n" + text + "\x1b[?25h");
+        string? line = Console.ReadLine();
+        Console.Write("\x1b[?25l");
+        return line?.Trim();
+    }
+
+    private static bool Confirm(string text)
+    {
+        Console.Write("\r\n" + text);
+        return char.ToLowerInvariant(Console.ReadKey(intercept: true).KeyChar) == 'y';
+    }
+}

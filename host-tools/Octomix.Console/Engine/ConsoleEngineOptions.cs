@@ -1,0 +1,66 @@
+using System.Net;
+using Octomix.Desk.Sessions;
+
+namespace Octomix.Desk.Engine;
+
+/// <summary>Everything the engine needs to start.</summary>
+public sealed record ConsoleEngineOptions
+{
+    /// <summary>The SQLite file of sessions, tracks and takes.</summary>
+    public required string DatabasePath { get; init; }
+
+    /// <summary>Where takes are written (take folders) and where the spool files live while collecting.</summary>
+    public required string RecordingsFolder { get; init; }
+
+    /// <summary>
+    /// The session to open: found by name, or created with these settings. An existing session
+    /// keeps its settings unless <see cref="UpdateSessionSettings"/>.
+    /// </summary>
+    public required SessionInfo Session { get; init; }
+
+    public bool UpdateSessionSettings { get; init; }
+
+    /// <summary>Tracks the session must have (added when missing, in this order).</summary>
+    public IReadOnlyList<string> Tracks { get; init; } = [];
+
+    /// <summary>
+    /// "host:port" of a server on another machine (the room's port); null: start the server in this
+    /// process (<see cref="LocalServerPort"/>, the session's join code and rate).
+    /// </summary>
+    public string? Server { get; init; }
+
+    /// <summary>UDP port of room 0 of the in-process server (0 = an ephemeral port, for tests).</summary>
+    public int LocalServerPort { get; init; } = Octomix.Protocol.ProtocolConstants.DefaultFirstPort;
+
+    /// <summary>Address the in-process server binds (every interface, so boxes on the network reach it).</summary>
+    public IPAddress LocalServerBind { get; init; } = IPAddress.Any;
+
+    /// <summary>
+    /// Where the monitor mix goes: "auto" (an audio player found on the machine, else nowhere),
+    /// "none", or a FIFO/file path.
+    /// </summary>
+    public string Monitor { get; init; } = "auto";
+
+    /// <summary>The engineer's playout delay; null: chosen from each link's jitter and round trip.</summary>
+    public TimeSpan? PlayoutDelay { get; init; }
+
+    /// <summary>The Record's start delay: boxes start their take at least this long after the command.</summary>
+    public int StartDelayMilliseconds { get; init; } = 200;
+
+    /// <summary>Playback: how much each box buffers before it plays (≤ 500 ms: half its playout ring).</summary>
+    public int PlaybackDelayMilliseconds { get; init; } = 300;
+
+    public CollectionOptions Collection { get; init; } = new();
+
+    /// <summary>Name of the console in the room.</summary>
+    public string ConsoleName { get; init; } = "Octomix console";
+
+    /// <summary>Keep the spool files after the take was exported (they hold the same audio as the stems).</summary>
+    public bool KeepSpools { get; init; }
+
+    /// <summary>
+    /// Without a roster from the server, a box's name is unknown to a console on another machine:
+    /// after this long it is named "slot N" and bound to the next free track.
+    /// </summary>
+    public TimeSpan NamelessAfter { get; init; } = TimeSpan.FromSeconds(1.5);
+}
