@@ -9,7 +9,7 @@ namespace Octomix.Firmware
 {
     /// <summary>
     /// The box firmware on the reference box: picks the board, wires it to the box and runs the
-    /// box for good. No logic lives here (docs/build-a-box.md, "What the box does at power-up"):
+    /// box for good. No logic lives here (firmware/Octomix.Firmware/README.md, "What the box does at power-up"):
     /// the boot self-test is the box's own boot (<see cref="BoxController"/>): the SD card is
     /// mounted and its speed measured (code 1 no card, code 3 too slow), the settings read (code
     /// 2, and the box waits for a fixed card), the codec initialised over I2C (code 4), Wi-Fi

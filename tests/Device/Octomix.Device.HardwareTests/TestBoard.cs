@@ -37,7 +37,7 @@ namespace Octomix.Device.HardwareTests
             get { return new PcmFormat(SampleRate, 2, 2); }
         }
 
-        /// <summary>The card's settings.txt (docs/build-a-box.md); throws when the card or the file is missing.</summary>
+        /// <summary>The card's settings.txt (README.md, "Build a box"); throws when the card or the file is missing.</summary>
         public static BoxSettings CardSettings()
         {
             if (!Board.Card.Mount())

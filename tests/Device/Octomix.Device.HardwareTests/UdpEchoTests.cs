@@ -16,7 +16,7 @@ namespace Octomix.Device.HardwareTests
     [TestClass]
     public class UdpEchoTests
     {
-        /// <summary>The port `octomix udp-echo` listens on for this test (docs/build-a-box.md).</summary>
+        /// <summary>The port `octomix udp-echo` listens on for this test (README.md, "Build a box").</summary>
         public const int EchoPort = 7899;
 
         private const int Datagrams = 50;

@@ -7,7 +7,7 @@ namespace Octomix.Device.LogicTests
     [TestClass]
     public class SettingsParserTests
     {
-        /// <summary>The example of docs/box.md and docs/build-a-box.md, with Windows line endings.</summary>
+        /// <summary>The example of docs/box.md and README.md, "Build a box", with Windows line endings.</summary>
         private const string Example =
             "# Octomix box settings\r\n" +
             "wifi_ssid = Studio Net\r\n" +
