@@ -40,6 +40,7 @@ namespace Octomix.Box
         public const string KeyCaptureBufferBlocks = "capture_buffer_blocks";
         public const string KeySdMarginPercent = "sd_margin_percent";
         public const string KeyChecksumSliceBytes = "checksum_slice_bytes";
+        public const string KeyChecksumBudgetMicros = "checksum_budget_us";
         public const string KeyFileChunksPerBlock = "file_chunks_per_block";
         public const string KeyJoinRetrySeconds = "join_retry_seconds";
         public const string KeyNetworkTimeoutSeconds = "network_timeout_seconds";
@@ -67,7 +68,7 @@ namespace Octomix.Box
             KeyWifiSsid, KeyWifiPassword, KeyServerHost, KeyServerPort, KeyJoinCode, KeyBoxName, KeyBoxId,
             KeySampleRate, KeyBits, KeyChannels, KeyBlockFrames, KeyClickSound, KeyClickLevel, KeyJam,
             KeyAutoJoin, KeyRetransmitSeconds, KeyPrefillBlocks, KeyCaptureBufferBlocks, KeySdMarginPercent, KeyChecksumSliceBytes,
-            KeyFileChunksPerBlock, KeyJoinRetrySeconds, KeyNetworkTimeoutSeconds,
+            KeyChecksumBudgetMicros, KeyFileChunksPerBlock, KeyJoinRetrySeconds, KeyNetworkTimeoutSeconds,
         };
 
         /// <summary>
@@ -497,6 +498,20 @@ namespace Octomix.Box
                     }
 
                     s.ChecksumSliceBytes = n;
+                    return null;
+                case KeyChecksumBudgetMicros:
+                    if (value.ToLower() == "auto")
+                    {
+                        s.ChecksumBudgetMicros = 0;
+                        return null;
+                    }
+
+                    if (!ParseInt(value, 100, 100000, out n))
+                    {
+                        return Expected(value, "auto, or 100..100000 microseconds per loop turn");
+                    }
+
+                    s.ChecksumBudgetMicros = n;
                     return null;
                 case KeyFileChunksPerBlock:
                     if (!ParseInt(value, 1, 8, out n))
