@@ -24,6 +24,7 @@ public sealed class SimulatedBoard : IBoard
             Present = options.CardPresent,
             CapacityBytes = options.CardCapacityBytes,
             WriteBytesPerSecond = options.CardWriteBytesPerSecond,
+            ReadBytesPerSecond = options.CardReadBytesPerSecond,
         };
         NetworkLink = new SimulatedNetworkLink();
         SimulatedSocket = new SimulatedSocket(Time, options.Network);

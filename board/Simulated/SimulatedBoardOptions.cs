@@ -37,6 +37,9 @@ public sealed class SimulatedBoardOptions
     /// <summary>0 = as fast as the PC's disk.</summary>
     public long CardWriteBytesPerSecond { get; set; }
 
+    /// <summary>Read throughput in simulated time (an ESP32 reads ~300–500 KB/s from managed code); 0 = as fast as the PC's disk.</summary>
+    public long CardReadBytesPerSecond { get; set; }
+
     public bool CodecPresent { get; set; } = true;
 
     /// <summary>False: the calibration routing hears nothing (a broken LINPUT3 wire): calibration must fail.</summary>

@@ -6,7 +6,7 @@ namespace Octomix.Board.Simulated;
 /// The SD card as a folder on the PC, with the failures a real card has:
 /// <list type="bullet">
 /// <item>a capacity: writes that do not fit throw IOException ("card full") and write nothing;</item>
-/// <item>a write speed (simulated time spent per byte) and injectable write stalls;</item>
+/// <item>a write and a read speed (simulated time spent per byte) and injectable write stalls;</item>
 /// <item>a power cut: every open file keeps only what was flushed, as FatFs does — its length is
 /// the one of the last Flush (f_sync updates the directory entry), and bytes overwritten in place
 /// since then get their old content back; the card is then unmounted until the next boot.</item>
@@ -34,6 +34,9 @@ public sealed class SimulatedCard : IStorage
 
     /// <summary>Write throughput in bytes per second of simulated time; 0 = as fast as the PC.</summary>
     public long WriteBytesPerSecond { get; set; }
+
+    /// <summary>Read throughput in bytes per second of simulated time; 0 = as fast as the PC.</summary>
+    public long ReadBytesPerSecond { get; set; }
 
     /// <summary>False: no card in the slot (Mount fails).</summary>
     public bool Present { get; set; } = true;
@@ -167,6 +170,15 @@ public sealed class SimulatedCard : IStorage
         }
     }
 
+    /// <summary>Spends the time a read of <paramref name="count"/> bytes takes.</summary>
+    internal void AfterRead(int count)
+    {
+        if (ReadBytesPerSecond > 0 && count > 0)
+        {
+            time.Spend(count * 1_000_000L / ReadBytesPerSecond);
+        }
+    }
+
     internal void Grew(long growth) => Interlocked.Add(ref used, growth);
 
     private void CheckMounted()
@@ -235,7 +247,9 @@ public sealed class SimulatedCardFile : IStorageFile
     public int Read(byte[] buffer, int offset, int count)
     {
         Check();
-        return stream.Read(buffer, offset, count);
+        int n = stream.Read(buffer, offset, count);
+        card.AfterRead(n);
+        return n;
     }
 
     public void Write(byte[] buffer, int offset, int count)

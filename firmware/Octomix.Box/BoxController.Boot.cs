@@ -346,7 +346,8 @@ namespace Octomix.Box
             calibrator = new Calibrator(format, blockFrames, (depth * blockFrames) + (format.SampleRate / 10));
             meter = new LevelMeter(format.Channels, format.BytesPerSample);
             recorder = new Recorder(card, format);
-            files = new TakeFileServer(card, settings.ChecksumSliceBytes, settings.FileChunksPerBlock);
+            int checksumBudget = settings.ChecksumBudgetMicros > 0 ? settings.ChecksumBudgetMicros : TakeFileServer.AutoBudgetMicros(blockFrames, format.SampleRate);
+            files = new TakeFileServer(card, clock, checksumBudget, settings.ChecksumSliceBytes, settings.FileChunksPerBlock);
             reliable = new ReliableSender(8, 200000, 10, (uint)random.Next() | 1u);
             duplicates = new DuplicateFilter(8, FileInfoAnswerBytes);
             PrepareJoin();

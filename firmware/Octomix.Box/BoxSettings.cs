@@ -91,8 +91,17 @@ namespace Octomix.Box
         /// <summary>The card must write at least this percentage of the format's byte rate (150 = 1.5x).</summary>
         public int SdMarginPercent { get; set; }
 
-        /// <summary>Bytes of a take read and summed per loop iteration after a take.</summary>
+        /// <summary>
+        /// The most bytes of a take read and summed in one loop turn after a take; the time budget
+        /// (<see cref="ChecksumBudgetMicros"/>) usually stops a turn first on a real board.
+        /// </summary>
         public int ChecksumSliceBytes { get; set; }
+
+        /// <summary>
+        /// Checksum time per loop turn after a take, µs, measured with the board clock. 0 = auto:
+        /// <see cref="TakeFileServer.AutoBudgetPercent"/> % of the block period.
+        /// </summary>
+        public int ChecksumBudgetMicros { get; set; }
 
         /// <summary>FileData chunks (≤ 1372 bytes each) sent per loop iteration when serving file ranges.</summary>
         public int FileChunksPerBlock { get; set; }

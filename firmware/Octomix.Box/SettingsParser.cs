@@ -40,9 +40,13 @@ namespace Octomix.Box
         public const string KeyCaptureBufferBlocks = "capture_buffer_blocks";
         public const string KeySdMarginPercent = "sd_margin_percent";
         public const string KeyChecksumSliceBytes = "checksum_slice_bytes";
+        public const string KeyChecksumBudgetMicros = "checksum_budget_us";
         public const string KeyFileChunksPerBlock = "file_chunks_per_block";
         public const string KeyJoinRetrySeconds = "join_retry_seconds";
         public const string KeyNetworkTimeoutSeconds = "network_timeout_seconds";
+
+        /// <summary>What <see cref="ParsePrefillBlocks"/> accepts, in words, for error messages.</summary>
+        public static readonly string PrefillBlocksExpected = "auto, or " + PipelineDepth.MinBlocks + ".." + MaxPrefillBlocks + " blocks";
 
         /// <summary>A settings file is a few hundred bytes; anything this big is not one.</summary>
         public const int MaxFileBytes = 8192;
@@ -64,7 +68,7 @@ namespace Octomix.Box
             KeyWifiSsid, KeyWifiPassword, KeyServerHost, KeyServerPort, KeyJoinCode, KeyBoxName, KeyBoxId,
             KeySampleRate, KeyBits, KeyChannels, KeyBlockFrames, KeyClickSound, KeyClickLevel, KeyJam,
             KeyAutoJoin, KeyRetransmitSeconds, KeyPrefillBlocks, KeyCaptureBufferBlocks, KeySdMarginPercent, KeyChecksumSliceBytes,
-            KeyFileChunksPerBlock, KeyJoinRetrySeconds, KeyNetworkTimeoutSeconds,
+            KeyChecksumBudgetMicros, KeyFileChunksPerBlock, KeyJoinRetrySeconds, KeyNetworkTimeoutSeconds,
         };
 
         /// <summary>
@@ -464,15 +468,9 @@ namespace Octomix.Box
                     s.RetransmitSeconds = n;
                     return null;
                 case KeyPrefillBlocks:
-                    if (value.ToLower() == "auto")
+                    if (!ParsePrefillBlocks(value, out n))
                     {
-                        s.PrefillBlocks = 0;
-                        return null;
-                    }
-
-                    if (!ParseInt(value, PipelineDepth.MinBlocks, MaxPrefillBlocks, out n))
-                    {
-                        return Expected(value, "auto, or 2..64 blocks");
+                        return Expected(value, PrefillBlocksExpected);
                     }
 
                     s.PrefillBlocks = n;
@@ -501,6 +499,20 @@ namespace Octomix.Box
 
                     s.ChecksumSliceBytes = n;
                     return null;
+                case KeyChecksumBudgetMicros:
+                    if (value.ToLower() == "auto")
+                    {
+                        s.ChecksumBudgetMicros = 0;
+                        return null;
+                    }
+
+                    if (!ParseInt(value, 100, 100000, out n))
+                    {
+                        return Expected(value, "auto, or 100..100000 microseconds per loop turn");
+                    }
+
+                    s.ChecksumBudgetMicros = n;
+                    return null;
                 case KeyFileChunksPerBlock:
                     if (!ParseInt(value, 1, 8, out n))
                     {
@@ -528,6 +540,34 @@ namespace Octomix.Box
                 default:
                     return "unknown setting";
             }
+        }
+
+        /// <summary>
+        /// A <c>prefill_blocks</c> value: <c>auto</c> (any case) gives 0, the automatic depth
+        /// (<see cref="PipelineDepth"/>); a whole number from <see cref="PipelineDepth.MinBlocks"/>
+        /// to <see cref="MaxPrefillBlocks"/> gives itself. The settings file and `octomix box
+        /// --prefill` both use this, so they accept the same values.
+        /// </summary>
+        public static bool ParsePrefillBlocks(string value, out int blocks)
+        {
+            blocks = 0;
+            if (value == null)
+            {
+                return false;
+            }
+
+            if (value.ToLower() == "auto")
+            {
+                return true;
+            }
+
+            return ParseInt(value, PipelineDepth.MinBlocks, MaxPrefillBlocks, out blocks);
+        }
+
+        /// <summary>The value <see cref="ParsePrefillBlocks"/> reads back as <paramref name="blocks"/> (0 = <c>auto</c>).</summary>
+        public static string FormatPrefillBlocks(int blocks)
+        {
+            return blocks <= 0 ? "auto" : blocks.ToString();
         }
 
         /// <summary>1, 2, 3 for beep, woodblock, hi-hat (names or the numbers of the Record message); 0 otherwise.</summary>

@@ -7,21 +7,44 @@ namespace Octomix.Box
 {
     /// <summary>
     /// After a take: proves and hands over the files. It computes each part's
-    /// <see cref="TakeChecksum"/> in slices (one card read of <c>sliceBytes</c> per loop
-    /// iteration; FileInfo says "computing" until done), answers FileInfo from what it learnt,
-    /// and serves FileRequests from the card in paced chunks (a few FileData datagrams per loop
-    /// iteration, each read straight into the datagram buffer after its 28-byte header). Takes
-    /// recorded before a reboot are found on the card by name and their timeline is read back
-    /// from the bext Description the recorder wrote. Buffers are allocated once; learning about a
-    /// part (reading its header) allocates, once per part.
+    /// <see cref="TakeChecksum"/> a little per loop turn (FileInfo says "computing" until done),
+    /// answers FileInfo from what it learnt, and serves FileRequests from the card in paced chunks
+    /// (a few FileData datagrams per loop iteration, each read straight into the datagram buffer
+    /// after its 28-byte header). Takes recorded before a reboot are found on the card by name and
+    /// their timeline is read back from the bext Description the recorder wrote. Buffers are
+    /// allocated once; learning about a part (reading its header) allocates, once per part.
+    /// <para>
+    /// The checksum is time-boxed, not sized: a turn reads and sums chunks of
+    /// <see cref="ChecksumChunkBytes"/> until its time budget (<c>checksum_budget_us</c>, by default
+    /// <see cref="AutoBudgetPercent"/> % of the block period) would be used, measured with the board
+    /// clock the loop reads (each read is a counted board call). A fixed slice cannot be right for
+    /// every board: 4 KB is ~20 ms of interpreter and card work on the ESP32 (the loop falls behind
+    /// the audio), a few hundred bytes wastes a PC's time. <c>checksum_slice_bytes</c> caps the
+    /// bytes of one turn for a board whose clock does not move while it works (fast simulated
+    /// time) and bounds the board calls of a turn.
+    /// </para>
     /// </summary>
     public sealed class TakeFileServer
     {
         public const int MaxKnownParts = 8;
         public const int MaxQueuedRequests = 8;
 
+        /// <summary>
+        /// Bytes read and summed between two looks at the clock: 8 words, ~0.4 ms on the ESP32
+        /// (summing, the card read, one read call and one clock read; docs/device-budget.md,
+        /// section 6), so a turn of 1.33 ms stops close to its budget. Bigger chunks waste more of
+        /// the budget (a turn stops when the next chunk would not fit), smaller ones spend more of it
+        /// on the calls.
+        /// </summary>
+        public const int ChecksumChunkBytes = 64;
+
+        /// <summary>The automatic budget per loop turn, percent of the block period (<see cref="AutoBudgetMicros"/>).</summary>
+        public const int AutoBudgetPercent = 25;
+
         private readonly IStorage card;
-        private readonly int sliceBytes;
+        private readonly IClock clock;
+        private readonly int budgetMicros;
+        private readonly int maxBytesPerTurn;
         private readonly int chunksPerBlock;
         private readonly TakePart[] known = new TakePart[MaxKnownParts];
         private int nextReplace;
@@ -48,13 +71,57 @@ namespace Octomix.Box
         private IStorageFile serveFile;
         private long servePosition = -1;
 
-        public TakeFileServer(IStorage card, int sliceBytes, int chunksPerBlock)
+        /// <summary>
+        /// <paramref name="clock"/> times the checksum work: each turn reads it once, then once per
+        /// chunk. <paramref name="budgetMicros"/>: checksum time per loop turn;
+        /// <paramref name="maxBytesPerTurn"/>: the most bytes one turn sums whatever the clock says.
+        /// </summary>
+        public TakeFileServer(IStorage card, IClock clock, int budgetMicros, int maxBytesPerTurn, int chunksPerBlock)
         {
+            if (clock == null || budgetMicros <= 0 || maxBytesPerTurn <= 0)
+            {
+                throw new ArgumentException("the checksum needs a clock, a budget and a byte limit");
+            }
+
             this.card = card;
-            this.sliceBytes = sliceBytes;
+            this.clock = clock;
+            this.budgetMicros = budgetMicros;
+            this.maxBytesPerTurn = maxBytesPerTurn;
             this.chunksPerBlock = chunksPerBlock;
-            slice = new byte[sliceBytes];
+            slice = new byte[ChecksumChunkBytes];
         }
+
+        /// <summary>
+        /// The automatic checksum budget: <see cref="AutoBudgetPercent"/> % of one block period
+        /// (1,333 µs for 256 frames at 48 kHz). The collecting loop itself uses ~1–1.5 ms of the
+        /// 5.33 ms on the ESP32 (docs/device-budget.md), so a quarter leaves half the block free for
+        /// catching up after a stall and for the worst chunk (one that reads a card sector).
+        /// </summary>
+        public static int AutoBudgetMicros(int blockFrames, int sampleRate)
+        {
+            return (int)(((long)blockFrames * 10000L * AutoBudgetPercent) / sampleRate);
+        }
+
+        /// <summary>The checksum time allowed per loop turn, µs.</summary>
+        public int ChecksumBudgetMicros
+        {
+            get { return budgetMicros; }
+        }
+
+        /// <summary>Loop turns that did checksum work.</summary>
+        public long ChecksumTurns { get; private set; }
+
+        /// <summary>Bytes summed by the last turn that did checksum work.</summary>
+        public int ChecksumBytesLastTurn { get; private set; }
+
+        /// <summary>The most bytes one turn summed.</summary>
+        public int ChecksumMaxBytesPerTurn { get; private set; }
+
+        /// <summary>Clock time of the last turn's checksum work (its first to its last clock read), µs.</summary>
+        public long ChecksumMicrosLastTurn { get; private set; }
+
+        /// <summary>The longest turn of checksum work, µs (by the board clock).</summary>
+        public long ChecksumMaxMicrosPerTurn { get; private set; }
 
         /// <summary>True while a checksum is being computed or waits to be.</summary>
         public bool ChecksumPending
@@ -157,7 +224,11 @@ namespace Octomix.Box
             }
         }
 
-        /// <summary>One slice of checksum work (one card read). Returns true when a part just finished.</summary>
+        /// <summary>
+        /// One loop turn of checksum work: chunks of <see cref="ChecksumChunkBytes"/> read and
+        /// summed while the average chunk of this turn still fits in the budget (at least one
+        /// chunk, at most <c>maxBytesPerTurn</c>). Returns true when a part just finished.
+        /// </summary>
         public bool ChecksumStep()
         {
             if (jobPart == null)
@@ -191,45 +262,82 @@ namespace Octomix.Box
                 }
             }
 
+            long started = clock.Microseconds;
+            long elapsed = 0;
+            int done = 0;
+            int chunks = 0;
+            bool finished = false;
             try
             {
-                int want = jobRemaining < sliceBytes ? (int)jobRemaining : sliceBytes;
-                int got = 0;
-                while (got < want)
+                while (true)
                 {
-                    int n = jobFile.Read(slice, got, want - got);
-                    if (n <= 0)
+                    int want = jobRemaining < ChecksumChunkBytes ? (int)jobRemaining : ChecksumChunkBytes;
+                    if (want > maxBytesPerTurn - done)
                     {
+                        want = maxBytesPerTurn - done;
+                    }
+
+                    int got = 0;
+                    while (got < want)
+                    {
+                        int n = jobFile.Read(slice, got, want - got);
+                        if (n <= 0)
+                        {
+                            break;
+                        }
+
+                        got += n;
+                    }
+
+                    if (got < want)
+                    {
+                        EndJob("the file ends " + (jobRemaining - got) + " bytes early");
+                        finished = true;
                         break;
                     }
 
-                    got += n;
-                }
+                    checksum.Update(slice, 0, got);
+                    jobRemaining -= got;
+                    done += got;
+                    chunks++;
+                    elapsed = clock.Microseconds - started;
+                    if (jobRemaining == 0)
+                    {
+                        jobPart.ChecksumA = checksum.A;
+                        jobPart.ChecksumB = checksum.B;
+                        jobPart.ChecksumDone = true;
+                        EndJob(null);
+                        finished = true;
+                        break;
+                    }
 
-                if (got < want)
-                {
-                    EndJob("the file ends " + (jobRemaining - got) + " bytes early");
-                    return true;
+                    // Another chunk only if one more of this turn's average size still fits.
+                    if (done >= maxBytesPerTurn || elapsed + (elapsed / chunks) > budgetMicros)
+                    {
+                        break;
+                    }
                 }
-
-                checksum.Update(slice, 0, got);
-                jobRemaining -= got;
-                if (jobRemaining == 0)
-                {
-                    jobPart.ChecksumA = checksum.A;
-                    jobPart.ChecksumB = checksum.B;
-                    jobPart.ChecksumDone = true;
-                    EndJob(null);
-                    return true;
-                }
-
-                return false;
             }
             catch (Exception e)
             {
                 EndJob("read failed: " + e.Message);
-                return true;
+                finished = true;
             }
+
+            ChecksumTurns++;
+            ChecksumBytesLastTurn = done;
+            ChecksumMicrosLastTurn = elapsed;
+            if (done > ChecksumMaxBytesPerTurn)
+            {
+                ChecksumMaxBytesPerTurn = done;
+            }
+
+            if (elapsed > ChecksumMaxMicrosPerTurn)
+            {
+                ChecksumMaxMicrosPerTurn = elapsed;
+            }
+
+            return finished;
         }
 
         /// <summary>Queues a FileRequest (served by <see cref="Serve"/>). Returns false when it was dropped as bad.</summary>

@@ -39,7 +39,11 @@ internal static class BoxCommand
         var bits = new Option<int?>("--bits") { Description = "16 or 24 (else the card's settings, else 16)" };
         var block = new Option<int?>("--block") { Description = "Frames per audio block (else settings, else 256)" };
         var click = new Option<string?>("--click") { Description = "beep, woodblock or hihat" };
-        var prefill = new Option<int>("--prefill") { Description = "Playback pipeline in blocks (a PC stalls threads longer than a box: default 8)", DefaultValueFactory = _ => 8 };
+        var prefill = new Option<string>("--prefill")
+        {
+            Description = "Playback pipeline: " + SettingsParser.PrefillBlocksExpected + ", as the setting prefill_blocks (a PC stalls threads longer than a box: default 8)",
+            DefaultValueFactory = _ => "8",
+        };
         var count = new Option<int>("--count") { Description = "Run this many boxes in one process", DefaultValueFactory = _ => 1 };
         var duration = new Option<double>("--duration") { Description = "Stop after this many seconds (0 = until Ctrl+C)", DefaultValueFactory = _ => 0 };
         var logLevel = new Option<string>("--log-level") { Description = "debug, information, warning, error", DefaultValueFactory = _ => "information" };
@@ -82,10 +86,11 @@ internal static class BoxCommand
                 errors.Add($"--click: \"{clickName}\" is not beep, woodblock or hihat");
             }
 
-            int pipeline = parse.GetValue(prefill);
-            if (pipeline < 2 || pipeline > 16)
+            // The same parser as the card's prefill_blocks: one source of truth for the values.
+            string prefillText = parse.GetValue(prefill)!;
+            if (!SettingsParser.ParsePrefillBlocks(prefillText, out int pipeline))
             {
-                errors.Add("--prefill: 2..16 blocks");
+                errors.Add($"--prefill: \"{prefillText}\" is not {SettingsParser.PrefillBlocksExpected}");
             }
 
             int boxes = parse.GetValue(count);
@@ -215,7 +220,7 @@ internal static class BoxCommand
         "click_sound = " + (s.ClickSound == 2 ? "woodblock" : s.ClickSound == 3 ? "hihat" : "beep"),
         "click_level = " + s.ClickLevel.ToString(CultureInfo.InvariantCulture),
         "jam = " + (s.Jam ? "on" : "off"),
-        "prefill_blocks = " + s.PrefillBlocks.ToString(CultureInfo.InvariantCulture),
+        "prefill_blocks = " + SettingsParser.FormatPrefillBlocks(s.PrefillBlocks),
         "auto_join = on",
         string.Empty);
 

@@ -27,6 +27,7 @@ public class SettingsTests
         "prefill_blocks = 6\r\n" +
         "sd_margin_percent = 200\r\n" +
         "checksum_slice_bytes = 8192\r\n" +
+        "checksum_budget_us = 2000\r\n" +
         "file_chunks_per_block = 3\r\n" +
         "join_retry_seconds = 0\r\n" +
         "network_timeout_seconds = 30\r\n";
@@ -58,6 +59,7 @@ public class SettingsTests
         Assert.Equal(6, s.PrefillBlocks);
         Assert.Equal(200, s.SdMarginPercent);
         Assert.Equal(8192, s.ChecksumSliceBytes);
+        Assert.Equal(2000, s.ChecksumBudgetMicros);
         Assert.Equal(3, s.FileChunksPerBlock);
         Assert.Equal(0, s.JoinRetrySeconds);
         Assert.Equal(30, s.NetworkTimeoutSeconds);
@@ -108,6 +110,8 @@ public class SettingsTests
     [InlineData("prefill_blocks = 1", "prefill_blocks", false, "auto, or 2..64")]
     [InlineData("prefill_blocks = 65", "prefill_blocks", false, "auto, or 2..64")]
     [InlineData("checksum_slice_bytes = 1001", "checksum_slice_bytes", false, "multiple of 8")]
+    [InlineData("checksum_budget_us = 50", "checksum_budget_us", false, "auto, or 100..100000")]
+    [InlineData("checksum_budget_us = 2ms", "checksum_budget_us", false, "auto, or 100..100000")]
     [InlineData("box_id = 0xZZ", "box_id", false, "non-zero number")]
     [InlineData("wifi_ssid = ", "wifi_ssid", false, "1 to 32")]
     public void ABadValueNamesItsLineAndKeyAndKeepsTheDefault(string line, string key, bool fatal, string expected)

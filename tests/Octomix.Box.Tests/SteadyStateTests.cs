@@ -72,6 +72,50 @@ public class SteadyStateTests
         Assert.InRange(loop.MaxHalCallsPerBlock, 5, HalCallBound);
     }
 
+    /// <summary>
+    /// After a take, the checksum: its turns read the board clock once, then once per chunk, beside
+    /// one card read per chunk — counted like every board call. With a card that reads like the
+    /// ESP32's (300 KB/s of simulated time) the time budget (1333 µs) stops a turn after 6 chunks
+    /// of 64 bytes: 13 calls on top of the collecting loop's capture, clock, playback, poll, button
+    /// (and Status, its Ack, knob, lights), within the bound of a recording block.
+    /// </summary>
+    [Fact]
+    public void CollectingAllocatesNothingAndTheChecksumMakesABoundedNumberOfBoardCallsPerBlock()
+    {
+        using var h = new BoxHarness(o => o.CardReadBytesPerSecond = 300_000);
+        h.Server.SlotTimeoutMilliseconds = 60000;
+        h.JoinAndCalibrate();
+        h.Record(12, 12000, countInBars: 0);
+        Assert.True(h.RunUntil(c => c.State == BoxState.Recording, 2000), h.Log());
+        h.RunUntil(c => c.Recorder.FramesSoFar > 6 * 48000, 100000); // 1.15 MB: ~3000 turns of checksum
+        h.Stop(12);
+        Assert.True(h.RunUntil(c => c.State == BoxState.Collecting, 100), h.Log());
+        h.Run(20); // the part is opened (a file handle: allocated once per part)
+        Assert.Equal(BoxState.Collecting, h.Controller.State);
+
+        h.Server.StartBackground();
+        var loop = h.Controller.Loop!;
+        var files = h.Controller.Files;
+        loop.ResetFigures();
+        long turnsBefore = files.ChecksumTurns;
+        const int blocks = 2000;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < blocks; i++)
+        {
+            h.Box.RunOnce();
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        h.Server.StopBackground();
+        Assert.Equal(BoxState.Collecting, h.Controller.State);
+        output.WriteLine($"{blocks} blocks collecting: {allocated} bytes allocated; board calls per block: average {loop.AverageHalCallsPerBlock:F2}, " +
+            $"max {loop.MaxHalCallsPerBlock} (bound {HalCallBound}); checksum: {files.ChecksumMaxBytesPerTurn} bytes and {files.ChecksumMaxMicrosPerTurn} µs " +
+            $"per turn at most (budget {files.ChecksumBudgetMicros} µs)");
+        Assert.Equal(0, allocated);
+        Assert.Equal(blocks, files.ChecksumTurns - turnsBefore);
+        Assert.InRange(loop.MaxHalCallsPerBlock, 8, HalCallBound);
+    }
+
     [Fact]
     public void JammingWithAPersonalMixComingInAllocatesNothing()
     {

@@ -15,7 +15,8 @@ public class TakePartsTests
         string folder = Path.Combine(Path.GetTempPath(), "octomix-parts-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var card = new SimulatedCard(folder, new SimulatedTime(false));
+            var time = new SimulatedTime(false);
+            var card = new SimulatedCard(folder, time);
             Assert.True(card.Mount());
             var format = new PcmFormat(48000, 2, 2);
             card.CreateDirectory("takes");
@@ -31,7 +32,7 @@ public class TakePartsTests
             writer.Close();
             Assert.True(writer.PartCount >= 3);
 
-            var files = new TakeFileServer(card, 4096, 2);
+            var files = new TakeFileServer(card, new SimulatedClock(time, DateTime.UnixEpoch), 1333, 4096, 2);
             files.TakeClosed(77, path, writer.PartCount, -72000, 805);
             while (files.ChecksumPending)
             {

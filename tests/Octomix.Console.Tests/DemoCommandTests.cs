@@ -45,6 +45,13 @@ public class DemoCommandTests
 
         Assert.Single(tracks.Select(t => (long)t!["timeReference"]!).Distinct());
         Assert.True(File.Exists((string)summary["mix"]!));
+
+        // The monitor does not clip by default: four musicians on the same click are over full
+        // scale together, the master limiter holds them and says by how much.
+        var monitor = summary["monitor"]!;
+        Assert.Equal(0, (long)monitor["clippedSamples"]!);
+        Assert.True((long)monitor["limitedFrames"]! > 0, monitor.ToJsonString());
+        Assert.InRange((double)monitor["maxGainReductionDb"]!, 1, 20);
         Assert.True(File.Exists((string)summary["reaperProject"]!));
         Assert.True(File.Exists((string)summary["audacityProject"]!));
         Assert.True((double)summary["demoSeconds"]! < 60, "well under a minute");

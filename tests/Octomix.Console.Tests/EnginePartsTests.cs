@@ -55,6 +55,50 @@ public class EnginePartsTests
         Assert.Equal(805, math.LatencyFromFirstSample(timeline.FirstSampleIndex));
     }
 
+    [Theory]
+    [InlineData("14:03:07.000", 200, (50_587_200 * 48L) + 24000 + 96000)] // midday: now + start delay + pre-roll + count-in
+    [InlineData("23:59:58.500", 200, 4_147_137_600 + 24000 + 96000)]         // the count-in crosses midnight: past one day
+    [InlineData("23:59:59.900", 200, 4800 + 24000 + 96000)]                   // the files start after midnight: today's clock
+    [InlineData("23:59:59.800", 200, 0 + 24000 + 96000)]                      // the files start on the stroke of midnight
+    [InlineData("00:00:00.500", 200, 33600 + 24000 + 96000)]                  // just after midnight
+    public void TheOriginNeverGivesANegativeTimeReference(string timeOfDay, int startDelayMs, long expectedOrigin)
+    {
+        var math = new TakeTimelineMath(48000, 12000, 4, 1); // count-in: 4 beats at 120 BPM = 96000 frames
+        Assert.Equal(96000, math.CountInFrames);
+        var now = TimeSpan.Parse(timeOfDay, System.Globalization.CultureInfo.InvariantCulture);
+        long origin = math.ChooseOrigin(now, startDelayMs);
+        Assert.Equal(expectedOrigin, origin);
+
+        // The files start the start delay after now: that time of day is the TimeReference, always in one day.
+        long reference = math.TimeReference(origin);
+        long filesStart = (long)Math.Round((now.TotalSeconds + (startDelayMs / 1000.0)) * 48000) % math.SamplesPerDay;
+        Assert.Equal(filesStart, reference);
+        Assert.InRange(reference, 0, math.SamplesPerDay - 1);
+
+        // The box computes the same TimeReference for every round trip (decision 1), even past one day.
+        foreach (int latency in new[] { 37, 805, 8000 })
+        {
+            var timeline = new TakeTimeline();
+            timeline.Set(9, math.CountInFrames, 24000, latency, 0, origin, true, 48000);
+            Assert.Equal(math.FirstSampleIndex(latency), timeline.FirstSampleIndex);
+            Assert.Equal(reference, timeline.TimeReference);
+        }
+    }
+
+    [Fact]
+    public void AtEveryTimeOfDayTheTimeReferenceIsWhenTheFilesStart()
+    {
+        var math = new TakeTimelineMath(44100, 9700, 3, 2);
+        for (long ms = 0; ms < 86_400_000; ms += 997)
+        {
+            var now = TimeSpan.FromMilliseconds(ms);
+            long origin = math.ChooseOrigin(now, 350);
+            long reference = math.TimeReference(origin);
+            Assert.Equal(((ms + 350) * 44100 / 1000) % math.SamplesPerDay, reference);
+            Assert.InRange(origin, math.PreRollFrames + math.CountInFrames, math.SamplesPerDay + math.PreRollFrames + math.CountInFrames - 1);
+        }
+    }
+
     [Fact]
     public void ReadinessNamesEveryMissingIndicator()
     {

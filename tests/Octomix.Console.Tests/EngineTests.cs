@@ -241,6 +241,36 @@ public sealed class EngineTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.True(_log.Contains("does not match the box's checksum: fetching it again whole"));
     }
 
+    /// <summary>
+    /// The engineer presses record at 23:59:58.5 (an injected clock): the files start 200 ms
+    /// later, take sample 0 falls after midnight. The Record's origin keeps the previous day's
+    /// clock (more than a day of samples), and the exported stem's TimeReference is 23:59:58.7 —
+    /// before, the origin wrapped to 00:00:01.2 and the export refused a negative TimeReference.
+    /// </summary>
+    [Fact]
+    public async Task ATakeWhoseCountInCrossesMidnightIsExportedWithThePreviousDaysClock()
+    {
+        var clock = new FixedClock(new DateTimeOffset(2026, 7, 31, 23, 59, 58, 500, TimeSpan.Zero));
+        await using var engine = await Start(["Anna"], clock: clock);
+        var anna = Box(engine, "Anna");
+        var take = await RecordOne(engine, anna, seconds: 1);
+        long day = 86400L * 48000;
+        long reference = 4_147_137_600; // 23:59:58.700
+        Assert.All(anna.Records, r => Assert.Equal(take.OriginSamples, r.OriginSamples));
+        Assert.Equal(reference + take.Timeline.PreRollFrames + take.Timeline.CountInFrames, take.OriginSamples);
+        Assert.True(take.OriginSamples > day, "take sample 0 is after midnight, on the previous day's clock");
+        Assert.Equal(reference, take.Timeline.TimeReference(take.OriginSamples));
+
+        await engine.StopAsync(CancellationToken.None);
+        var report = await engine.CollectAsync(CancellationToken.None);
+        Assert.True(report.Complete, string.Join("; ", report.Incomplete.Select(t => t.Problem)));
+        var export = await engine.ExportAsync(null, false, CancellationToken.None);
+        var stem = Assert.Single(export.Files.Stems);
+        Assert.Equal(reference, stem.TimeReference);
+        string ffprobe = ExportToolRunner.Run("ffprobe", "-v", "error", "-show_entries", "format_tags=time_reference", "-of", "default=nw=1:nk=1", Path.Combine(export.Files.Folder, stem.FileName));
+        Assert.Equal(reference.ToString(System.Globalization.CultureInfo.InvariantCulture), ffprobe.Trim());
+    }
+
     private async Task<TakeInfo> RecordOne(ConsoleEngine engine, FakeBox box, double seconds)
     {
         Assert.True(await engine.WaitForReadyAsync(1, TimeSpan.FromSeconds(20), CancellationToken.None), Dump(engine));
@@ -262,7 +292,7 @@ public sealed class EngineTests(ITestOutputHelper output) : IAsyncLifetime
         return take;
     }
 
-    private async Task<ConsoleEngine> Start(IReadOnlyList<string> tracks, CollectionOptions? collection = null)
+    private async Task<ConsoleEngine> Start(IReadOnlyList<string> tracks, CollectionOptions? collection = null, TimeProvider? clock = null)
     {
         var options = new ConsoleEngineOptions
         {
@@ -274,6 +304,7 @@ public sealed class EngineTests(ITestOutputHelper output) : IAsyncLifetime
             LocalServerBind = IPAddress.Loopback,
             Monitor = "none",
             Collection = collection ?? new CollectionOptions(),
+            Clock = clock ?? TimeProvider.System,
         };
         return await ConsoleEngine.StartAsync(options, _loggers!, CancellationToken.None);
     }
@@ -287,6 +318,14 @@ public sealed class EngineTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     private static TrackView Track(ConsoleEngine engine, string name) => engine.Snapshot().Tracks.Single(t => t.Track.Name == name);
+
+    /// <summary>A wall clock stopped at one instant, in a UTC "local" zone (the same on every machine).</summary>
+    private sealed class FixedClock(DateTimeOffset utc) : TimeProvider
+    {
+        public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
+
+        public override DateTimeOffset GetUtcNow() => utc;
+    }
 
     private static string Dump(ConsoleEngine engine) => Octomix.Desk.Terminal.ConsoleScreen.Render(engine.Snapshot());
 }

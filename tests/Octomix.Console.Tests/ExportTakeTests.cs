@@ -196,6 +196,30 @@ public class ExportTakeTests
             lof);
     }
 
+    /// <summary>
+    /// A take whose count-in crosses midnight: its origin (take sample 0, 00:00:01 on the new day)
+    /// is counted on the clock of the day its files start, past one day, so the stems'
+    /// TimeReference is the true time of day just before midnight — not negative, not wrapped.
+    /// </summary>
+    [Fact]
+    public void ATakeWhoseCountInCrossesMidnightKeepsThePreviousDaysClock()
+    {
+        string folder = ExportToolRunner.TempDirectory();
+        long day = 86400L * Rate;
+        long origin = day + Rate; // take sample 0 at "24:00:01"
+        var result = TakeExporter.Export(Request(folder, ThreeBoxes(folder)) with { OriginSamplesSinceMidnight = origin, RecordedAt = new DateTime(2026, 7, 31, 23, 59, 58) });
+        long expected = origin - CountIn - PreRoll; // 23:59:58.5
+        Assert.Equal(day - (Rate * 3 / 2), expected);
+        foreach (var stem in result.Stems)
+        {
+            Assert.Equal(expected, stem.TimeReference);
+            string ffprobe = ExportToolRunner.Run("ffprobe", "-v", "error", "-show_entries", "format_tags=time_reference", "-of", "default=nw=1:nk=1", Path.Combine(result.Folder, stem.FileName));
+            Assert.Equal(expected.ToString(CultureInfo.InvariantCulture), ffprobe.Trim());
+        }
+
+        Assert.Equal(expected, result.Mix.TimeReference);
+    }
+
     [Fact]
     public void BadInputIsRefusedBeforeAnythingIsWritten()
     {
@@ -219,7 +243,8 @@ public class ExportTakeTests
         Refused<ArgumentException>(Request(folder, [good[0] with { ChannelNames = ["only one"] }]), "TrackNames has 1 names for 2 channels");
         Refused<ArgumentException>(Request(folder, [good[0] with { Format = (SampleFormat)9 }]), "unknown sample format");
         Refused<ArgumentOutOfRangeException>(Request(folder, [good[0] with { Pan = 2 }]), "pan");
-        Refused<ArgumentOutOfRangeException>(Request(folder, good) with { OriginSamplesSinceMidnight = 86400L * Rate }, "samples since midnight");
+        Refused<ArgumentOutOfRangeException>(Request(folder, good) with { OriginSamplesSinceMidnight = 2 * 86400L * Rate }, "samples since midnight");
+        Refused<ArgumentOutOfRangeException>(Request(folder, good) with { OriginSamplesSinceMidnight = -1 }, "samples since midnight");
 
         // An existing take is never overwritten by accident.
         var first = TakeExporter.Export(Request(folder, good));

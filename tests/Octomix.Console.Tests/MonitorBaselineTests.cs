@@ -10,6 +10,7 @@ public class MonitorBaselineTests
     public void TheVectorisedMixEqualsThePlainScalarMix()
     {
         var mixer = new MonitorMixer();
+        var limiter = new MasterLimiter(48000, mixer.Options.LimiterCeilingDb, mixer.Options.LimiterRelease); // the yardstick's, fed the same blocks
         const int n = 12;
         var tracks = new MonitorTrack[n];
         var random = new Random(5);
@@ -53,7 +54,7 @@ public class MonitorBaselineTests
             }
 
             var position = mixer.LastBlockReadPosition;
-            ScalarBaselineMixer.Render(tracks, position.Whole, position.Fraction, position.Step, baseline, left, right);
+            ScalarBaselineMixer.Render(tracks, position.Whole, position.Fraction, position.Step, baseline, left, right, limiter);
             for (int i = 0; i < output.Length; i++)
             {
                 int difference = Math.Abs(output[i] - baseline[i]);

@@ -320,10 +320,66 @@ public class MonitorMixerTests
         Assert.Equal(0, box.Track.ReadMeter().Peak); // reading resets
     }
 
+    /// <summary>
+    /// Two loud boxes on the same beat (each ±0.92, centred: 1.29 per side together): by default the master limiter keeps every sample at the ceiling (−1 dBFS) or
+    /// below, nothing is clipped, the gain reduction is metered; once the boxes play quietly again
+    /// the gain returns to 1 and the output is the input sample for sample.
+    /// </summary>
     [Fact]
-    public void OverloadIsClippedAndCounted()
+    public void TheMasterLimiterStopsOverloadAndMetersItsGainReduction()
     {
         var mixer = new MonitorMixer(new MonitorOptions { RateSteering = false });
+        static long LoudThenQuiet(long m) => m < 48_000 ? ((m / 24) % 2 == 0 ? 30000 : -30000) : (long)Math.Round(4000 * Math.Sin(2 * Math.PI * 440 * m / 48000.0));
+        var a = mixer.AddTrack("a", 0);
+        var b = mixer.AddTrack("b", 0);
+        var simulation = new MonitorSimulation(mixer, new SimulatedBox { Track = a, Signal = LoudThenQuiet }, new SimulatedBox { Track = b, Signal = LoudThenQuiet });
+        var left = new List<short>();
+        double meterDuringLoud = -1;
+        bool readAfterRelease = false;
+        simulation.Run(1.5, (block, _) =>
+        {
+            if (mixer.State == MonitorState.Playing)
+            {
+                left.AddRange(Enumerable.Range(0, block.Length / 2).Select(j => block[2 * j]));
+                if (left.Count is > 24_000 and < 30_000 && meterDuringLoud < 0)
+                {
+                    meterDuringLoud = mixer.ReadGainReductionDb();
+                }
+
+                if (left.Count > 60_000 && !readAfterRelease)
+                {
+                    readAfterRelease = true;
+                    mixer.ReadGainReductionDb(); // the meter restarts 0.25 s after the loud second ended
+                }
+            }
+        });
+
+        var status = mixer.GetStatus();
+        double ceiling = Math.Pow(10, -1 / 20.0) * 32768;
+        double expected = 20 * Math.Log10(2 * (30000 / 32768.0) * Math.Sqrt(0.5) / Math.Pow(10, -1 / 20.0)); // 3.25 dB
+        Assert.Equal(0, status.ClippedSamples);
+        Assert.All(left, s => Assert.InRange(Math.Abs((int)s), 0, ceiling + 1));
+        Assert.True(left.Max() > ceiling - 2, "the loud part plays at the ceiling");
+        Assert.InRange(status.MaxGainReductionDb, expected - 0.05, expected + 0.05);
+        Assert.InRange(meterDuringLoud, expected - 0.05, expected + 0.05);
+        Assert.True(status.LimitedFrames > 20_000, "limited while loud: " + status.LimitedFrames);
+        Assert.Equal(0, mixer.ReadGainReductionDb()); // the quiet part after the release is not limited
+
+        // The quiet part, well after the release: the mix of two centred sines, untouched.
+        int start = left.Count - 4800;
+        long firstMusical = (long)mixer.PlayoutPosition - left.Count;
+        for (int j = start; j < left.Count; j++)
+        {
+            long m = firstMusical + j;
+            double value = 2 * Math.Round(4000 * Math.Sin(2 * Math.PI * 440 * m / 48000.0)) * Math.Sqrt(0.5);
+            Assert.InRange(left[j], Math.Round(value) - 1, Math.Round(value) + 1);
+        }
+    }
+
+    [Fact]
+    public void WithoutTheLimiterOverloadIsClippedAndCounted()
+    {
+        var mixer = new MonitorMixer(new MonitorOptions { RateSteering = false, MasterLimiter = false });
         static long Loud(long m) => (m / 24) % 2 == 0 ? 30000 : -30000;
         var a = mixer.AddTrack("a", 0);
         var b = mixer.AddTrack("b", 0);
@@ -333,6 +389,8 @@ public class MonitorMixerTests
         Assert.Contains(last, s => s == short.MaxValue);
         Assert.Contains(last, s => s == short.MinValue);
         Assert.True(mixer.GetStatus().ClippedSamples > 0);
+        Assert.Equal(0, mixer.GetStatus().LimitedFrames);
+        Assert.Equal(0, mixer.ReadGainReductionDb());
     }
 
     [Fact]
@@ -368,7 +426,7 @@ public class MonitorMixerTests
     [Fact]
     public void TheEngineersDelayChangeIsReachedBySteeringNotByJumping()
     {
-        var mixer = new MonitorMixer();
+        var mixer = new MonitorMixer(new MonitorOptions { MasterLimiter = false }); // the ramp spans full scale (see MonitorDriftTests)
         var track = mixer.AddTrack("a", 0);
         track.Pan = -1;
         var box = new SimulatedBox { Track = track, Signal = RampPositionChecker.Value, JitterSeconds = 0.002 };

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Octomix.Tests.Shared;
 
 namespace Octomix.Portability.Tests;
 
@@ -136,79 +137,23 @@ public class DeviceVectorFileTests
         return sb.Append('"').ToString();
     }
 
-    /// <summary>The format described in the vector file's header.</summary>
+    /// <summary>The vectors of the file (parsed by the shared <see cref="ProtocolVectorText"/>), as the renderer needs them.</summary>
     private static (List<Good> Good, List<Bad> Bad) Parse(string[] lines)
     {
         var good = new List<Good>();
         var bad = new List<Bad>();
-        string? name = null;
-        string? expect = null;
-        string? decodeAs = null;
-        var fields = new StringBuilder();
-        var hex = new List<string>();
-        bool inHex = false;
-
-        void Flush()
+        foreach (var v in ProtocolVectorText.Parse(lines))
         {
-            if (name == null)
+            if (v.IsBad)
             {
-                return;
-            }
-
-            string joined = string.Join(" ", hex);
-            if (expect != null)
-            {
-                bad.Add(new Bad(name, expect, decodeAs ?? throw new FormatException(name + ": decode-as missing"), joined));
+                bad.Add(new Bad(v.Name, v.Expect!, v.DecodeAs!, v.Hex));
             }
             else
             {
-                good.Add(new Good(name, fields.ToString(), joined, hex.Count));
-            }
-
-            name = null;
-            expect = null;
-            decodeAs = null;
-            inHex = false;
-            fields.Clear();
-            hex.Clear();
-        }
-
-        foreach (string raw in lines)
-        {
-            string line = raw.TrimEnd();
-            if (line.StartsWith("== ", StringComparison.Ordinal))
-            {
-                Flush();
-                name = line[3..].Trim();
-            }
-            else if (name == null || line.StartsWith('#') || line.Length == 0)
-            {
-                continue;
-            }
-            else if (line.StartsWith("hex:", StringComparison.Ordinal))
-            {
-                inHex = true;
-                hex.AddRange(line[4..].Split(' ', StringSplitOptions.RemoveEmptyEntries));
-            }
-            else if (inHex && line.StartsWith(' '))
-            {
-                hex.AddRange(line.Split(' ', StringSplitOptions.RemoveEmptyEntries));
-            }
-            else if (line.StartsWith("expect:", StringComparison.Ordinal))
-            {
-                expect = line[7..].Trim();
-            }
-            else if (line.StartsWith("decode-as:", StringComparison.Ordinal))
-            {
-                decodeAs = line[10..].Trim();
-            }
-            else
-            {
-                fields.Append(line).Append('\n');
+                good.Add(new Good(v.Name, v.Fields, v.Hex, v.HexBytes.Count));
             }
         }
 
-        Flush();
         return (good, bad);
     }
 }
@@ -224,5 +169,27 @@ internal static class RepoRoot
         }
 
         return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
+    }
+}
+
+/// <summary>The vector file has one reader: the test projects share it instead of each parsing the format.</summary>
+public class VectorParserSharingTests
+{
+    private const string SharedParser = "tests/Shared/ProtocolVectorText.cs";
+
+    [Fact]
+    public void TheVectorFormatIsParsedInOnePlaceSharedByBothTestProjects()
+    {
+        string root = RepoRoot.Find();
+        var parsers = Directory.EnumerateFiles(Path.Combine(root, "tests"), "*.cs", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
+            .Where(f => !f.Contains("/bin/", StringComparison.Ordinal) && !f.Contains("/obj/", StringComparison.Ordinal))
+            .Where(f => File.ReadAllText(Path.Combine(root, f)).Contains("StartsWith(\"decode-as:\"", StringComparison.Ordinal))
+            .ToList();
+        Assert.Equal([SharedParser], parsers);
+        foreach (string project in new[] { "tests/Octomix.Protocol.Tests/Octomix.Protocol.Tests.csproj", "tests/Octomix.Portability.Tests/Octomix.Portability.Tests.csproj" })
+        {
+            Assert.Contains("<Compile Include=\"../Shared/ProtocolVectorText.cs\"", File.ReadAllText(Path.Combine(root, project)), StringComparison.Ordinal);
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Octomix.Tests.Shared;
 
 namespace Octomix.Protocol.Tests;
 
@@ -12,78 +13,24 @@ internal static class VectorFile
 
     public sealed record Bad(string Name, DecodeResult Expected, MessageType DecodeAs, byte[] Bytes);
 
+    /// <summary>The vectors of the file (parsed by the shared <see cref="ProtocolVectorText"/>), typed.</summary>
     public static (List<Good> Good, List<Bad> Bad) Read(string path)
     {
         var good = new List<Good>();
         var bad = new List<Bad>();
-        string? name = null;
-        var fields = new StringBuilder();
-        var hex = new StringBuilder();
-        string? expect = null;
-        string? decodeAs = null;
-        bool inHex = false;
-
-        void Flush()
+        foreach (var v in ProtocolVectorText.Parse(File.ReadLines(path)))
         {
-            if (name == null)
+            var bytes = v.HexBytes.Select(b => byte.Parse(b, NumberStyles.HexNumber, CultureInfo.InvariantCulture)).ToArray();
+            if (v.IsBad)
             {
-                return;
-            }
-
-            var bytes = ParseHex(hex.ToString());
-            if (expect != null)
-            {
-                bad.Add(new Bad(name, Enum.Parse<DecodeResult>(expect), Enum.Parse<MessageType>(decodeAs ?? throw new FormatException(name + ": decode-as missing")), bytes));
+                bad.Add(new Bad(v.Name, Enum.Parse<DecodeResult>(v.Expect!), Enum.Parse<MessageType>(v.DecodeAs!), bytes));
             }
             else
             {
-                good.Add(new Good(name, fields.ToString(), bytes));
-            }
-
-            name = null;
-            expect = null;
-            decodeAs = null;
-            inHex = false;
-            fields.Clear();
-            hex.Clear();
-        }
-
-        foreach (var raw in File.ReadLines(path))
-        {
-            var line = raw.TrimEnd();
-            if (line.StartsWith("== ", StringComparison.Ordinal))
-            {
-                Flush();
-                name = line[3..].Trim();
-            }
-            else if (name == null || line.StartsWith('#') || line.Length == 0)
-            {
-                continue;
-            }
-            else if (line.StartsWith("hex:", StringComparison.Ordinal))
-            {
-                inHex = true;
-                hex.Append(line[4..]).Append(' ');
-            }
-            else if (inHex && line.StartsWith(' '))
-            {
-                hex.Append(line).Append(' ');
-            }
-            else if (line.StartsWith("expect:", StringComparison.Ordinal))
-            {
-                expect = line[7..].Trim();
-            }
-            else if (line.StartsWith("decode-as:", StringComparison.Ordinal))
-            {
-                decodeAs = line[10..].Trim();
-            }
-            else
-            {
-                fields.Append(line).Append('\n');
+                good.Add(new Good(v.Name, v.Fields, bytes));
             }
         }
 
-        Flush();
         return (good, bad);
     }
 
@@ -120,11 +67,5 @@ internal static class VectorFile
         }
 
         return sb.ToString();
-    }
-
-    private static byte[] ParseHex(string text)
-    {
-        var parts = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-        return parts.Select(p => byte.Parse(p, NumberStyles.HexNumber, CultureInfo.InvariantCulture)).ToArray();
     }
 }

@@ -68,12 +68,11 @@ public sealed partial class ConsoleEngine
                 return new RecordOutcome(null, [], problems);
             }
 
-            // take sample 0 comes after the start delay, the pre-roll and the count-in
-            var now = DateTime.Now;
-            long origin = (long)(now.TimeOfDay.TotalSeconds * session.SampleRate)
-                + ((long)_options.StartDelayMilliseconds * session.SampleRate / 1000) + timeline.PreRollFrames + timeline.CountInFrames;
-            origin %= 86400L * session.SampleRate;
-            var info = _store.CreateTake(session, origin, now.ToUniversalTime());
+            // take sample 0 comes after the start delay, the pre-roll and the count-in; near
+            // midnight the origin keeps the clock of the day the files start (never a negative TimeReference)
+            var now = _options.Clock.GetLocalNow();
+            long origin = timeline.ChooseOrigin(now.TimeOfDay, _options.StartDelayMilliseconds);
+            var info = _store.CreateTake(session, origin, now.UtcDateTime);
             var take = new OpenTake(info);
             take.Mixer = new MonitorMixer(new MonitorOptions { SampleRate = session.SampleRate });
             if (_options.PlayoutDelay is TimeSpan delay)

@@ -44,6 +44,9 @@ public sealed record ConsoleEngineOptions
     /// <summary>The engineer's playout delay; null: chosen from each link's jitter and round trip.</summary>
     public TimeSpan? PlayoutDelay { get; init; }
 
+    /// <summary>The wall clock whose local time of day sets each take's origin (tests inject one).</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     /// <summary>The Record's start delay: boxes start their take at least this long after the command.</summary>
     public int StartDelayMilliseconds { get; init; } = 200;
 

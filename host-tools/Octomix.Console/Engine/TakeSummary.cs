@@ -121,6 +121,8 @@ public static class TakeSummary
                 ["longestConcealedRun"] = s.LongestConcealedRun,
                 ["lateFrames"] = s.LateFrames,
                 ["clippedSamples"] = s.ClippedSamples,
+                ["limitedFrames"] = s.LimitedFrames,
+                ["maxGainReductionDb"] = Math.Round(s.MaxGainReductionDb, 2),
             };
         }
 

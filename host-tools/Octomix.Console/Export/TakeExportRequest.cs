@@ -49,7 +49,7 @@ public sealed record TakeExportRequest
 
     public required int SampleRate { get; init; }
 
-    /// <summary>The session's timecode origin: samples since midnight of take sample 0.</summary>
+    /// <summary>The session's timecode origin: samples since midnight of take sample 0 (the midnight before the files start: more than a day when the count-in crosses midnight).</summary>
     public required long OriginSamplesSinceMidnight { get; init; }
 
     public required IReadOnlyList<TakeTrackSource> Tracks { get; init; }

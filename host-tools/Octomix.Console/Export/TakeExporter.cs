@@ -223,11 +223,13 @@ public static class TakeExporter
                 throw new ArgumentOutOfRangeException(nameof(request), request.SampleRate, "sample rate must be 8000..192000");
             }
 
+            // Up to two days: a take whose count-in crosses midnight keeps the clock of the day its
+            // files start (24:00:01), so that its TimeReference stays the true, positive time of day.
             long day = 86400L * request.SampleRate;
-            if (request.OriginSamplesSinceMidnight < 0 || request.OriginSamplesSinceMidnight >= day)
+            if (request.OriginSamplesSinceMidnight < 0 || request.OriginSamplesSinceMidnight >= 2 * day)
             {
                 throw new ArgumentOutOfRangeException(nameof(request), request.OriginSamplesSinceMidnight,
-                    $"the origin must be samples since midnight, 0..{day - 1} at {request.SampleRate} Hz");
+                    $"the origin must be samples since midnight, 0..{(2 * day) - 1} at {request.SampleRate} Hz (past one day when the take's downbeat falls after the next midnight)");
             }
 
             if (request.MixFormat is not (SampleFormat.S16 or SampleFormat.S24))

@@ -83,6 +83,7 @@ public static class MixBenchmark
         var baselineOutput = new short[BlockFrames * 2];
         var left = new double[BlockFrames];
         var right = new double[BlockFrames];
+        var baselineLimiter = options.MasterLimiter ? new MasterLimiter(Rate, options.LimiterCeilingDb, options.LimiterRelease) : null;
         double ingest = 0, render = 0, baseline = 0;
         int maxDifference = 0;
         long totalBlocks = (long)Math.Ceiling((WarmupSeconds + audioSeconds) * Rate / BlockFrames);
@@ -117,14 +118,19 @@ public static class MixBenchmark
                 render += t2 - t1;
             }
 
-            if (withBaseline && measuring && mixer.State == MonitorState.Playing)
+            // The yardstick renders every block the mixer plays (its limiter must hear the same
+            // bus from the start); it is timed and compared while measuring.
+            if (withBaseline && mixer.State == MonitorState.Playing)
             {
                 var position = mixer.LastBlockReadPosition;
-                ScalarBaselineMixer.Render(monitorTracks, position.Whole, position.Fraction, position.Step, baselineOutput, left, right);
-                baseline += ThreadCpuSeconds() - t2;
-                for (int i = 0; i < output.Length; i++)
+                ScalarBaselineMixer.Render(monitorTracks, position.Whole, position.Fraction, position.Step, baselineOutput, left, right, baselineLimiter);
+                if (measuring)
                 {
-                    maxDifference = Math.Max(maxDifference, Math.Abs(output[i] - baselineOutput[i]));
+                    baseline += ThreadCpuSeconds() - t2;
+                    for (int i = 0; i < output.Length; i++)
+                    {
+                        maxDifference = Math.Max(maxDifference, Math.Abs(output[i] - baselineOutput[i]));
+                    }
                 }
             }
         }

@@ -58,6 +58,7 @@ public sealed class MonitorMixer
     private double _publishedRatio = 1;
     private long _overrideDelayFrames = -1;
     private long _clippedSamples;
+    private readonly MasterLimiter? _limiter;
     private MeterAccumulator _masterLeft;
     private MeterAccumulator _masterRight;
 
@@ -65,6 +66,7 @@ public sealed class MonitorMixer
     {
         _options = options ?? new MonitorOptions();
         _options.Validate();
+        _limiter = _options.MasterLimiter ? new MasterLimiter(_options.SampleRate, _options.LimiterCeilingDb, _options.LimiterRelease) : null;
     }
 
     public MonitorOptions Options => _options;
@@ -175,7 +177,7 @@ public sealed class MonitorMixer
         }
     }
 
-    /// <summary>Renders the next frames as interleaved stereo float (1.0 = full scale, not clipped).</summary>
+    /// <summary>Renders the next frames as interleaved stereo float (1.0 = full scale; limited, not clipped).</summary>
     public void Render(Span<float> interleavedStereo)
     {
         if (interleavedStereo.Length % 2 != 0)
@@ -212,9 +214,36 @@ public sealed class MonitorMixer
         }
     }
 
+    /// <summary>
+    /// The master limiter's deepest gain reduction since the last read, dB (0: it did not act;
+    /// always 0 without the limiter) — the gain-reduction meter beside the master meters.
+    /// </summary>
+    public double ReadGainReductionDb()
+    {
+        if (_limiter is null)
+        {
+            return 0;
+        }
+
+        lock (_masterLock)
+        {
+            return _limiter.ReadGainReductionDb();
+        }
+    }
+
     public MonitorStatus GetStatus()
     {
-        long underruns = 0, concealed = 0, silenced = 0, longest = 0, late = 0;
+        long underruns = 0, concealed = 0, silenced = 0, longest = 0, late = 0, limitedFrames = 0;
+        double maxGainReduction = 0;
+        if (_limiter is not null)
+        {
+            lock (_masterLock)
+            {
+                limitedFrames = _limiter.LimitedFrames;
+                maxGainReduction = _limiter.MaxGainReductionDb;
+            }
+        }
+
         foreach (var track in Tracks)
         {
             var status = track.GetStatus();
@@ -237,7 +266,9 @@ public sealed class MonitorMixer
             silenced,
             longest,
             late,
-            Interlocked.Read(ref _clippedSamples));
+            Interlocked.Read(ref _clippedSamples),
+            limitedFrames,
+            maxGainReduction);
     }
 
     /// <summary>Start position and step (32.32 fixed point) of the last block rendered, for the benchmark's baseline.</summary>
@@ -339,6 +370,14 @@ public sealed class MonitorMixer
         foreach (var track in tracks)
         {
             MixTrack(track, frames, segments, anySolo);
+        }
+
+        if (_limiter is not null)
+        {
+            lock (_masterLock)
+            {
+                _limiter.Process(_left.AsSpan(0, frames), _right.AsSpan(0, frames));
+            }
         }
 
         ulong advanced = _positionFraction + ((ulong)frames * _step);
@@ -569,7 +608,7 @@ public sealed class MonitorMixer
         MeterMaster(frames);
     }
 
-    /// <summary>Full scale 1.0 = 32768; beyond the s16 range the sample is clipped and counted (no limiter on the monitor).</summary>
+    /// <summary>Full scale 1.0 = 32768; beyond the s16 range the sample is clipped and counted (with the master limiter on, nothing gets there).</summary>
     private static short ToS16(float value, ref long clipped)
     {
         float scaled = MathF.Round(value * 32768f);

@@ -48,6 +48,18 @@ public sealed record MonitorOptions
     /// <summary>Concealment: fade to silence after the hold.</summary>
     public TimeSpan ConcealFade { get; init; } = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>
+    /// The master-bus limiter (<see cref="Monitor.MasterLimiter"/>): on by default, so the monitor
+    /// never clips; off, an over is clipped to s16 and counted (<see cref="MonitorStatus.ClippedSamples"/>).
+    /// </summary>
+    public bool MasterLimiter { get; init; } = true;
+
+    /// <summary>The limiter's ceiling, dBFS: 1 dB below full scale leaves room for a player's resampling.</summary>
+    public double LimiterCeilingDb { get; init; } = -1;
+
+    /// <summary>How fast the limiter's gain returns to 1 after an over (time constant).</summary>
+    public TimeSpan LimiterRelease { get; init; } = TimeSpan.FromMilliseconds(150);
+
     internal int Frames(TimeSpan span) => (int)Math.Round(span.TotalSeconds * SampleRate);
 
     internal void Validate()
@@ -81,6 +93,11 @@ public sealed record MonitorOptions
         {
             throw new ArgumentException("concealment durations must not be negative");
         }
+
+        if (!(LimiterCeilingDb <= 0 && LimiterCeilingDb >= -24) || LimiterRelease <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(LimiterCeilingDb), "the limiter needs a ceiling of -24..0 dBFS and a positive release");
+        }
     }
 }
 
@@ -107,7 +124,9 @@ public readonly record struct MonitorStatus(
     long FramesSilenced,
     long LongestConcealedRun,
     long LateFrames,
-    long ClippedSamples);
+    long ClippedSamples,
+    long LimitedFrames = 0,
+    double MaxGainReductionDb = 0);
 
 /// <summary>Counters and state of one track.</summary>
 public readonly record struct MonitorTrackStatus(

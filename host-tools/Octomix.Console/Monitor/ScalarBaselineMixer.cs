@@ -9,7 +9,12 @@ namespace Octomix.Desk.Monitor;
 /// </summary>
 internal static class ScalarBaselineMixer
 {
-    public static void Render(IReadOnlyList<MonitorTrack> tracks, long positionWhole, uint positionFraction, ulong step, Span<short> interleavedStereo, double[] left, double[] right)
+    /// <summary>
+    /// One block. <paramref name="limiter"/>: the yardstick's own master limiter, fed every block
+    /// the mixer plays (the same law on the double bus), or null when the mixer runs without one.
+    /// </summary>
+    public static void Render(IReadOnlyList<MonitorTrack> tracks, long positionWhole, uint positionFraction, ulong step, Span<short> interleavedStereo, double[] left, double[] right,
+        MasterLimiter? limiter = null)
     {
         int frames = interleavedStereo.Length / 2;
         Array.Clear(left, 0, frames);
@@ -49,6 +54,7 @@ internal static class ScalarBaselineMixer
             }
         }
 
+        limiter?.Process(left.AsSpan(0, frames), right.AsSpan(0, frames));
         for (int j = 0; j < frames; j++)
         {
             interleavedStereo[2 * j] = (short)Math.Clamp(Math.Round(left[j] * 32768), short.MinValue, short.MaxValue);

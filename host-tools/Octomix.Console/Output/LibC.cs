@@ -7,6 +7,13 @@ namespace Octomix.Desk.Output;
 /// FIFO without a reader then fails with ENXIO instead of blocking), write that returns EAGAIN
 /// instead of blocking, poll to wait with a timeout; and the calling thread's CPU time for the
 /// benchmark. Values are Linux's (x86-64 and arm64).
+/// <para>
+/// The server's <c>Octomix.Server.Io.LinuxNative</c> declares some of the same calls (open,
+/// write, close, poll, clock_gettime, the errno values). It is internal to the server, so the
+/// console cannot use it without a change there; linking its source instead would tie the
+/// console's build to a file that is being reworked on the server branch. One shared set of
+/// declarations is the follow-up once that work has landed.
+/// </para>
 /// </summary>
 internal static unsafe partial class LibC
 {

@@ -18,6 +18,31 @@ public readonly record struct TakeTimelineMath(int SampleRate, int TempoCentiBpm
     /// <summary>Where a box with round trip <paramref name="latencySamples"/> starts its file: F.</summary>
     public long FirstSampleIndex(int latencySamples) => -CountInFrames - PreRollFrames + latencySamples;
 
+    /// <summary>
+    /// The Record's origin — where take sample 0 falls, in samples since midnight — for a Record
+    /// sent at <paramref name="localTimeOfDay"/> with a start delay of
+    /// <paramref name="startDelayMilliseconds"/>. The files start the start delay after now, at
+    /// TimeReference = origin − countIn − preRoll, and take sample 0 follows pre-roll and count-in
+    /// later. Midnight is the one before the files start: when the count-in crosses it, the
+    /// origin runs past one day (the previous day's clock, "24:00:01") instead of wrapping to a
+    /// small number, so the TimeReference is never negative and is still the true time of day
+    /// at which the files start (just before midnight). Range: preRoll + countIn ≤ origin &lt;
+    /// one day + preRoll + countIn.
+    /// </summary>
+    public long ChooseOrigin(TimeSpan localTimeOfDay, int startDelayMilliseconds)
+    {
+        long day = SamplesPerDay;
+        long now = localTimeOfDay.Ticks * SampleRate / TimeSpan.TicksPerSecond;
+        long filesStart = (now + ((long)startDelayMilliseconds * SampleRate / 1000)) % day;
+        return filesStart + PreRollFrames + CountInFrames;
+    }
+
+    /// <summary>The stems' and card files' bext TimeReference for <paramref name="origin"/>: origin − countIn − preRoll.</summary>
+    public long TimeReference(long origin) => origin - CountInFrames - PreRollFrames;
+
+    /// <summary>Samples in 24 hours at the session's rate.</summary>
+    public long SamplesPerDay => 86400L * SampleRate;
+
     /// <summary>The round trip a box's F implies (F + countIn + preRoll).</summary>
     public int LatencyFromFirstSample(long firstSampleIndex) => (int)(firstSampleIndex + CountInFrames + PreRollFrames);
 

@@ -65,7 +65,7 @@ public static class ConsoleScreen
             if (take.Monitor is { } m)
             {
                 text.Append(CultureInfo.InvariantCulture, $", monitor {m.State.ToString().ToLowerInvariant()} {m.TargetDelayFrames * 1000.0 / take.Take.SampleRate:0} ms behind")
-                    .Append(CultureInfo.InvariantCulture, $" ({take.MonitorOutput}), concealed {m.FramesConcealed} frames in {m.Underruns} gaps, clipped {m.ClippedSamples}");
+                    .Append(CultureInfo.InvariantCulture, $" ({take.MonitorOutput}), concealed {m.FramesConcealed} frames in {m.Underruns} gaps, limiter max -{m.MaxGainReductionDb:0.0} dB, clipped {m.ClippedSamples}");
             }
 
             text.Append('\n');

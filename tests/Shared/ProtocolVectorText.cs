@@ -1,0 +1,96 @@
+using System.Text;
+
+namespace Octomix.Tests.Shared;
+
+/// <summary>
+/// The one reader of docs/protocol-vectors.txt (the format is described in the file's header),
+/// compiled into tests/Octomix.Protocol.Tests (which decodes and re-encodes every vector) and
+/// tests/Octomix.Portability.Tests (which renders the nanoFramework copy) as a linked source.
+/// It returns the text as written — name, field lines, hex byte tokens, expected result and
+/// decode type as strings — and each project maps that to its own types.
+/// </summary>
+internal static class ProtocolVectorText
+{
+    /// <summary>
+    /// One vector. A good one has <see cref="Fields"/> (one line each, '\n'-terminated) and no
+    /// <see cref="Expect"/>; a malformed datagram has <see cref="Expect"/> and <see cref="DecodeAs"/>.
+    /// </summary>
+    public sealed record Vector(string Name, string Fields, IReadOnlyList<string> HexBytes, string? Expect, string? DecodeAs)
+    {
+        public bool IsBad => Expect != null;
+
+        /// <summary>The bytes as the file writes them: two hex digits each, one space between.</summary>
+        public string Hex => string.Join(" ", HexBytes);
+    }
+
+    /// <summary>The vectors in file order; a bad vector without "decode-as:" is a <see cref="FormatException"/>.</summary>
+    public static List<Vector> Parse(IEnumerable<string> lines)
+    {
+        var vectors = new List<Vector>();
+        string? name = null;
+        string? expect = null;
+        string? decodeAs = null;
+        var fields = new StringBuilder();
+        var hex = new List<string>();
+        bool inHex = false;
+
+        void Flush()
+        {
+            if (name == null)
+            {
+                return;
+            }
+
+            if (expect != null && decodeAs == null)
+            {
+                throw new FormatException(name + ": decode-as missing");
+            }
+
+            vectors.Add(new Vector(name, fields.ToString(), hex.ToArray(), expect, decodeAs));
+            name = null;
+            expect = null;
+            decodeAs = null;
+            inHex = false;
+            fields.Clear();
+            hex.Clear();
+        }
+
+        foreach (string raw in lines)
+        {
+            string line = raw.TrimEnd();
+            if (line.StartsWith("== ", StringComparison.Ordinal))
+            {
+                Flush();
+                name = line[3..].Trim();
+            }
+            else if (name == null || line.StartsWith('#') || line.Length == 0)
+            {
+                continue;
+            }
+            else if (line.StartsWith("hex:", StringComparison.Ordinal))
+            {
+                inHex = true;
+                hex.AddRange(line[4..].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+            }
+            else if (inHex && line.StartsWith(' '))
+            {
+                hex.AddRange(line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+            }
+            else if (line.StartsWith("expect:", StringComparison.Ordinal))
+            {
+                expect = line[7..].Trim();
+            }
+            else if (line.StartsWith("decode-as:", StringComparison.Ordinal))
+            {
+                decodeAs = line[10..].Trim();
+            }
+            else
+            {
+                fields.Append(line).Append('\n');
+            }
+        }
+
+        Flush();
+        return vectors;
+    }
+}
