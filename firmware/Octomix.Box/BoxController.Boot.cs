@@ -347,7 +347,7 @@ namespace Octomix.Box
             meter = new LevelMeter(format.Channels, format.BytesPerSample);
             recorder = new Recorder(card, format);
             int checksumBudget = settings.ChecksumBudgetMicros > 0 ? settings.ChecksumBudgetMicros : TakeFileServer.AutoBudgetMicros(blockFrames, format.SampleRate);
-            files = new TakeFileServer(card, clock, checksumBudget, settings.ChecksumSliceBytes, settings.FileChunksPerBlock);
+            files = new TakeFileServer(card, clock, checksumBudget, settings.ChecksumSliceBytes, settings.FileChunksPerBlock, settings.FileChunkBytes);
             reliable = new ReliableSender(8, 200000, 10, (uint)random.Next() | 1u);
             duplicates = new DuplicateFilter(8, FileInfoAnswerBytes);
             PrepareJoin();

@@ -85,21 +85,17 @@ namespace Octomix.Box
                 }
             }
 
-            // Background work on the card, never while a take owns it.
+            // Background work on the card, never while a take owns it: FileRequests and the
+            // checksum, in one time budget per turn (checksum_budget_us).
             bool cardFree = !InTake && state != BoxState.Stopping;
-            if (cardFree && files.ChecksumPending)
+            if (cardFree && (files.HasRequests || files.ChecksumPending))
             {
-                files.ChecksumStep();
+                files.Turn(socket);
             }
 
             if (state == BoxState.Collecting && !files.ChecksumPending)
             {
                 Transition(RestingState, BoxEvent.CollectingDone, "checksums ready");
-            }
-
-            if (cardFree && files.HasRequests)
-            {
-                files.Serve(socket);
             }
 
             streamer.ServeNacks(socket, MaxRetransmissionsPerBlock);

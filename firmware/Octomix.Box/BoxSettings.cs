@@ -34,6 +34,7 @@ namespace Octomix.Box
             SdMarginPercent = 150;
             ChecksumSliceBytes = 4096;
             FileChunksPerBlock = 2;
+            FileChunkBytes = TakeFileServer.DefaultChunkBytes;
             JoinRetrySeconds = 5;
             NetworkTimeoutSeconds = 20;
         }
@@ -98,13 +99,25 @@ namespace Octomix.Box
         public int ChecksumSliceBytes { get; set; }
 
         /// <summary>
-        /// Checksum time per loop turn after a take, µs, measured with the board clock. 0 = auto:
+        /// Card-work time per loop turn after a take, µs, measured with the board clock: one budget
+        /// shared by the checksum and serving FileRequests. 0 = auto:
         /// <see cref="TakeFileServer.AutoBudgetPercent"/> % of the block period.
         /// </summary>
         public int ChecksumBudgetMicros { get; set; }
 
-        /// <summary>FileData chunks (≤ 1372 bytes each) sent per loop iteration when serving file ranges.</summary>
+        /// <summary>
+        /// The most FileData chunks sent per loop turn when serving file ranges; the time budget
+        /// (<see cref="ChecksumBudgetMicros"/>, shared with the checksum) usually stops a turn first
+        /// on a real board.
+        /// </summary>
         public int FileChunksPerBlock { get; set; }
+
+        /// <summary>
+        /// File bytes per FileData chunk, <see cref="TakeFileServer.MinChunkBytes"/>..<see cref="TakeFileServer.MaxChunkBytes"/>
+        /// (default 512, a card sector): one chunk is the least a serving turn does, so it must
+        /// fit in a block with the loop's own work.
+        /// </summary>
+        public int FileChunkBytes { get; set; }
 
         /// <summary>Seconds before an unanswered join is tried again (0 = only on a button press).</summary>
         public int JoinRetrySeconds { get; set; }

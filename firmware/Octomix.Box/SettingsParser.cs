@@ -42,6 +42,7 @@ namespace Octomix.Box
         public const string KeyChecksumSliceBytes = "checksum_slice_bytes";
         public const string KeyChecksumBudgetMicros = "checksum_budget_us";
         public const string KeyFileChunksPerBlock = "file_chunks_per_block";
+        public const string KeyFileChunkBytes = "file_chunk_bytes";
         public const string KeyJoinRetrySeconds = "join_retry_seconds";
         public const string KeyNetworkTimeoutSeconds = "network_timeout_seconds";
 
@@ -68,7 +69,7 @@ namespace Octomix.Box
             KeyWifiSsid, KeyWifiPassword, KeyServerHost, KeyServerPort, KeyJoinCode, KeyBoxName, KeyBoxId,
             KeySampleRate, KeyBits, KeyChannels, KeyBlockFrames, KeyClickSound, KeyClickLevel, KeyJam,
             KeyAutoJoin, KeyRetransmitSeconds, KeyPrefillBlocks, KeyCaptureBufferBlocks, KeySdMarginPercent, KeyChecksumSliceBytes,
-            KeyChecksumBudgetMicros, KeyFileChunksPerBlock, KeyJoinRetrySeconds, KeyNetworkTimeoutSeconds,
+            KeyChecksumBudgetMicros, KeyFileChunksPerBlock, KeyFileChunkBytes, KeyJoinRetrySeconds, KeyNetworkTimeoutSeconds,
         };
 
         /// <summary>
@@ -520,6 +521,14 @@ namespace Octomix.Box
                     }
 
                     s.FileChunksPerBlock = n;
+                    return null;
+                case KeyFileChunkBytes:
+                    if (!ParseInt(value, TakeFileServer.MinChunkBytes, TakeFileServer.MaxChunkBytes, out n))
+                    {
+                        return Expected(value, TakeFileServer.MinChunkBytes + ".." + TakeFileServer.MaxChunkBytes + " bytes of file data per FileData datagram");
+                    }
+
+                    s.FileChunkBytes = n;
                     return null;
                 case KeyJoinRetrySeconds:
                     if (!ParseInt(value, 0, 600, out n))

@@ -8,20 +8,25 @@ namespace Octomix.Box
     /// <summary>
     /// After a take: proves and hands over the files. It computes each part's
     /// <see cref="TakeChecksum"/> a little per loop turn (FileInfo says "computing" until done),
-    /// answers FileInfo from what it learnt, and serves FileRequests from the card in paced chunks
-    /// (a few FileData datagrams per loop iteration, each read straight into the datagram buffer
-    /// after its 28-byte header). Takes recorded before a reboot are found on the card by name and
-    /// their timeline is read back from the bext Description the recorder wrote. Buffers are
-    /// allocated once; learning about a part (reading its header) allocates, once per part.
+    /// answers FileInfo from what it learnt, and serves FileRequests from the card in FileData
+    /// chunks of <c>file_chunk_bytes</c>, each read straight into the datagram buffer after its
+    /// 28-byte header. Takes recorded before a reboot are found on the card by name and their
+    /// timeline is read back from the bext Description the recorder wrote. Buffers are allocated
+    /// once; learning about a part (reading its header) allocates, once per part.
     /// <para>
-    /// The checksum is time-boxed, not sized: a turn reads and sums chunks of
-    /// <see cref="ChecksumChunkBytes"/> until its time budget (<c>checksum_budget_us</c>, by default
-    /// <see cref="AutoBudgetPercent"/> % of the block period) would be used, measured with the board
-    /// clock the loop reads (each read is a counted board call). A fixed slice cannot be right for
-    /// every board: 4 KB is ~20 ms of interpreter and card work on the ESP32 (the loop falls behind
-    /// the audio), a few hundred bytes wastes a PC's time. <c>checksum_slice_bytes</c> caps the
-    /// bytes of one turn for a board whose clock does not move while it works (fast simulated
-    /// time) and bounds the board calls of a turn.
+    /// Both jobs are time-boxed, not sized, by <b>one budget per loop turn</b>
+    /// (<c>checksum_budget_us</c>, by default <see cref="AutoBudgetPercent"/> % of the block period),
+    /// measured with the board clock the loop reads (each read is a counted board call).
+    /// <see cref="Turn"/> serves FileRequests first (the console is waiting for them) and gives the
+    /// checksum what is left: each job starts another chunk only while one more of its average
+    /// chunk of this turn still fits in the budget counted from the turn's start, and does at least
+    /// one chunk per turn when it has work, so neither starves the other. A fixed amount cannot be
+    /// right for every board: 4 KB of checksum, or two 1,372-byte FileData chunks, is more than a
+    /// 5.33 ms block of card and interpreter work on the ESP32 (the loop falls behind the audio),
+    /// while a few hundred bytes wastes a PC's time. <c>checksum_slice_bytes</c> caps the checksum
+    /// bytes of one turn and <c>file_chunks_per_block</c> the FileData chunks, for a board whose
+    /// clock does not move while it works (fast simulated time) and to bound the board calls of a
+    /// turn.
     /// </para>
     /// </summary>
     public sealed class TakeFileServer
@@ -41,11 +46,26 @@ namespace Octomix.Box
         /// <summary>The automatic budget per loop turn, percent of the block period (<see cref="AutoBudgetMicros"/>).</summary>
         public const int AutoBudgetPercent = 25;
 
+        /// <summary>
+        /// FileData payload by default: one card sector. On the ESP32 its read is ~1.0–1.7 ms (300–500
+        /// KB/s) and the whole chunk, send included, ~1.3–2.3 ms (docs/device-budget.md, section 7):
+        /// the turn's one guaranteed chunk stays well inside the 5.33 ms block, where a 1,372-byte one
+        /// (2.7–4.6 ms of reading) did not leave the loop its own time.
+        /// </summary>
+        public const int DefaultChunkBytes = 512;
+
+        /// <summary>The smallest FileData payload <c>file_chunk_bytes</c> may ask for.</summary>
+        public const int MinChunkBytes = 64;
+
+        /// <summary>The largest: what one datagram carries after the FileData header.</summary>
+        public const int MaxChunkBytes = FileDataMessage.MaxData;
+
         private readonly IStorage card;
         private readonly IClock clock;
         private readonly int budgetMicros;
         private readonly int maxBytesPerTurn;
         private readonly int chunksPerBlock;
+        private readonly int chunkBytes;
         private readonly TakePart[] known = new TakePart[MaxKnownParts];
         private int nextReplace;
 
@@ -72,15 +92,24 @@ namespace Octomix.Box
         private long servePosition = -1;
 
         /// <summary>
-        /// <paramref name="clock"/> times the checksum work: each turn reads it once, then once per
-        /// chunk. <paramref name="budgetMicros"/>: checksum time per loop turn;
-        /// <paramref name="maxBytesPerTurn"/>: the most bytes one turn sums whatever the clock says.
+        /// <paramref name="clock"/> times the work: each turn reads it once, then once per chunk.
+        /// <paramref name="budgetMicros"/>: checksum and serving time per loop turn, together;
+        /// <paramref name="maxBytesPerTurn"/>: the most bytes one turn sums whatever the clock says;
+        /// <paramref name="chunksPerBlock"/>: the most FileData chunks one turn sends;
+        /// <paramref name="chunkBytes"/>: file bytes per FileData chunk
+        /// (<see cref="MinChunkBytes"/>..<see cref="MaxChunkBytes"/>).
         /// </summary>
-        public TakeFileServer(IStorage card, IClock clock, int budgetMicros, int maxBytesPerTurn, int chunksPerBlock)
+        public TakeFileServer(IStorage card, IClock clock, int budgetMicros, int maxBytesPerTurn, int chunksPerBlock, int chunkBytes)
         {
             if (clock == null || budgetMicros <= 0 || maxBytesPerTurn <= 0)
             {
                 throw new ArgumentException("the checksum needs a clock, a budget and a byte limit");
+            }
+
+            if (chunksPerBlock < 1 || chunkBytes < MinChunkBytes || chunkBytes > MaxChunkBytes)
+            {
+                throw new ArgumentException("serving needs at least 1 chunk per turn of " + MinChunkBytes + ".." + MaxChunkBytes + " bytes, not "
+                    + chunksPerBlock + " of " + chunkBytes);
             }
 
             this.card = card;
@@ -88,6 +117,7 @@ namespace Octomix.Box
             this.budgetMicros = budgetMicros;
             this.maxBytesPerTurn = maxBytesPerTurn;
             this.chunksPerBlock = chunksPerBlock;
+            this.chunkBytes = chunkBytes;
             slice = new byte[ChecksumChunkBytes];
         }
 
@@ -102,11 +132,32 @@ namespace Octomix.Box
             return (int)(((long)blockFrames * 10000L * AutoBudgetPercent) / sampleRate);
         }
 
-        /// <summary>The checksum time allowed per loop turn, µs.</summary>
+        /// <summary>
+        /// The card-work time allowed per loop turn, µs (<c>checksum_budget_us</c>): one budget for
+        /// the checksum and serving together.
+        /// </summary>
         public int ChecksumBudgetMicros
         {
             get { return budgetMicros; }
         }
+
+        /// <summary>File bytes per FileData chunk (<c>file_chunk_bytes</c>); the last chunk of a request may be shorter.</summary>
+        public int ChunkBytes
+        {
+            get { return chunkBytes; }
+        }
+
+        /// <summary>The most FileData chunks one turn sends (<c>file_chunks_per_block</c>).</summary>
+        public int ChunksPerTurnLimit
+        {
+            get { return chunksPerBlock; }
+        }
+
+        /// <summary>Clock time of the last turn of card work (its first to its last clock read), µs.</summary>
+        public long MicrosLastTurn { get; private set; }
+
+        /// <summary>The longest turn of card work, checksum and serving together, µs (by the board clock).</summary>
+        public long MaxMicrosPerTurn { get; private set; }
 
         /// <summary>Loop turns that did checksum work.</summary>
         public long ChecksumTurns { get; private set; }
@@ -135,6 +186,24 @@ namespace Octomix.Box
         }
 
         public long ChunksSent { get; private set; }
+
+        /// <summary>File bytes sent in FileData chunks.</summary>
+        public long BytesServed { get; private set; }
+
+        /// <summary>Loop turns that served FileRequests.</summary>
+        public long ServeTurns { get; private set; }
+
+        /// <summary>FileData chunks sent by the last turn that served.</summary>
+        public int ServeChunksLastTurn { get; private set; }
+
+        /// <summary>The most FileData chunks one turn sent.</summary>
+        public int ServeMaxChunksPerTurn { get; private set; }
+
+        /// <summary>Clock time of the last turn's serving (its start to its last clock read), µs.</summary>
+        public long ServeMicrosLastTurn { get; private set; }
+
+        /// <summary>The longest serving of one turn, µs (by the board clock).</summary>
+        public long ServeMaxMicrosPerTurn { get; private set; }
 
         /// <summary>FileRequests dropped: unknown take or part, offset past the end, queue full, recording.</summary>
         public long BadRequests { get; private set; }
@@ -225,17 +294,69 @@ namespace Octomix.Box
         }
 
         /// <summary>
-        /// One loop turn of checksum work: chunks of <see cref="ChecksumChunkBytes"/> read and
+        /// One loop turn of card work, within the one budget: FileData chunks for the queued
+        /// requests first (<see cref="Serve"/>), then the checksum with what is left
+        /// (<see cref="ChecksumStep"/>). Reads the clock once at the start and once after every
+        /// chunk; does nothing (not even that) when there is no work.
+        /// </summary>
+        public void Turn(IDatagramSender socket)
+        {
+            bool serve = reqCount > 0;
+            bool sum = ChecksumPending;
+            if (!serve && !sum)
+            {
+                return;
+            }
+
+            long started = clock.Microseconds;
+            long now = started;
+            if (serve)
+            {
+                now = ServeWithin(socket, started, now);
+            }
+
+            if (sum)
+            {
+                bool finished;
+                now = ChecksumWithin(started, now, out finished);
+            }
+
+            EndTurn(started, now);
+        }
+
+        /// <summary>
+        /// A loop turn of checksum work alone: chunks of <see cref="ChecksumChunkBytes"/> read and
         /// summed while the average chunk of this turn still fits in the budget (at least one
         /// chunk, at most <c>maxBytesPerTurn</c>). Returns true when a part just finished.
         /// </summary>
         public bool ChecksumStep()
         {
+            if (!ChecksumPending)
+            {
+                return false;
+            }
+
+            long started = clock.Microseconds;
+            bool finished;
+            long now = ChecksumWithin(started, started, out finished);
+            EndTurn(started, now);
+            return finished;
+        }
+
+        /// <summary>
+        /// The checksum's share of a turn that started at <paramref name="turnStarted"/>, from
+        /// <paramref name="since"/> (the last clock read): another chunk only while one more of its
+        /// average chunk still fits in the budget counted from the turn's start; at least one.
+        /// Returns the last clock reading.
+        /// </summary>
+        private long ChecksumWithin(long turnStarted, long since, out bool finished)
+        {
+            finished = false;
             if (jobPart == null)
             {
                 if (jobCount == 0)
                 {
-                    return false;
+                    return since;
                 }
 
                 jobPart = jobQueue[0];
@@ -245,7 +366,7 @@ namespace Octomix.Box
                 if (jobPart.ChecksumDone || jobPart.Damaged)
                 {
                     jobPart = null;
-                    return false;
+                    return since;
                 }
 
                 try
@@ -258,15 +379,14 @@ namespace Octomix.Box
                 catch (Exception e)
                 {
                     EndJob("cannot open: " + e.Message);
-                    return true;
+                    finished = true;
+                    return since;
                 }
             }
 
-            long started = clock.Microseconds;
-            long elapsed = 0;
+            long now = since;
             int done = 0;
             int chunks = 0;
-            bool finished = false;
             try
             {
                 while (true)
@@ -300,7 +420,7 @@ namespace Octomix.Box
                     jobRemaining -= got;
                     done += got;
                     chunks++;
-                    elapsed = clock.Microseconds - started;
+                    now = clock.Microseconds;
                     if (jobRemaining == 0)
                     {
                         jobPart.ChecksumA = checksum.A;
@@ -312,7 +432,7 @@ namespace Octomix.Box
                     }
 
                     // Another chunk only if one more of this turn's average size still fits.
-                    if (done >= maxBytesPerTurn || elapsed + (elapsed / chunks) > budgetMicros)
+                    if (done >= maxBytesPerTurn || (now - turnStarted) + ((now - since) / chunks) > budgetMicros)
                     {
                         break;
                     }
@@ -324,6 +444,7 @@ namespace Octomix.Box
                 finished = true;
             }
 
+            long elapsed = now - since;
             ChecksumTurns++;
             ChecksumBytesLastTurn = done;
             ChecksumMicrosLastTurn = elapsed;
@@ -337,7 +458,7 @@ namespace Octomix.Box
                 ChecksumMaxMicrosPerTurn = elapsed;
             }
 
-            return finished;
+            return now;
         }
 
         /// <summary>Queues a FileRequest (served by <see cref="Serve"/>). Returns false when it was dropped as bad.</summary>
@@ -368,12 +489,44 @@ namespace Octomix.Box
             CloseServeFile();
         }
 
-        /// <summary>Sends up to the configured number of FileData chunks. Returns how many were sent.</summary>
+        /// <summary>
+        /// A loop turn of serving alone: FileData chunks of <see cref="ChunkBytes"/> while one more
+        /// of this turn's average chunk still fits in the budget (at least one, at most
+        /// <c>file_chunks_per_block</c>). Returns how many were sent.
+        /// </summary>
         public int Serve(IDatagramSender socket)
         {
+            if (reqCount == 0)
+            {
+                return 0;
+            }
+
+            long started = clock.Microseconds;
+            long now = ServeWithin(socket, started, started);
+            EndTurn(started, now);
+            return ServeChunksLastTurn;
+        }
+
+        /// <summary>
+        /// Serving's share of a turn that started at <paramref name="turnStarted"/>, from
+        /// <paramref name="since"/> (the last clock read). A chunk is one card read into the
+        /// datagram and one send; the clock is read after each. Requests that need no card read
+        /// (unknown or damaged part) are dropped on the way and cost no chunk. Returns the last
+        /// clock reading.
+        /// </summary>
+        private long ServeWithin(IDatagramSender socket, long turnStarted, long since)
+        {
+            long now = since;
             int sent = 0;
+            int reads = 0;
             while (reqCount > 0 && sent < chunksPerBlock)
             {
+                // Another chunk only if one more of this turn's average chunk still fits.
+                if (reads > 0 && (now - turnStarted) + ((now - since) / reads) > budgetMicros)
+                {
+                    break;
+                }
+
                 int r = reqHead;
                 TakePart p = Find(reqTake[r], reqPart[r], false);
                 if (p == null || p.Damaged)
@@ -383,66 +536,106 @@ namespace Octomix.Box
                     continue;
                 }
 
-                try
+                int got = ServeChunk(socket, p, r);
+                reads++;
+                now = clock.Microseconds;
+                if (got > 0)
                 {
-                    if (servePart != p)
-                    {
-                        CloseServeFile();
-                        serveFile = card.Open(p.Path, FileOpenMode.OpenRead);
-                        servePart = p;
-                    }
-
-                    int n = reqLength[r] < FileDataMessage.MaxData ? reqLength[r] : FileDataMessage.MaxData;
-                    long position = p.DataOffset + (long)reqOffset[r];
-                    if (position != servePosition)
-                    {
-                        serveFile.Position = position;
-                    }
-
-                    int got = 0;
-                    while (got < n)
-                    {
-                        int k = serveFile.Read(datagram, FileDataMessage.HeaderLength + got, n - got);
-                        if (k <= 0)
-                        {
-                            break;
-                        }
-
-                        got += k;
-                    }
-
-                    servePosition = position + got;
-                    if (got == 0)
-                    {
-                        BadRequests++;
-                        NextRequest();
-                        continue;
-                    }
-
-                    data.TakeId = p.TakeId;
-                    data.Part = p.Part;
-                    data.Offset = reqOffset[r];
-                    data.DataLength = got;
-                    int length = data.WriteHeader(datagram, 0);
-                    socket.Send(datagram, 0, length);
-                    ChunksSent++;
                     sent++;
-                    reqOffset[r] += (uint)got;
-                    reqLength[r] -= got;
-                    if (reqLength[r] <= 0 || got < n)
-                    {
-                        NextRequest();
-                    }
-                }
-                catch (Exception)
-                {
-                    p.Damaged = true;
-                    CloseServeFile();
-                    NextRequest();
+                    BytesServed += got;
                 }
             }
 
-            return sent;
+            long elapsed = now - since;
+            if (reads > 0)
+            {
+                ServeTurns++;
+                ServeChunksLastTurn = sent;
+                ServeMicrosLastTurn = elapsed;
+                if (sent > ServeMaxChunksPerTurn)
+                {
+                    ServeMaxChunksPerTurn = sent;
+                }
+
+                if (elapsed > ServeMaxMicrosPerTurn)
+                {
+                    ServeMaxMicrosPerTurn = elapsed;
+                }
+            }
+            else
+            {
+                ServeChunksLastTurn = 0;
+            }
+
+            return now;
+        }
+
+        /// <summary>
+        /// Reads the next chunk of request <paramref name="r"/> straight into the datagram after its
+        /// header and sends it. Returns the file bytes sent (0: none; the request is then dropped,
+        /// and a part that cannot be read is marked damaged).
+        /// </summary>
+        private int ServeChunk(IDatagramSender socket, TakePart p, int r)
+        {
+            try
+            {
+                if (servePart != p)
+                {
+                    CloseServeFile();
+                    serveFile = card.Open(p.Path, FileOpenMode.OpenRead);
+                    servePart = p;
+                }
+
+                int n = reqLength[r] < chunkBytes ? reqLength[r] : chunkBytes;
+                long position = p.DataOffset + (long)reqOffset[r];
+                if (position != servePosition)
+                {
+                    serveFile.Position = position;
+                }
+
+                int got = 0;
+                while (got < n)
+                {
+                    int k = serveFile.Read(datagram, FileDataMessage.HeaderLength + got, n - got);
+                    if (k <= 0)
+                    {
+                        break;
+                    }
+
+                    got += k;
+                }
+
+                servePosition = position + got;
+                if (got == 0)
+                {
+                    BadRequests++;
+                    NextRequest();
+                    return 0;
+                }
+
+                data.TakeId = p.TakeId;
+                data.Part = p.Part;
+                data.Offset = reqOffset[r];
+                data.DataLength = got;
+                int length = data.WriteHeader(datagram, 0);
+                socket.Send(datagram, 0, length);
+                ChunksSent++;
+                reqOffset[r] += (uint)got;
+                reqLength[r] -= got;
+                if (reqLength[r] <= 0 || got < n)
+                {
+                    NextRequest();
+                }
+
+                return got;
+            }
+            catch (Exception)
+            {
+                p.Damaged = true;
+                CloseServeFile();
+                NextRequest();
+                return 0;
+            }
         }
 
         /// <summary>The part if known (or, with <paramref name="load"/>, found on the card), else null.</summary>
@@ -458,6 +651,15 @@ namespace Octomix.Box
             }
 
             return load ? LoadFromCard(takeId, part) : null;
+        }
+
+        private void EndTurn(long started, long now)
+        {
+            MicrosLastTurn = now - started;
+            if (MicrosLastTurn > MaxMicrosPerTurn)
+            {
+                MaxMicrosPerTurn = MicrosLastTurn;
+            }
         }
 
         private void NextRequest()

@@ -43,7 +43,7 @@ public class ChecksumBudgetTests
             Assert.True(card.Mount());
             string path = WriteTake(card, 78, blocks: 300);
             card.ReadBytesPerSecond = DeviceCardReadBytesPerSecond; // a 64-byte chunk = 213 µs of simulated time
-            var files = new TakeFileServer(card, new SimulatedClock(time, DateTime.UnixEpoch), 1333, 65536, 2);
+            var files = new TakeFileServer(card, new SimulatedClock(time, DateTime.UnixEpoch), 1333, 65536, 2, TakeFileServer.DefaultChunkBytes);
             files.TakeClosed(78, path, 1, -72000, 805);
             int turns = 0;
             while (files.ChecksumPending)
@@ -79,7 +79,7 @@ public class ChecksumBudgetTests
             var card = new SimulatedCard(folder, time);
             Assert.True(card.Mount());
             string path = WriteTake(card, 79, blocks: 100);
-            var files = new TakeFileServer(card, new SimulatedClock(time, DateTime.UnixEpoch), 1333, 4000, 2);
+            var files = new TakeFileServer(card, new SimulatedClock(time, DateTime.UnixEpoch), 1333, 4000, 2, TakeFileServer.DefaultChunkBytes);
             files.TakeClosed(79, path, 1, 0, 805);
             int turns = 0;
             while (files.ChecksumPending)
@@ -99,14 +99,19 @@ public class ChecksumBudgetTests
     }
 
     [Fact]
-    public void ABadBudgetOrLimitIsRefused()
+    public void ABadBudgetLimitOrChunkSizeIsRefused()
     {
         var time = new SimulatedTime(false);
         var card = new SimulatedCard(Path.GetTempPath(), time);
         var clock = new SimulatedClock(time, DateTime.UnixEpoch);
-        Assert.Throws<ArgumentException>(() => new TakeFileServer(card, null!, 1333, 4096, 2));
-        Assert.Throws<ArgumentException>(() => new TakeFileServer(card, clock, 0, 4096, 2));
-        Assert.Throws<ArgumentException>(() => new TakeFileServer(card, clock, 1333, 0, 2));
+        Assert.Throws<ArgumentException>(() => new TakeFileServer(card, null!, 1333, 4096, 2, 512));
+        Assert.Throws<ArgumentException>(() => new TakeFileServer(card, clock, 0, 4096, 2, 512));
+        Assert.Throws<ArgumentException>(() => new TakeFileServer(card, clock, 1333, 0, 2, 512));
+        Assert.Throws<ArgumentException>(() => new TakeFileServer(card, clock, 1333, 4096, 0, 512));
+        Assert.Throws<ArgumentException>(() => new TakeFileServer(card, clock, 1333, 4096, 2, 63));
+        Assert.Throws<ArgumentException>(() => new TakeFileServer(card, clock, 1333, 4096, 2, FileDataMessage.MaxData + 1));
+        Assert.Equal(64, new TakeFileServer(card, clock, 1333, 4096, 2, 64).ChunkBytes);
+        Assert.Equal(1372, new TakeFileServer(card, clock, 1333, 4096, 2, 1372).ChunkBytes);
     }
 
     [Theory]
@@ -151,7 +156,7 @@ public class ChecksumBudgetTests
         Assert.True(files.ChecksumMaxBytesPerTurn < 4096, "the budget, not the byte limit, stopped the turns");
     }
 
-    private static string WriteTake(SimulatedCard card, uint take, int blocks)
+    internal static string WriteTake(SimulatedCard card, uint take, int blocks)
     {
         card.CreateDirectory("takes");
         string path = Recorder.TakePath(take);

@@ -73,35 +73,46 @@ public class FileServingTests
         Assert.Equal(FileStatus.NoSuchTake, AskInfo(h, 12, 1).FileStatus);
     }
 
-    [Fact]
-    public void FileRequestsAreServedFromTheCardInPacedChunks()
+    /// <summary>
+    /// Chunks of <c>file_chunk_bytes</c> (512 by default), at most <c>file_chunks_per_block</c> per
+    /// loop turn (the simulated card reads for free here, so the clock does not stop a turn: the cap
+    /// does), every byte as on the card.
+    /// </summary>
+    [Theory]
+    [InlineData("", 512, 2, 21)]                                             // 10000 bytes = 19 × 512 + 272, plus the clipped 100
+    [InlineData("file_chunk_bytes = 1372", 1372, 2, 9)]                      // 7 × 1372 + 396, plus 100
+    [InlineData("file_chunk_bytes = 64\nfile_chunks_per_block = 8", 64, 8, 159)] // 156 × 64 + 16, plus 64 + 36
+    public void FileRequestsAreServedFromTheCardInPacedChunks(string settings, int chunkBytes, int perTurn, int expectedChunks)
     {
-        using var h = RecordATake(32, 1.0, "file_chunks_per_block = 2");
+        using var h = RecordATake(32, 1.0, settings);
         Assert.True(h.RunUntil(c => c.State == BoxState.Ready, 2000));
+        Assert.Equal(chunkBytes, h.Controller.Files.ChunkBytes);
         var wav = WavFile.Read(Path.Combine(h.CardFolder, "takes", "take-000032.wav"));
         int before = h.Server.Received.Count;
         h.Server.SendAsEngineer(new FileRequestMessage { TakeId = 32, Part = 0, Offset = 1000, RequestLength = 10000 });
         h.Server.SendAsEngineer(new FileRequestMessage { TakeId = 32, Part = 0, Offset = (uint)wav.Data.Length - 100, RequestLength = 5000 }); // clipped at the end
         h.Run(1);
         var firstBlock = h.Server.Received.Skip(before).Count(d => d[3] == (byte)MessageType.FileData);
-        Assert.InRange(firstBlock, 1, 2); // at most 2 chunks per block
-        h.Run(20);
+        Assert.Equal(perTurn, firstBlock); // the cap per turn
+        h.Run(100);
         var chunks = h.Server.Decoded(MessageType.FileData, () => new FileDataMessage()).ToList();
         var raw = h.Server.Received.Where(d => d[3] == (byte)MessageType.FileData).ToList();
-        Assert.Equal(9, chunks.Count); // 10000 bytes in 1372-byte chunks = 8, plus the clipped 100
+        Assert.Equal(expectedChunks, chunks.Count);
         long total = 0;
         for (int i = 0; i < chunks.Count; i++)
         {
             var c = chunks[i];
             Assert.Equal(32u, c.TakeId);
-            Assert.InRange(c.DataLength, 1, FileDataMessage.MaxData);
+            Assert.InRange(c.DataLength, 1, chunkBytes);
             Assert.Equal(wav.Data.AsSpan((int)c.Offset, c.DataLength).ToArray(), raw[i].AsSpan(FileDataMessage.HeaderLength, c.DataLength).ToArray());
             total += c.DataLength;
         }
 
         Assert.Equal(10000 + 100, total);
         Assert.Equal(1000u, chunks[0].Offset);
-        Assert.Equal((uint)wav.Data.Length - 100, chunks[^1].Offset);
+        Assert.Contains(chunks, c => c.Offset == (uint)wav.Data.Length - 100);
+        Assert.Equal((uint)wav.Data.Length, chunks[^1].Offset + (uint)chunks[^1].DataLength);
+        Assert.Equal(10000 + 100, h.Controller.Files.BytesServed);
     }
 
     [Fact]

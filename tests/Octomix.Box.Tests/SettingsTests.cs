@@ -29,6 +29,7 @@ public class SettingsTests
         "checksum_slice_bytes = 8192\r\n" +
         "checksum_budget_us = 2000\r\n" +
         "file_chunks_per_block = 3\r\n" +
+        "file_chunk_bytes = 1024\r\n" +
         "join_retry_seconds = 0\r\n" +
         "network_timeout_seconds = 30\r\n";
 
@@ -61,6 +62,7 @@ public class SettingsTests
         Assert.Equal(8192, s.ChecksumSliceBytes);
         Assert.Equal(2000, s.ChecksumBudgetMicros);
         Assert.Equal(3, s.FileChunksPerBlock);
+        Assert.Equal(1024, s.FileChunkBytes);
         Assert.Equal(0, s.JoinRetrySeconds);
         Assert.Equal(30, s.NetworkTimeoutSeconds);
     }
@@ -89,6 +91,8 @@ public class SettingsTests
         Assert.Equal(256, s.BlockFrames);
         Assert.Equal(7891, s.ServerPort);
         Assert.False(s.Jam);
+        Assert.Equal(2, s.FileChunksPerBlock);
+        Assert.Equal(512, s.FileChunkBytes);
         Assert.Equal(SettingsParser.KeyServerHost, s.MissingRequired());
         s.ServerHost = "h";
         Assert.Equal(SettingsParser.KeyJoinCode, s.MissingRequired());
@@ -112,6 +116,10 @@ public class SettingsTests
     [InlineData("checksum_slice_bytes = 1001", "checksum_slice_bytes", false, "multiple of 8")]
     [InlineData("checksum_budget_us = 50", "checksum_budget_us", false, "auto, or 100..100000")]
     [InlineData("checksum_budget_us = 2ms", "checksum_budget_us", false, "auto, or 100..100000")]
+    [InlineData("file_chunk_bytes = 63", "file_chunk_bytes", false, "64..1372 bytes")]
+    [InlineData("file_chunk_bytes = 1373", "file_chunk_bytes", false, "64..1372 bytes")]
+    [InlineData("file_chunk_bytes = 512b", "file_chunk_bytes", false, "64..1372 bytes")]
+    [InlineData("file_chunks_per_block = 0", "file_chunks_per_block", false, "1..8")]
     [InlineData("box_id = 0xZZ", "box_id", false, "non-zero number")]
     [InlineData("wifi_ssid = ", "wifi_ssid", false, "1 to 32")]
     public void ABadValueNamesItsLineAndKeyAndKeepsTheDefault(string line, string key, bool fatal, string expected)
@@ -140,6 +148,23 @@ public class SettingsTests
         {
             Assert.Equal(defaults.ClickLevel, s.ClickLevel);
         }
+
+        if (key == "file_chunk_bytes")
+        {
+            Assert.Equal(defaults.FileChunkBytes, s.FileChunkBytes);
+        }
+    }
+
+    [Theory]
+    [InlineData("file_chunk_bytes = 64", 64)]
+    [InlineData("file_chunk_bytes = 1372", 1372)]
+    [InlineData("", 512)]
+    public void TheFileChunkSizeReachesTheFileServer(string line, int bytes)
+    {
+        using var h = new BoxHarness(extraSettings: line);
+        h.JoinAndCalibrate();
+        Assert.Equal(0, h.Controller.SettingsReport.Count);
+        Assert.Equal(bytes, h.Controller.Files.ChunkBytes);
     }
 
     [Fact]

@@ -116,6 +116,58 @@ public class SteadyStateTests
         Assert.InRange(loop.MaxHalCallsPerBlock, 8, HalCallBound);
     }
 
+    /// <summary>
+    /// After a take, serving FileRequests: a turn reads the board clock once, then once per chunk,
+    /// beside one card read and one send per chunk — counted like every board call. On a card that
+    /// reads like the ESP32's (300 KB/s of simulated time) one 512-byte chunk (1,707 µs) already
+    /// passes the budget, so a turn sends exactly one: 4 calls on top of the idle loop's.
+    /// </summary>
+    [Fact]
+    public void ServingFileRequestsAllocatesNothingAndMakesABoundedNumberOfBoardCallsPerBlock()
+    {
+        using var h = new BoxHarness(o => o.CardReadBytesPerSecond = 300_000);
+        h.Server.SlotTimeoutMilliseconds = 60000;
+        h.JoinAndCalibrate();
+        h.Record(13, 12000, countInBars: 0);
+        Assert.True(h.RunUntil(c => c.State == BoxState.Recording, 2000), h.Log());
+        h.RunUntil(c => c.Recorder.FramesSoFar > 3 * 48000, 100000);
+        h.Stop(13);
+        Assert.True(h.RunUntil(c => c.State == BoxState.Ready, 20000), h.Log());
+
+        // Eight requests of 64 KB (the box's queue): 512 KB, ~1000 turns of one chunk.
+        for (int i = 0; i < TakeFileServer.MaxQueuedRequests; i++)
+        {
+            h.Server.SendAsEngineer(new FileRequestMessage { TakeId = 13, Part = 0, Offset = (uint)(i * 65536), RequestLength = 65536 });
+        }
+
+        h.Run(5); // the requests are in and the part is open (a file handle: allocated once per part)
+        var files = h.Controller.Files;
+        Assert.True(files.HasRequests);
+        h.Server.StartBackground();
+        var loop = h.Controller.Loop!;
+        loop.ResetFigures();
+        long turnsBefore = files.ServeTurns;
+        long chunksBefore = files.ChunksSent;
+        const int blocks = 900;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < blocks; i++)
+        {
+            h.Box.RunOnce();
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        h.Server.StopBackground();
+        output.WriteLine($"{blocks} blocks serving FileRequests: {allocated} bytes allocated; board calls per block: average {loop.AverageHalCallsPerBlock:F2}, " +
+            $"max {loop.MaxHalCallsPerBlock} (bound {HalCallBound}); serving: {files.ServeMaxChunksPerTurn} chunk of {files.ChunkBytes} bytes and {files.ServeMaxMicrosPerTurn} µs " +
+            $"per turn at most (budget {files.ChecksumBudgetMicros} µs)");
+        Assert.Equal(0, allocated);
+        Assert.Equal(blocks, files.ServeTurns - turnsBefore);
+        Assert.Equal(blocks, files.ChunksSent - chunksBefore);
+        Assert.True(files.HasRequests, "still serving at the end");
+        Assert.Equal(0, files.BadRequests);
+        Assert.InRange(loop.MaxHalCallsPerBlock, 8, HalCallBound);
+    }
+
     [Fact]
     public void JammingWithAPersonalMixComingInAllocatesNothing()
     {

@@ -32,7 +32,7 @@ public class TakePartsTests
             writer.Close();
             Assert.True(writer.PartCount >= 3);
 
-            var files = new TakeFileServer(card, new SimulatedClock(time, DateTime.UnixEpoch), 1333, 4096, 2);
+            var files = new TakeFileServer(card, new SimulatedClock(time, DateTime.UnixEpoch), 1333, 4096, 2, TakeFileServer.DefaultChunkBytes);
             files.TakeClosed(77, path, writer.PartCount, -72000, 805);
             while (files.ChecksumPending)
             {
