@@ -461,11 +461,36 @@ namespace Octomix.Box
             return now;
         }
 
-        /// <summary>Queues a FileRequest (served by <see cref="Serve"/>). Returns false when it was dropped as bad.</summary>
+        /// <summary>
+        /// Queues a FileRequest (served by <see cref="Serve"/>). Returns false when it was dropped as
+        /// bad. What the queue will send anyway is cut off the new request first (a console that
+        /// gave up waiting asks again for the rest of a request still queued here: served twice, a
+        /// slow box falls further behind); a request left with nothing is accepted and counted in
+        /// <see cref="DuplicateRequests"/>.
+        /// </summary>
         public bool Request(FileRequestMessage request)
         {
             TakePart p = Find(request.TakeId, request.Part, true);
-            if (p == null || request.Offset >= p.DataBytes || reqCount == MaxQueuedRequests)
+            if (p == null || request.Offset >= p.DataBytes)
+            {
+                BadRequests++;
+                return false;
+            }
+
+            long start = request.Offset;
+            long end = start + request.RequestLength;
+            if (end > p.DataBytes)
+            {
+                end = p.DataBytes;
+            }
+
+            if (!TrimQueued(request.TakeId, request.Part, ref start, ref end))
+            {
+                DuplicateRequests++;
+                return true;
+            }
+
+            if (reqCount == MaxQueuedRequests)
             {
                 BadRequests++;
                 return false;
@@ -474,11 +499,50 @@ namespace Octomix.Box
             int at = (reqHead + reqCount) % MaxQueuedRequests;
             reqTake[at] = request.TakeId;
             reqPart[at] = request.Part;
-            reqOffset[at] = request.Offset;
-            long end = (long)request.Offset + request.RequestLength;
-            reqLength[at] = end > p.DataBytes ? (int)(p.DataBytes - request.Offset) : request.RequestLength;
+            reqOffset[at] = (uint)start;
+            reqLength[at] = (int)(end - start);
             reqCount++;
             return true;
+        }
+
+        /// <summary>FileRequests accepted with nothing to add: the queue already held all they asked for.</summary>
+        public long DuplicateRequests { get; private set; }
+
+        /// <summary>
+        /// Cuts off the head and the tail of [start, end) that queued requests of the same part will
+        /// send (their remaining ranges); a queued range strictly inside is left (it would split the
+        /// request). False when nothing is left.
+        /// </summary>
+        private bool TrimQueued(uint takeId, int part, ref long start, ref long end)
+        {
+            bool moved = true;
+            while (moved && start < end)
+            {
+                moved = false;
+                for (int i = 0; i < reqCount; i++)
+                {
+                    int q = (reqHead + i) % MaxQueuedRequests;
+                    if (reqTake[q] != takeId || reqPart[q] != part)
+                    {
+                        continue;
+                    }
+
+                    long qStart = reqOffset[q];
+                    long qEnd = qStart + reqLength[q];
+                    if (qStart <= start && start < qEnd)
+                    {
+                        start = qEnd < end ? qEnd : end;
+                        moved = true;
+                    }
+                    else if (qStart < end && end <= qEnd && start < qStart)
+                    {
+                        end = qStart;
+                        moved = true;
+                    }
+                }
+            }
+
+            return start < end;
         }
 
         /// <summary>Drops queued requests (a take starts: the card belongs to the recorder).</summary>

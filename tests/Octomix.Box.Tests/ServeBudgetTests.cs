@@ -130,6 +130,46 @@ public class ServeBudgetTests
         card.AssertServed(socket, 83, 0, 25600, 512);
     }
 
+    /// <summary>
+    /// A request for what the queue will send anyway (the console gave up waiting and asks for the
+    /// rest again) is cut to what is new; nothing new: accepted and counted, not served twice. What
+    /// was already sent is sent again when asked (it may have been lost on the way).
+    /// </summary>
+    [Fact]
+    public void WhatIsStillQueuedIsNotServedTwice()
+    {
+        using var card = new CardWithATake(86);
+        var files = card.Server(budget: 1333, chunksPerTurn: 2, chunkBytes: 512);
+        var socket = new CapturingSender();
+        Assert.True(files.Request(Ask(86, 0, 8192)));
+        Assert.Equal(2, files.Serve(socket));                 // [0, 1024) sent, [1024, 8192) queued
+        Assert.True(files.Request(Ask(86, 1024, 8192)));      // the rest again and 1024 more: [8192, 9216) queued
+        Assert.True(files.Request(Ask(86, 0, 512)));          // sent already (lost?): served again
+        Assert.True(files.Request(Ask(86, 2048, 2048)));      // inside the first: nothing new
+        Assert.True(files.Request(Ask(86, 8500, 500)));       // inside the cut second: nothing new
+        Assert.Equal(2, files.DuplicateRequests);
+        Assert.True(files.Request(Ask(86, 20000, 3000)));
+        Assert.True(files.Request(Ask(86, 19000, 5000)));     // the queued one lies inside: kept whole (no split)
+        while (files.HasRequests)
+        {
+            files.Serve(socket);
+        }
+
+        var message = new FileDataMessage();
+        var served = socket.Sent.Select(d =>
+        {
+            Assert.Equal(DecodeResult.Ok, message.Read(d, 0, d.Length));
+            return (Offset: (long)message.Offset, Length: message.DataLength);
+        }).ToList();
+        Assert.Equal(9216 + 512 + 3000 + 5000, served.Sum(c => c.Length));
+        Assert.Equal(9216 + 512 + 3000 + 5000, files.BytesServed);
+        Assert.Equal(2, served.Count(c => c.Offset == 0));
+        Assert.Single(served, c => c.Offset == 2048);
+        Assert.Single(served, c => c.Offset == 8192);
+        Assert.Equal(0, files.BadRequests);
+        Assert.Equal(2, files.DuplicateRequests);
+    }
+
     [Fact]
     public void WithNoWorkATurnDoesNotReadTheClock()
     {
@@ -182,7 +222,7 @@ public class ServeBudgetTests
             $"(budget {files.ChecksumBudgetMicros} µs, card 300 KB/s)");
         output.WriteLine($"the console's rules: {fetch.Requests} requests, {fetch.Expired} passed their deadline (250 ms + queued bytes at 150 KB/s, RTT 0) and were asked again; " +
             $"the box sent {files.BytesServed} bytes for {wav.Data.Length} ({100.0 * files.BytesServed / wav.Data.Length:F0} %), dropped {files.BadRequests} requests (queue of " +
-            $"{TakeFileServer.MaxQueuedRequests} full); longest wait for a new byte {fetch.LongestWaitMicros / 1000} ms (stall timeout 4000 ms)");
+            $"{TakeFileServer.MaxQueuedRequests} full), {files.DuplicateRequests} asked only for what was still queued; longest wait for a new byte {fetch.LongestWaitMicros / 1000} ms (stall timeout 4000 ms)");
         Assert.True(fetch.Complete, $"{fetch.Received} of {wav.Data.Length} bytes arrived; " + h.Log());
         Assert.Equal(wav.Data, fetch.Data);
         Assert.Equal(underrunsBefore, h.Controller.PipelineUnderruns);
@@ -190,6 +230,8 @@ public class ServeBudgetTests
         Assert.Equal(audioUnderrunsBefore, h.Board.Audio!.Underruns);
         Assert.DoesNotContain(h.Transitions, t => t.Cause == BoxEvent.PipelineStall);
         Assert.InRange(fetch.LongestWaitMicros, 0, 4_000_000);
+        Assert.Equal(wav.Data.Length, files.BytesServed); // what the console asked again while it was still queued was not sent twice
+        Assert.Equal(0, files.BadRequests);
     }
 
     /// <summary>
@@ -319,6 +361,9 @@ public class ServeBudgetTests
             }
         }
     }
+    private static FileRequestMessage Ask(uint take, long offset, int length) =>
+        new() { TakeId = take, Part = 0, Offset = (uint)offset, RequestLength = length };
+
     /// <summary>A simulated card holding one take (300 blocks of 16-bit stereo) whose checksum is done.</summary>
     private sealed class CardWithATake : IDisposable
     {
