@@ -48,9 +48,9 @@ namespace Octomix.Box
 
         /// <summary>
         /// FileData payload by default: one card sector. On the ESP32 its read is ~1.0–1.7 ms (300–500
-        /// KB/s) and the whole chunk, send included, ~1.3–2.3 ms (docs/device-budget.md, section 7):
-        /// the turn's one guaranteed chunk stays well inside the 5.33 ms block, where a 1,372-byte one
-        /// (2.7–4.6 ms of reading) did not leave the loop its own time.
+        /// KB/s) and the whole chunk, send included, ~1.3–2.5 ms (docs/device-budget.md, section 7):
+        /// the turn's one guaranteed chunk stays well inside the 5.33 ms block, where the old two
+        /// chunks of 1,372 bytes (5.5–9 ms of reading) did not.
         /// </summary>
         public const int DefaultChunkBytes = 512;
 
@@ -122,7 +122,7 @@ namespace Octomix.Box
         }
 
         /// <summary>
-        /// The automatic checksum budget: <see cref="AutoBudgetPercent"/> % of one block period
+        /// The automatic card-work budget (checksum and serving together): <see cref="AutoBudgetPercent"/> % of one block period
         /// (1,333 µs for 256 frames at 48 kHz). The collecting loop itself uses ~1–1.5 ms of the
         /// 5.33 ms on the ESP32 (docs/device-budget.md), so a quarter leaves half the block free for
         /// catching up after a stall and for the worst chunk (one that reads a card sector).
