@@ -147,12 +147,6 @@ namespace Octomix.Box
             get { return chunkBytes; }
         }
 
-        /// <summary>The most FileData chunks one turn sends (<c>file_chunks_per_block</c>).</summary>
-        public int ChunksPerTurnLimit
-        {
-            get { return chunksPerBlock; }
-        }
-
         /// <summary>Clock time of the last turn of card work (its first to its last clock read), µs.</summary>
         public long MicrosLastTurn { get; private set; }
 
