@@ -185,7 +185,7 @@ public class ServeBudgetTests
 
     /// <summary>
     /// The console's whole-file fetch (its collector's rules: 32 KB requests, 6 outstanding,
-    /// deadlines at 150 KB/s) on a device-speed card. With the old fixed 2 × 1,372 bytes per turn
+    /// deadlines at 90 KB/s) on a device-speed card. With the old fixed 2 × 1,372 bytes per turn
     /// (9.1 ms of card reads per 5.33 ms block) the loop fell behind, ran the playback pipeline dry
     /// and calibrated again; time-boxed, it keeps up, every byte arrives as it is on the card, and
     /// the fetch never goes as long without a new byte as the console's stall timeout (4 s).
@@ -220,7 +220,7 @@ public class ServeBudgetTests
         output.WriteLine($"{wav.Data.Length} bytes fetched over {files.ServeTurns - turnsBefore} turns in {seconds:F2} s of audio clock " +
             $"({wav.Data.Length / seconds / 1000:F0} KB/s); at most {files.ServeMaxChunksPerTurn} chunk(s) of {files.ChunkBytes} bytes and {files.ServeMaxMicrosPerTurn} µs per turn " +
             $"(budget {files.ChecksumBudgetMicros} µs, card 300 KB/s)");
-        output.WriteLine($"the console's rules: {fetch.Requests} requests, {fetch.Expired} passed their deadline (250 ms + queued bytes at 150 KB/s, RTT 0) and were asked again; " +
+        output.WriteLine($"the console's rules: {fetch.Requests} requests, {fetch.Expired} passed their deadline (250 ms + queued bytes at 90 KB/s, RTT 0) and were asked again; " +
             $"the box sent {files.BytesServed} bytes for {wav.Data.Length} ({100.0 * files.BytesServed / wav.Data.Length:F0} %), dropped {files.BadRequests} requests (queue of " +
             $"{TakeFileServer.MaxQueuedRequests} full), {files.DuplicateRequests} asked only for what was still queued; longest wait for a new byte {fetch.LongestWaitMicros / 1000} ms (stall timeout 4000 ms)");
         Assert.True(fetch.Complete, $"{fetch.Received} of {wav.Data.Length} bytes arrived; " + h.Log());
@@ -238,14 +238,14 @@ public class ServeBudgetTests
     /// The console's side of a whole-file fetch (host-tools/Octomix.Console TrackCollector, its
     /// default CollectionOptions) in the box's simulated time: the missing ranges cut into requests
     /// of 32 KB, at most six outstanding; a request is finished when its last byte arrived or at its
-    /// deadline (250 ms + 2 RTT + the bytes queued before and with it at 150 KB/s; the RTT taken as
+    /// deadline (250 ms + 2 RTT + the bytes queued before and with it at 90 KB/s; the RTT taken as
     /// 0 here), and what is still missing then is asked for again.
     /// </summary>
     private sealed class ConsoleLikeFetch
     {
         private const int RequestBytes = 32 * 1024;
         private const int Window = 6;
-        private const long AssumedBytesPerSecond = 150_000;
+        private const long AssumedBytesPerSecond = 90_000;
         private readonly BoxHarness h;
         private readonly uint take;
         private readonly bool[] arrived;

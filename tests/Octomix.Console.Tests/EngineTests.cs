@@ -223,6 +223,33 @@ public sealed class EngineTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ABoxStillSummingALongTakeIsWaitedForByItsSize()
+    {
+        // Both boxes say "computing" for ~10 polls (~1.5 s), three times the bare timeout. Anna
+        // reports her part's size while computing (as the real box does), so the console waits
+        // as long as a checksum of that size may take at the slowest expected rate; Ben reports
+        // nothing, so after the bare timeout he counts as stuck.
+        var options = new CollectionOptions { ComputingTimeout = TimeSpan.FromMilliseconds(500), MinChecksumBytesPerSecond = 64_000 };
+        await using var engine = await Start(["Anna", "Ben"], options);
+        var anna = Box(engine, "Anna");
+        var ben = Box(engine, "Ben");
+        Assert.True(await engine.WaitForReadyAsync(2, TimeSpan.FromSeconds(20), CancellationToken.None), Dump(engine));
+        await RecordOne(engine, anna, seconds: 1);
+        ben.CardData = anna.CardData;
+        ben.FirstSample = anna.FirstSample;
+        anna.ComputingAnswers = ben.ComputingAnswers = 10;
+        anna.SizeWhileComputing = true;
+        await engine.StopAsync(CancellationToken.None);
+        var report = await engine.CollectAsync(CancellationToken.None);
+
+        var a = report.Tracks.Single(t => t.TrackName == "Anna");
+        var b = report.Tracks.Single(t => t.TrackName == "Ben");
+        Assert.True(a.Complete, a.Problem);
+        Assert.False(b.Complete);
+        Assert.Contains("still says \"computing checksum\"", b.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AStreamCopyWithWrongBytesFailsTheChecksumAndIsFetchedAgain()
     {
         await using var engine = await Start(["Anna"]);

@@ -62,6 +62,9 @@ internal sealed class FakeBox : IDisposable
     /// <summary>FileInfo says "computing" this many times first.</summary>
     public int ComputingAnswers { get; set; } = 2;
 
+    /// <summary>While "computing", FileInfo already carries the part's size (as the real box does).</summary>
+    public bool SizeWhileComputing { get; set; }
+
     public bool AnswerFileInfo { get; set; } = true;
 
     public bool ServeFileData { get; set; } = true;
@@ -292,6 +295,10 @@ internal sealed class FakeBox : IDisposable
         else if (_infoRequests++ < ComputingAnswers)
         {
             info.FileStatus = FileStatus.Computing;
+            if (SizeWhileComputing)
+            {
+                info.DataBytes = (uint)CardData.Length;
+            }
         }
         else
         {

@@ -6,8 +6,19 @@ public sealed record CollectionOptions
     /// <summary>Wait between FileInfo requests while the box computes its checksum or closes the file.</summary>
     public TimeSpan ComputingPoll { get; init; } = TimeSpan.FromMilliseconds(150);
 
-    /// <summary>How long a box may keep saying "computing" or "still recording" before the track is given up.</summary>
+    /// <summary>
+    /// How long a box may keep saying "computing" or "still recording" before the track is given
+    /// up, on top of the time its checksum needs at <see cref="MinChecksumBytesPerSecond"/>.
+    /// </summary>
     public TimeSpan ComputingTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// The slowest checksum rate the console waits for: an ESP32 box sums about 35 KB/s in its
+    /// time-boxed turns (docs/device-budget.md, section 6: ~27 min for a 5-minute take); half of
+    /// that, so a slow card does not make the console give up on a box that is still working.
+    /// A box reports the part's size while it computes, so the wait scales with the take.
+    /// </summary>
+    public int MinChecksumBytesPerSecond { get; init; } = 16_000;
 
     /// <summary>FileInfo requests that went unanswered (each after every reliable attempt: 10 × 200 ms) before the box counts as gone.</summary>
     public int FileInfoRounds { get; init; } = 3;
@@ -18,8 +29,13 @@ public sealed record CollectionOptions
     /// <summary>FileRequests outstanding per box (the box queues 8).</summary>
     public int Window { get; init; } = 6;
 
-    /// <summary>Rate the box is assumed to serve at least (for a request's deadline): 2 chunks per 5.3 ms block is ~500 KB/s.</summary>
-    public int AssumedBytesPerSecond { get; init; } = 150_000;
+    /// <summary>
+    /// Rate the box is assumed to serve at least (for a request's deadline): an ESP32 box sends
+    /// one 512-byte chunk per 5.33 ms block in its time budget, ~96 KB/s (docs/device-budget.md,
+    /// section 7); a little under that so a request is not asked for again while it is still
+    /// being served.
+    /// </summary>
+    public int AssumedBytesPerSecond { get; init; } = 90_000;
 
     /// <summary>No new byte for this long while requesting: the box is asked for its FileInfo again (is it still there?).</summary>
     public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(4);

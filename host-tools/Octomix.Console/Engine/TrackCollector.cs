@@ -142,7 +142,8 @@ public sealed class TrackCollector
     private async Task<FileInfoMessage> ReadyInfoAsync(int part, CancellationToken cancel)
     {
         var info = _track.Info;
-        long deadline = _clock.ElapsedMilliseconds + (long)_options.ComputingTimeout.TotalMilliseconds;
+        long started = _clock.ElapsedMilliseconds;
+        long deadline = started + (long)_options.ComputingTimeout.TotalMilliseconds;
         long nextStop = 0;
         int unanswered = 0;
         while (true)
@@ -161,6 +162,14 @@ public sealed class TrackCollector
             }
 
             unanswered = 0;
+            if (answer.FileStatus == FileStatus.Computing && answer.DataBytes > 0)
+            {
+                // a box that is still summing a long take is working, not stuck: wait as long as
+                // its checksum may take at the slowest expected rate
+                long needed = (long)_options.ComputingTimeout.TotalMilliseconds + (answer.DataBytes * 1000L / _options.MinChecksumBytesPerSecond);
+                deadline = Math.Max(deadline, started + needed);
+            }
+
             switch (answer.FileStatus)
             {
                 case FileStatus.Ready:
@@ -183,7 +192,7 @@ public sealed class TrackCollector
 
             if (_clock.ElapsedMilliseconds > deadline)
             {
-                throw new CollectionException($"track {info.TrackName} (box {info.BoxName}): the box still says \"{FileStatus.Describe(answer.FileStatus)}\" after {_options.ComputingTimeout.TotalSeconds:0} s");
+                throw new CollectionException($"track {info.TrackName} (box {info.BoxName}): the box still says \"{FileStatus.Describe(answer.FileStatus)}\" after {(_clock.ElapsedMilliseconds - started) / 1000} s");
             }
 
             await Task.Delay(_options.ComputingPoll, cancel).ConfigureAwait(false);
