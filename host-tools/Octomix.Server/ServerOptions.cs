@@ -48,6 +48,12 @@ public sealed record ServerOptions
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
+    /// How often the room repeats its roster (every jammer's Join) to its engineers, so an
+    /// announcement lost on the way is made good. The announcements themselves go at once.
+    /// </summary>
+    public TimeSpan RosterInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// Join code of every room (one entry), or one per room (RoomCount entries): 1..16 printable
     /// ASCII characters each.
     /// </summary>
@@ -154,6 +160,11 @@ public sealed record ServerOptions
             p.Add($"heartbeat interval must be at least 1 ms and shorter than the slot timeout (got {HeartbeatInterval.TotalMilliseconds} ms)");
         }
 
+        if (RosterInterval.TotalMilliseconds < 10 || RosterInterval > TimeSpan.FromHours(24))
+        {
+            p.Add($"roster interval must be 10 ms..24 h (got {RosterInterval.TotalMilliseconds} ms)");
+        }
+
         if (JoinCodes is null || (JoinCodes.Count != 1 && JoinCodes.Count != RoomCount))
         {
             p.Add($"give one join code for all rooms or one per room ({RoomCount}); got {JoinCodes?.Count ?? 0}");
@@ -229,7 +240,7 @@ public sealed record ServerOptions
         string ports = FirstPort == 0 ? "ephemeral" : $"{FirstPort}-{FirstPort + RoomCount - 1}";
         s.AppendLine(CultureInfo.InvariantCulture, $"rooms: {RoomCount} on {BindAddress} UDP {ports}");
         s.AppendLine(CultureInfo.InvariantCulture, $"slots per room: {MaxJammers} jammers, {MaxEngineers} engineers");
-        s.AppendLine(CultureInfo.InvariantCulture, $"slot timeout: {SlotTimeout.TotalMilliseconds} ms, heartbeat: {HeartbeatInterval.TotalMilliseconds} ms");
+        s.AppendLine(CultureInfo.InvariantCulture, $"slot timeout: {SlotTimeout.TotalMilliseconds} ms, heartbeat: {HeartbeatInterval.TotalMilliseconds} ms, roster repeated every {RosterInterval.TotalMilliseconds} ms");
         s.AppendLine(CultureInfo.InvariantCulture, $"join code: {(JoinCodes.Count == 1 ? "one for all rooms" : "one per room")} ({JoinCodes.Count} given)");
         s.AppendLine(CultureInfo.InvariantCulture, $"join rate limit: {JoinRatePerSecond}/s per source IP, burst {JoinBurst}");
         s.AppendLine(CultureInfo.InvariantCulture, $"sample rate: {SampleRate} Hz");

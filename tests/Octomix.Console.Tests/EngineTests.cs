@@ -72,8 +72,7 @@ public sealed class EngineTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task ReadyIndicatorsFollowTheBoxesStatus()
     {
         await using var engine = await Start(["Anna"]);
-        var anna = Box(engine, "Anna");
-        anna.Flags = StatusFlags.SdCardOk; // card slow, not calibrated
+        var anna = Box(engine, "Anna", a => a.Flags = StatusFlags.SdCardOk); // card slow, not calibrated (from its first Status on)
         Assert.True(await Wait.UntilAsync(() => Track(engine, "Anna").Status != null, TimeSpan.FromSeconds(20)), Dump(engine));
         var view = Track(engine, "Anna");
         Assert.False(view.Readiness.Ready);
@@ -106,11 +105,13 @@ public sealed class EngineTests(ITestOutputHelper output) : IAsyncLifetime
     {
         await using var engine = await Start(["Anna", "Ben", "Chloe", "Dev"]);
         var anna = Box(engine, "Anna");
-        var ben = Box(engine, "Ben");
-        ben.Flags = StatusFlags.SdCardOk | StatusFlags.SdFastEnough; // not calibrated
-        var chloe = Box(engine, "Chloe");
-        chloe.RecordResult = AckResult.NotReady; // looks ready, refuses: its card turned out too slow
-        chloe.RecordReason = NotReadyReason.CardTooSlow;
+        // (set before the box starts: its very first Status must not look ready)
+        var ben = Box(engine, "Ben", b => b.Flags = StatusFlags.SdCardOk | StatusFlags.SdFastEnough); // not calibrated
+        var chloe = Box(engine, "Chloe", c =>
+        {
+            c.RecordResult = AckResult.NotReady; // looks ready, refuses: its card turned out too slow
+            c.RecordReason = NotReadyReason.CardTooSlow;
+        });
         // Dev has no box at all
         Assert.True(await Wait.UntilAsync(() => engine.Snapshot().Tracks.Count(t => t.Status != null) == 3, TimeSpan.FromSeconds(20)), Dump(engine));
         Assert.True(await engine.WaitForReadyAsync(2, TimeSpan.FromSeconds(20), CancellationToken.None), Dump(engine));
@@ -336,10 +337,11 @@ public sealed class EngineTests(ITestOutputHelper output) : IAsyncLifetime
         return await ConsoleEngine.StartAsync(options, _loggers!, CancellationToken.None);
     }
 
-    private FakeBox Box(ConsoleEngine engine, string name)
+    private FakeBox Box(ConsoleEngine engine, string name, Action<FakeBox>? configure = null)
     {
         var box = new FakeBox(engine.Server!.Ports[0], Code, name, seed: _boxes.Count + 1);
         _boxes.Add(box);
+        configure?.Invoke(box);
         box.Start();
         return box;
     }

@@ -129,6 +129,22 @@ internal sealed class FakeBox : IDisposable
         }
     }
 
+    /// <summary>Leaves the room as a box that is switched off properly: one Leave, then silence.</summary>
+    public void Leave()
+    {
+        _stop.Cancel();
+        if (_thread.IsAlive)
+        {
+            _thread.Join(2000);
+        }
+
+        lock (_lock)
+        {
+            var leave = new SimpleControlMessage(MessageType.Leave) { MessageId = _nextId++, Token = Token, SourceSlot = Slot, DestinationSlot = Octomix.Protocol.Slot.Server };
+            SendRaw(leave.Write(_tx, 0));
+        }
+    }
+
     public void Dispose()
     {
         _stop.Cancel();

@@ -82,6 +82,8 @@ public class ForwardingTests
         b.Join();
         eng.Join(role: JoinRole.Engineer);
         eng2.Join(role: JoinRole.Engineer);
+        eng.Sync(); // the engineers' first heartbeat: they take in the roster (a's and b's Joins)
+        eng2.Sync();
 
         // to one box
         var record = new RecordMessage
@@ -134,6 +136,7 @@ public class ForwardingTests
         using var eng = new TestPeer(server.Ports[0], "eng");
         a.Join();
         eng.Join(role: JoinRole.Engineer);
+        eng.Sync(); // its first heartbeat: it takes in the roster (a's Join)
 
         a.Send(new StatusMessage { Sequence = 9, SentAtMicroseconds = 123456, State = BoxStateCode.Ready, DestinationSlot = Slot.Server });
         var ack = JoinTests.Decode<AckMessage>(a.ReceiveType(MessageType.Ack));

@@ -15,6 +15,7 @@ internal static class TestServer
         JoinCodes = [Code],
         IoMode = mode,
         SlotTimeout = TimeSpan.FromSeconds(30), // tests that want expiry set their own
+        RosterInterval = TimeSpan.FromHours(1), // no repeats in the middle of a test's datagrams; RosterTests set their own
         HeartbeatInterval = TimeSpan.FromMilliseconds(250),
         JoinBurst = 1000,
         JoinRatePerSecond = 1000,

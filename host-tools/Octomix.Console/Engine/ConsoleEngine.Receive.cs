@@ -137,7 +137,46 @@ public sealed partial class ConsoleEngine : ILinkReceiver
 
     void ILinkReceiver.OnMemberJoined(JoinMessage join)
     {
-        _members[join.SourceSlot] = new Member(join.SourceSlot, join.Name, join.BoxId, join.Channels, join.Format, true, _link.NowMicros);
+        _serverAnnounces = true;
+        int slot = join.SourceSlot;
+        bool known = _members.TryGetValue(slot, out var before) && before.Named;
+        if (known && (before!.BoxId != join.BoxId || before.Name != join.Name))
+        {
+            // another box in that slot (a Leave went missing): the old one's heartbeat figures are not its
+            ForgetStatus(slot);
+        }
+
+        _members[slot] = new Member(slot, join.Name, join.BoxId, join.Channels, join.Format, true, _link.NowMicros);
+        if (!known || before!.BoxId != join.BoxId || before.Name != join.Name)
+        {
+            Event($"box {join.Name} is in the room (slot {slot})");
+            _roomChanged.Set();
+        }
+    }
+
+    void ILinkReceiver.OnMemberLeft(int slot, bool freedByServer)
+    {
+        _serverAnnounces = true;
+        if (_members.TryRemove(slot, out var member))
+        {
+            Event(
+                freedByServer ? $"box {member.Name} (slot {slot}) is gone: the server freed its slot (silent, or it joined again)" : $"box {member.Name} (slot {slot}) left the room",
+                LogLevel.Warning);
+        }
+
+        _firstHeard.TryRemove(slot, out _);
+        ForgetStatus(slot);
+        _roomChanged.Set();
+    }
+
+    /// <summary>Forgets a slot's heartbeat figures (network thread): the next box there starts afresh.</summary>
+    private void ForgetStatus(int slot)
+    {
+        _statuses.TryRemove(slot, out _);
+        _statusReceived[slot] = 0;
+        _statusLost[slot] = 0;
+        _statusJitter[slot] = 0;
+        Volatile.Write(ref _boxRttPeak[slot], 0);
     }
 
     void ILinkReceiver.OnTick(long nowMicros)

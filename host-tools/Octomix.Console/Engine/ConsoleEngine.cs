@@ -33,6 +33,8 @@ public sealed partial class ConsoleEngine : IAsyncDisposable
     private readonly ConcurrentDictionary<int, Member> _members = new();
     private readonly ConcurrentDictionary<int, long> _firstHeard = new();
     private readonly ConcurrentQueue<string> _events = new();
+    private readonly AutoResetEvent _roomChanged = new(false);
+    private volatile bool _serverAnnounces;
     private readonly Thread _housekeeping;
     private readonly SpoolWriter _spoolWriter;
     private readonly CancellationTokenSource _stop = new();
@@ -326,6 +328,7 @@ public sealed partial class ConsoleEngine : IAsyncDisposable
 
         _store.Dispose();
         _operation.Dispose();
+        _roomChanged.Dispose();
     }
 
     private static SessionInfo OpenSession(SessionStore store, ConsoleEngineOptions options)
@@ -365,41 +368,28 @@ public sealed partial class ConsoleEngine : IAsyncDisposable
                 _logger.LogError(e, "console housekeeping");
             }
 
-            _stop.Token.WaitHandle.WaitOne(250);
+            // every 250 ms, and at once when a box came or went
+            WaitHandle.WaitAny([_stop.Token.WaitHandle, _roomChanged], 250);
         }
     }
 
-    /// <summary>Who is in the room: the in-process server's slot table, a roster from the server, or slots heard without names.</summary>
+    /// <summary>
+    /// Who is in the room: the boxes the server announced (OnMemberJoined/OnMemberLeft, wherever
+    /// the server runs); from a server that announces nothing, the slots heard, named "slot N".
+    /// </summary>
     private void RefreshMembers()
     {
         long now = _link.NowMicros;
-        if (_server != null)
-        {
-            var room = _server.GetStatus().Rooms[0];
-            var present = new HashSet<int>();
-            foreach (var slot in room.Slots.Where(s => s.Role == SlotRole.Jammer))
-            {
-                present.Add(slot.Slot);
-                _members[slot.Slot] = new Member(slot.Slot, slot.Name, slot.BoxId, slot.Channels, 0, true, now);
-            }
-
-            foreach (var gone in _members.Keys.Where(k => !present.Contains(k)).ToList())
-            {
-                _members.TryRemove(gone, out _);
-            }
-
-            return;
-        }
-
         foreach (var (slot, heard) in _firstHeard)
         {
-            if (!_members.ContainsKey(slot) && now - heard > (long)_options.NamelessAfter.TotalMicroseconds)
+            if (!_serverAnnounces && !_members.ContainsKey(slot) && now - heard > (long)_options.NamelessAfter.TotalMicroseconds)
             {
                 // no roster from this server: the box can only be told apart by its slot
                 _members[slot] = new Member(slot, "slot " + slot.ToString(CultureInfo.InvariantCulture), 0, 0, 0, false, now);
             }
         }
 
+        // a box whose Leave went missing: neither heard nor announced for 10 s (the server repeats its roster every second)
         foreach (var (slot, member) in _members)
         {
             bool silent = !_statuses.TryGetValue(slot, out var st) || now - st.HeardAtMicros > 10_000_000;

@@ -62,8 +62,10 @@ public sealed record ConsoleEngineOptions
     public bool KeepSpools { get; init; }
 
     /// <summary>
-    /// Without a roster from the server, a box's name is unknown to a console on another machine:
-    /// after this long it is named "slot N" and bound to the next free track.
+    /// A server that announces nothing (older than the roster) leaves a box's name unknown: a box
+    /// heard for this long without an announcement is named "slot N" and bound to the next free
+    /// track. Never once the server has announced anything (it repeats its roster every second,
+    /// so a lost announcement is made good well within this).
     /// </summary>
-    public TimeSpan NamelessAfter { get; init; } = TimeSpan.FromSeconds(1.5);
+    public TimeSpan NamelessAfter { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -68,6 +68,7 @@ public sealed class EngineerLink : IDisposable
     private readonly FileInfoMessage _fileInfo = new();
     private readonly NoticeMessage _notice = new();
     private readonly JoinMessage _memberJoin = new();
+    private readonly SimpleControlMessage _memberLeave = new(MessageType.Leave);
     private readonly StatusMessage _heartbeat = new();
     private readonly JoinMessage _join = new();
 
@@ -394,10 +395,20 @@ public sealed class EngineerLink : IDisposable
 
                 break;
             case MessageType.Join:
-                // a member as the server announces it to the engineers (a roster), if it does
+                // a box in the room, as the server announces it to the engineers: when it
+                // joins, the whole roster when the console joins, and again every second
                 if (Decode(_memberJoin, n) && Protocol.Slot.IsJammer(_memberJoin.SourceSlot))
                 {
                     _receiver!.OnMemberJoined(_memberJoin);
+                }
+
+                break;
+            case MessageType.Leave:
+                // a box's slot freed, as the server announces it: message id 0 when the server
+                // freed it (silent for the slot timeout, or the box joined again). Not acknowledged.
+                if (Decode(_memberLeave, n) && Protocol.Slot.IsJammer(_memberLeave.SourceSlot))
+                {
+                    _receiver!.OnMemberLeft(_memberLeave.SourceSlot, _memberLeave.MessageId == 0);
                 }
 
                 break;

@@ -21,8 +21,19 @@ public interface ILinkReceiver
     /// <summary>A box's Notice (already acknowledged; duplicates are filtered out).</summary>
     void OnNotice(NoticeMessage notice);
 
-    /// <summary>A member's Join as the server announces it to engineers (slot = its source slot), if the server does.</summary>
+    /// <summary>
+    /// A box in the room as the server announces it to engineers (slot = its source slot): when
+    /// it joins, every box when the console joins, and repeated every second (so the same box
+    /// arrives again and again: treat it as the same member).
+    /// </summary>
     void OnMemberJoined(JoinMessage join);
+
+    /// <summary>
+    /// A box's slot was freed, as the server announces it: the box left
+    /// (<paramref name="freedByServer"/> false), or the server freed it because it went silent
+    /// for the slot timeout or joined again (true; a rejoin is followed by its new Join).
+    /// </summary>
+    void OnMemberLeft(int slot, bool freedByServer);
 
     /// <summary>Called every few milliseconds on the network thread (timers: NACKs, spool flushes).</summary>
     void OnTick(long nowMicros);

@@ -74,6 +74,13 @@ internal sealed unsafe partial class Room
         slot.LastHeard = now;
         slot.Stats.PacketsIn++;
         slot.Stats.BytesIn += len;
+        if (slot.RosterPending)
+        {
+            // an engineer's first datagram with its token: its address is proven, it may hear who is here
+            slot.RosterPending = false;
+            ReplayRoster(slot);
+        }
+
         switch (type)
         {
             case MessageType.Audio:
@@ -146,7 +153,7 @@ internal sealed unsafe partial class Room
             // cleanly, in the same slot number when the role allows.
             preferred = owner;
             logger.LogInformation("{Room}: slot {Slot} ({Name}) joined again from {Address}: replacing it", label, owner, table.Slots[owner].Name, table.Slots[owner].Endpoint);
-            ReleaseSlot(owner);
+            ReleaseSlot(owner, 0);
         }
 
         int slotIndex = table.FindFree(role, preferred);
@@ -183,6 +190,11 @@ internal sealed unsafe partial class Room
         if (role == SlotRole.Jammer && (join.Capabilities & JoinCapabilities.WantsPersonalMix) != 0)
         {
             StartPersonalMix(s, now);
+        }
+
+        if (role == SlotRole.Jammer)
+        {
+            AnnounceJoin(s, buf, off, len);
         }
 
         joinsAccepted++;
@@ -231,7 +243,7 @@ internal sealed unsafe partial class Room
 
         byte index = (byte)slot.Index;
         logger.LogInformation("{Room}: {Name} left slot {Slot}", label, slot.Name, slot.Index);
-        ReleaseSlot(slot.Index);
+        ReleaseSlot(slot.Index, id);
 
         // acknowledge to the address it came from (the slot's may be reassigned in this batch)
         SendAck(index, id, AckResult.Ok, 0, address, addressLength);
@@ -274,10 +286,14 @@ internal sealed unsafe partial class Room
         bytesOut += n;
     }
 
-    /// <summary>Frees a slot and everything that depended on it.</summary>
-    private void ReleaseSlot(int index)
+    /// <summary>
+    /// Frees a slot and everything that depended on it; a jammer's going is told to the
+    /// engineers (<paramref name="leaveId"/>: its Leave's message id, 0 when the server freed it).
+    /// </summary>
+    private void ReleaseSlot(int index, uint leaveId)
     {
         var s = table.Slots[index];
+        AnnounceLeave(s, leaveId);
         if (s.PersonalMix)
         {
             StopPersonalMix(s);

@@ -146,7 +146,7 @@ internal sealed unsafe partial class Room
                 {
                     slotsExpired++;
                     logger.LogInformation("{Room}: slot {Slot} ({Name}) freed after {Timeout} ms of silence", label, i, slots[i].Name, options.SlotTimeout.TotalMilliseconds);
-                    ReleaseSlot(i);
+                    ReleaseSlot(i, 0);
                 }
             }
         }
@@ -182,6 +182,8 @@ internal sealed unsafe partial class Room
         {
             ServerClockedMixes(now);
         }
+
+        RepeatRoster(now);
     }
 
     /// <summary>20 ms of every jammer at unity gain, saturated, to the room-mix output.</summary>

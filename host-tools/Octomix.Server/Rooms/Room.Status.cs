@@ -60,6 +60,7 @@ internal sealed partial class Room
             Volatile.Read(ref joinsRejected),
             Volatile.Read(ref duplicateJoins),
             Volatile.Read(ref slotsExpired),
+            Volatile.Read(ref announcementsSent),
             Volatile.Read(ref loopFaults),
             Volatile.Read(ref loopAllocatedBytes),
             mix,

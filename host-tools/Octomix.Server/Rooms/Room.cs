@@ -16,7 +16,7 @@ namespace Octomix.Server.Rooms;
 /// a batch, runs each datagram through the security gate and routes it, then sends everything
 /// the batch produced at once. All buffers are allocated here, at start.
 /// This file: lifecycle, the loop and the send helpers. Room.Gate.cs: the gate, join and leave.
-/// Room.Routing.cs: audio and control routing. Room.Mixing.cs: personal mixes, room mix,
+/// Room.Routing.cs: audio and control routing. Room.Roster.cs: who is in the room, told to the engineers. Room.Mixing.cs: personal mixes, room mix,
 /// timers. Room.Status.cs: snapshots for other threads.
 /// </summary>
 internal sealed unsafe partial class Room : IDisposable
@@ -79,6 +79,7 @@ internal sealed unsafe partial class Room : IDisposable
         startTicks = Stopwatch.GetTimestamp();
         samplesPerTick = (double)options.SampleRate / Stopwatch.Frequency;
         slotTimeoutTicks = (long)(options.SlotTimeout.TotalSeconds * Stopwatch.Frequency);
+        rosterTicks = (long)(options.RosterInterval.TotalSeconds * Stopwatch.Frequency);
 
         var socket = new Socket(options.BindAddress.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         try

@@ -104,6 +104,8 @@ internal sealed unsafe class RoomSlotTable
         s.Drops = 0;
         s.BoxState = -1;
         s.PersonalMix = false;
+        s.AnnouncementLength = 0;
+        s.RosterPending = role == SlotRole.Engineer;
         s.LastOwnAudio = 0;
         s.MixSequence = 0;
         s.MixTimecode = 0;

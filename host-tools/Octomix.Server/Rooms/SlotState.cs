@@ -51,6 +51,21 @@ internal sealed class SlotState
 
     public int AcceptLength;
 
+    /// <summary>
+    /// A jammer's Join as the room announces it to engineers (token 0, source = this slot,
+    /// destination FD), kept for the roster replays. Up to 53 + 31 bytes.
+    /// </summary>
+    public readonly byte[] Announcement = new byte[96];
+
+    public int AnnouncementLength;
+
+    /// <summary>
+    /// An engineer that has not yet sent a datagram with its token: it gets the roster (and any
+    /// announcement) only once it has proven its address, so a spoofed Join never draws more
+    /// than an Accept.
+    /// </summary>
+    public bool RosterPending;
+
     public string Name = string.Empty;
 
     public string Endpoint = string.Empty;

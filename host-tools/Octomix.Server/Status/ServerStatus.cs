@@ -32,6 +32,7 @@ public sealed record ServerStatus(DateTimeOffset TakenAt, TimeSpan Uptime, bool 
 /// <param name="JoinsRejected">Joins answered with Reject.</param>
 /// <param name="DuplicateJoins">Repeated Joins answered with the Accept already sent.</param>
 /// <param name="SlotsExpired">Slots freed by the timeout.</param>
+/// <param name="Announcements">Joins and Leaves of jammers told to engineers (the roster, its replays and repeats).</param>
 /// <param name="LoopFaults">Unexpected exceptions caught in the room loop (should stay 0).</param>
 /// <param name="LoopAllocatedBytes">Bytes the room thread has allocated since it started (joins and logs allocate; packets must not).</param>
 /// <param name="RoomMix">Room-mix output figures, or null when this room writes none.</param>
@@ -53,6 +54,7 @@ public sealed record RoomStatus(
     long JoinsRejected,
     long DuplicateJoins,
     long SlotsExpired,
+    long Announcements,
     long LoopFaults,
     long LoopAllocatedBytes,
     RoomMixStatus? RoomMix,
