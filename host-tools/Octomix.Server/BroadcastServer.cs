@@ -66,7 +66,7 @@ public sealed class BroadcastServer : IAsyncDisposable, IDisposable
                 rooms.Add(new Room(options, i, logger));
             }
 
-            if (rooms[0].Descriptor >= 0 && Environment.GetEnvironmentVariable("OCTOMIX_X_OWN_THREADS") != "1")
+            if (rooms[0].Descriptor >= 0)
             {
                 // batched io: a few threads, each serving its share of the rooms with epoll
                 int threads = options.EffectiveRoomThreads;

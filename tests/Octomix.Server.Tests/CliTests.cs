@@ -104,6 +104,16 @@ public class CliTests
     }
 
     [Fact]
+    public void AnUnknownBenchmarkModeIsRefusedBeforeAnythingRuns()
+    {
+        using var p = Process.Start(Start("bench", "server", "--modes", "batched,turbo"))!;
+        string err = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        Assert.Equal(2, p.ExitCode);
+        Assert.Contains("--modes takes portable, batched-plain, batched-room-threads, batched (got batched, turbo)", err);
+    }
+
+    [Fact]
     public async Task TheBenchmarkPrintsOneJsonLineWithEveryFigureAndNoCrash()
     {
         if (!OperatingSystem.IsLinux())
@@ -130,7 +140,7 @@ public class CliTests
             Assert.True(root.GetProperty("machine").GetProperty("cores").GetInt32() >= 1);
             Assert.False(string.IsNullOrEmpty(root.GetProperty("machine").GetProperty("kernel").GetString()));
             Assert.True(root.GetProperty("baseline").GetProperty("packetsSentPerSecond").GetDouble() > 0);
-            foreach (var mode in new[] { "portable", "batched-plain", "batched" })
+            foreach (var mode in new[] { "portable", "batched-plain", "batched-room-threads", "batched" })
             {
                 var phase = root.GetProperty(mode);
                 foreach (var key in new[] { "packetsInPerSecond", "packetsOutPerSecond", "loss", "latencyP50Us", "latencyP99Us", "addedLatencyP50Us", "addedLatencyP99Us", "serverCpuPercentOfCore", "serverCpuPercentPerJammer" })
@@ -143,6 +153,7 @@ public class CliTests
             }
 
             Assert.True(root.TryGetProperty("cpuRatioPortableOverBatched", out _));
+            Assert.True(root.TryGetProperty("cpuRatioRoomThreadsOverBatched", out _));
             var file = Assert.Single(Directory.GetFiles(dir, "server-*.json"));
             Assert.Equal(line, File.ReadAllText(file).Trim());
         }

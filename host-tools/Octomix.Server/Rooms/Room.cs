@@ -12,7 +12,9 @@ namespace Octomix.Server.Rooms;
 
 /// <summary>
 /// One room: one UDP socket and one thread that owns everything about the room (slots, jitter
-/// FIFOs, mixes, figures), so the packet path takes no lock (style habit 10). The loop receives
+/// FIFOs, mixes, figures), so the packet path takes no lock (style habit 10). That thread is the
+/// room's own (portable io) or a <see cref="RoomWorker"/> that serves several rooms from one epoll
+/// wait (batched io: one wake-up for rooms whose boxes send in the same instant). The loop receives
 /// a batch, runs each datagram through the security gate and routes it, then sends everything
 /// the batch produced at once. All buffers are allocated here, at start.
 /// This file: lifecycle, the loop and the send helpers. Room.Gate.cs: the gate, join and leave.
@@ -99,7 +101,6 @@ internal sealed unsafe partial class Room : IDisposable
                 // a room that falls behind for a moment (another process on the core) must not
                 // lose audio for want of buffer: ask past the default limit when allowed
                 LinuxNative.SetBuffers((int)socket.Handle, options.SocketBufferBytes);
-                Experiments.ApplySocketKnobs((int)socket.Handle);
             }
 
             io = DatagramIo.Create(socket, options.IoMode, options.ReceiveBatch, WaitMilliseconds, options.UdpSegmentation);
@@ -141,7 +142,7 @@ internal sealed unsafe partial class Room : IDisposable
         output?.Dispose();
     }
 
-    /// <summary>The room's own loop (portable io, or batched io with a thread per room).</summary>
+    /// <summary>The room's own loop (portable io; batched io is served by a <see cref="RoomWorker"/>).</summary>
     private void Run()
     {
         while (!stopping)

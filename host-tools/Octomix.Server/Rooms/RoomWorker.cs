@@ -22,7 +22,6 @@ internal sealed unsafe class RoomWorker : IDisposable
     private readonly int eventSize = LinuxNative.EpollEventSize;
     private readonly int dataOffset = LinuxNative.EpollDataOffset;
     private readonly int waitMilliseconds;
-    private readonly int workerIndex;
     private readonly ILogger logger;
     private readonly Thread thread;
     private volatile bool stopping;
@@ -31,7 +30,6 @@ internal sealed unsafe class RoomWorker : IDisposable
     public RoomWorker(Room[] rooms, int index, int waitMilliseconds, ILogger logger)
     {
         this.rooms = rooms;
-        workerIndex = index;
         this.waitMilliseconds = waitMilliseconds;
         this.logger = logger;
         epoll = LinuxNative.epoll_create1(LinuxNative.EPOLL_CLOEXEC);
@@ -76,61 +74,13 @@ internal sealed unsafe class RoomWorker : IDisposable
         Free();
     }
 
-    private static readonly long SpinTicks = (long)(double.Parse(Environment.GetEnvironmentVariable("OCTOMIX_X_SPIN_US") ?? "0", System.Globalization.CultureInfo.InvariantCulture) * Stopwatch.Frequency / 1e6);
-    private static readonly long PaceTicks = (long)(double.Parse(Environment.GetEnvironmentVariable("OCTOMIX_X_PACE_US") ?? "0", System.Globalization.CultureInfo.InvariantCulture) * Stopwatch.Frequency / 1e6);
-
     private void Run()
     {
-        Experiments.PinThisThread(workerIndex);
-        if (PaceTicks > 0)
-        {
-            Experiments.TightTimerSlack();
-        }
-
-        long spinUntil = 0;
-        bool pacing = false;
-        long nextPace = 0;
         while (!stopping)
         {
-            int n;
-            if (pacing)
-            {
-                long wait = nextPace - Stopwatch.GetTimestamp();
-                if (wait > 0)
-                {
-                    Experiments.Sleep(wait * 1_000_000_000L / Stopwatch.Frequency);
-                }
-
-                n = LinuxNative.epoll_wait(epoll, events, rooms.Length, 0);
-                nextPace += PaceTicks;
-                if (n <= 0)
-                {
-                    pacing = false;
-                }
-            }
-            else if (SpinTicks > 0 && Stopwatch.GetTimestamp() < spinUntil)
-            {
-                n = LinuxNative.epoll_wait(epoll, events, rooms.Length, 0);
-                if (n == 0)
-                {
-                    continue;
-                }
-            }
-            else
-            {
-                n = LinuxNative.epoll_wait(epoll, events, rooms.Length, waitMilliseconds);
-                if (n > 0 && PaceTicks > 0)
-                {
-                    pacing = true;
-                    nextPace = Stopwatch.GetTimestamp() + PaceTicks;
-                }
-            }
-
-            if (n > 0)
-            {
-                spinUntil = Stopwatch.GetTimestamp() + SpinTicks;
-            }
-
+            // level-triggered: a room with more than one batch queued is ready again at once
+            int n = LinuxNative.epoll_wait(epoll, events, rooms.Length, waitMilliseconds);
+            int errno = n < 0 ? Marshal.GetLastPInvokeError() : 0; // before the rooms' own calls overwrite it
             long now = Stopwatch.GetTimestamp();
             for (int i = 0; i < n; i++)
             {
@@ -138,9 +88,9 @@ internal sealed unsafe class RoomWorker : IDisposable
                 rooms[r].ServeQueued(now);
             }
 
-            if (n < 0 && Marshal.GetLastPInvokeError() != LinuxNative.EINTR)
+            if (n < 0 && errno != LinuxNative.EINTR)
             {
-                logger.LogError("epoll_wait failed (errno {Errno})", Marshal.GetLastPInvokeError());
+                logger.LogError("epoll_wait failed (errno {Errno})", errno);
                 Thread.Sleep(waitMilliseconds);
             }
 
