@@ -34,7 +34,7 @@ internal static class BenchCommand
         var jammers = new Option<int>("--jammers") { Description = "Jammers per room", DefaultValueFactory = _ => 7 };
         var rate = new Option<int>("--rate") { Description = "Packets per second per jammer", DefaultValueFactory = _ => 750 };
         var frames = new Option<int>("--frames") { Description = "Frames per packet (2 channels, 16 bit)", DefaultValueFactory = _ => 64 };
-        var modes = new Option<string>("--modes") { Description = "Server io paths to measure, in order: portable, batched-plain (recvmmsg/sendmmsg), batched (plus UDP segmentation)", DefaultValueFactory = _ => "portable,batched-plain,batched" };
+        var modes = new Option<string>("--modes") { Description = "Server io paths to measure, in order: portable, batched-plain (recvmmsg/sendmmsg), batched-room-threads (plus UDP segmentation, a thread per room), batched (plus UDP segmentation, rooms sharing epoll threads: the default)", DefaultValueFactory = _ => "portable,batched-plain,batched-room-threads,batched" };
         var output = new Option<string>("--output") { Description = "Folder for the JSON file", DefaultValueFactory = _ => "bench-results" };
         var tick = new Option<double>("--tick-ms") { Description = "The load generator sends in ticks this long (smaller: less bursty, costlier)", DefaultValueFactory = _ => 1 };
         foreach (var o in new Option[] { seconds, warmup, rooms, jammers, rate, frames, modes, output, tick })
@@ -53,6 +53,13 @@ internal static class BenchCommand
                 parse.GetValue(frames),
                 parse.GetValue(modes)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
                 parse.GetValue(tick));
+            var unknown = settings.Modes.Where(m => !KnownModes.Contains(m)).ToList();
+            if (unknown.Count > 0 || settings.Modes.Length == 0)
+            {
+                Console.Error.WriteLine($"octomix bench server: --modes takes {string.Join(", ", KnownModes)} (got {string.Join(", ", settings.Modes)})");
+                return 2;
+            }
+
             if (settings.TickMilliseconds <= 0 || settings.TickMilliseconds > 100 || settings.Seconds <= 0 || settings.Rooms < 1 || settings.Jammers < 2 || settings.Jammers > 16 || settings.Rate < 1 || settings.Frames < 1 || settings.Frames > 342)
             {
                 Console.Error.WriteLine("octomix bench server: need 0 < tick <= 100 ms, seconds > 0, rooms >= 1, 2..16 jammers, rate >= 1, 1..342 frames");
@@ -77,6 +84,8 @@ internal static class BenchCommand
         });
         return command;
     }
+
+    private static readonly string[] KnownModes = ["portable", "batched-plain", "batched-room-threads", "batched"];
 
     private static JsonObject Run(BenchSettings s)
     {
@@ -132,6 +141,11 @@ internal static class BenchCommand
             }
         }
 
+        if (cpuPerJammer.TryGetValue("batched-room-threads", out double own) && cpuPerJammer.TryGetValue("batched", out double shared) && shared > 0)
+        {
+            json["cpuRatioRoomThreadsOverBatched"] = Math.Round(own / shared, 2);
+        }
+
         json["crashes"] = crashes;
         if (json["batched"] is JsonObject best)
         {
@@ -150,7 +164,8 @@ internal static class BenchCommand
     {
         using var server = StartSelf(
             "server", "--bind", "127.0.0.1", "--first-port", "0", "--rooms", Str(s.Rooms), "--max-jammers", Str(s.Jammers),
-            "--io", mode == "portable" ? "portable" : "batched", "--gso", mode == "batched" ? "on" : "off", "--join-code", "BENCH", "--join-burst", "1000", "--join-rate", "1000", "--announce-ports", "--log-level", "warning");
+            "--io", mode == "portable" ? "portable" : "batched", "--gso", mode is "batched" or "batched-room-threads" ? "on" : "off",
+            "--room-threads", mode == "batched-room-threads" ? Str(Math.Min(s.Rooms, 64)) : "0", "--join-code", "BENCH", "--join-burst", "1000", "--join-rate", "1000", "--announce-ports", "--log-level", "warning");
         var ports = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var serverErrors = new List<string>();
         server.ErrorDataReceived += (_, e) =>

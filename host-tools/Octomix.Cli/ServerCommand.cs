@@ -34,6 +34,7 @@ internal static class ServerCommand
     private static readonly Setting<int> JoinBurst = new("--join-burst", "OCTOMIX_JOIN_BURST", "Join attempts a source IP may make at once", Defaults.JoinBurst, ParseInt);
     private static readonly Setting<string> Io = new("--io", "OCTOMIX_IO", "auto, batched (recvmmsg/sendmmsg, Linux) or portable", "auto", ParseText);
     private static readonly Setting<string> Gso = new("--gso", "OCTOMIX_GSO", "on or off: UDP segmentation offload for the batched io", "on", ParseText);
+    private static readonly Setting<int> RoomThreads = new("--room-threads", "OCTOMIX_ROOM_THREADS", "Batched io: threads serving the rooms (epoll), 0 = one per two cores", Defaults.RoomThreads, ParseInt);
     private static readonly Setting<int> ReceiveBatch = new("--receive-batch", "OCTOMIX_RECEIVE_BATCH", "Datagrams taken per receive call", Defaults.ReceiveBatch, ParseInt);
     private static readonly Setting<int> MixJitter = new("--mix-jitter-packets", "OCTOMIX_MIX_JITTER_PACKETS", "Jitter FIFO depth (source packets) before the mixes read a stream", Defaults.MixJitterPackets, ParseInt);
     private static readonly Setting<double> StatusInterval = new("--status-interval", "OCTOMIX_STATUS_INTERVAL", "Print the status table to stderr every N seconds (0 = never)", 0, ParseDouble);
@@ -42,7 +43,7 @@ internal static class ServerCommand
     public static Command Create()
     {
         var command = new Command("server", "Run the broadcast server: rooms of jammers on UDP ports, forwarding, personal mixes and a room mix for listeners.");
-        var settings = new ISetting[] { Rooms, FirstPort, Bind, MaxJammers, MaxEngineers, SlotTimeout, Heartbeat, JoinCode, SampleRate, RoomMix, RoomMixQueue, JoinRate, JoinBurst, Io, Gso, ReceiveBatch, MixJitter, StatusInterval, LogLevelSetting };
+        var settings = new ISetting[] { Rooms, FirstPort, Bind, MaxJammers, MaxEngineers, SlotTimeout, Heartbeat, JoinCode, SampleRate, RoomMix, RoomMixQueue, JoinRate, JoinBurst, Io, Gso, RoomThreads, ReceiveBatch, MixJitter, StatusInterval, LogLevelSetting };
         foreach (var s in settings)
         {
             command.Options.Add(s.Option);
@@ -174,6 +175,7 @@ internal static class ServerCommand
             JoinBurst = JoinBurst.Get(parse, errors),
             IoMode = mode,
             UdpSegmentation = gso != "off",
+            RoomThreads = RoomThreads.Get(parse, errors),
             ReceiveBatch = ReceiveBatch.Get(parse, errors),
             MixJitterPackets = MixJitter.Get(parse, errors),
         };

@@ -7,7 +7,8 @@ using Octomix.Server.Rooms;
 namespace Octomix.Server;
 
 /// <summary>
-/// The broadcast server: its rooms, each a UDP port with a thread of its own. Start it with
+/// The broadcast server: its rooms, each a UDP port, served by a few threads (batched io) or a
+/// thread each (portable io). Start it with
 /// <see cref="Start"/> (the `octomix server` command, the console and the demo all do it this
 /// way), read live figures with <see cref="GetStatus"/> from any thread, end it with
 /// <see cref="StopAsync"/> or Dispose (idempotent).
@@ -15,15 +16,17 @@ namespace Octomix.Server;
 public sealed class BroadcastServer : IAsyncDisposable, IDisposable
 {
     private readonly Room[] rooms;
+    private readonly RoomWorker[] workers;
     private readonly ILogger logger;
     private readonly long startedAt;
     private readonly object stopLock = new();
     private Task? stopped;
 
-    private BroadcastServer(ServerOptions options, Room[] rooms, ILogger logger)
+    private BroadcastServer(ServerOptions options, Room[] rooms, RoomWorker[] workers, ILogger logger)
     {
         Options = options;
         this.rooms = rooms;
+        this.workers = workers;
         this.logger = logger;
         startedAt = Stopwatch.GetTimestamp();
         Ports = rooms.Select(r => r.Port).ToArray();
@@ -55,15 +58,32 @@ public sealed class BroadcastServer : IAsyncDisposable, IDisposable
         options.Validate();
         logger ??= NullLogger.Instance;
         var rooms = new List<Room>();
+        var workers = new List<RoomWorker>();
         try
         {
             for (int i = 0; i < options.RoomCount; i++)
             {
                 rooms.Add(new Room(options, i, logger));
             }
+
+            if (rooms[0].Descriptor >= 0)
+            {
+                // batched io: a few threads, each serving its share of the rooms with epoll
+                int threads = options.EffectiveRoomThreads;
+                for (int w = 0; w < threads; w++)
+                {
+                    var mine = rooms.Where(r => r.Index % threads == w).ToArray();
+                    workers.Add(new RoomWorker(mine, w, Room.WaitMilliseconds, logger));
+                }
+            }
         }
         catch
         {
+            foreach (var w in workers)
+            {
+                w.Dispose();
+            }
+
             foreach (var r in rooms)
             {
                 r.Dispose();
@@ -72,10 +92,20 @@ public sealed class BroadcastServer : IAsyncDisposable, IDisposable
             throw;
         }
 
-        var server = new BroadcastServer(options, rooms.ToArray(), logger);
-        foreach (var r in rooms)
+        var server = new BroadcastServer(options, rooms.ToArray(), workers.ToArray(), logger);
+        if (workers.Count > 0)
         {
-            r.Start();
+            foreach (var w in workers)
+            {
+                w.Start();
+            }
+        }
+        else
+        {
+            foreach (var r in rooms)
+            {
+                r.Start();
+            }
         }
 
         if (options.JoinCodes.Count == 1 && options.JoinCodes[0] == ServerOptions.DefaultJoinCode)
@@ -84,11 +114,12 @@ public sealed class BroadcastServer : IAsyncDisposable, IDisposable
         }
 
         logger.LogInformation(
-            "broadcast server up: {Rooms} rooms on {Address} UDP {Ports}, {Io} io",
+            "broadcast server up: {Rooms} rooms on {Address} UDP {Ports}, {Io} io, {Threads} room thread(s)",
             rooms.Count,
             options.BindAddress,
             string.Join(",", server.Ports),
-            server.UsesBatchedIo ? (server.UsesUdpSegmentation ? "batched (recvmmsg/sendmmsg + UDP segmentation)" : "batched (recvmmsg/sendmmsg)") : "portable");
+            server.UsesBatchedIo ? (server.UsesUdpSegmentation ? "batched (recvmmsg/sendmmsg + UDP segmentation)" : "batched (recvmmsg/sendmmsg)") : "portable",
+            workers.Count > 0 ? workers.Count : rooms.Count);
         return server;
     }
 
@@ -106,6 +137,11 @@ public sealed class BroadcastServer : IAsyncDisposable, IDisposable
         {
             stopped ??= Task.Run(() =>
             {
+                foreach (var w in workers)
+                {
+                    w.Dispose();
+                }
+
                 foreach (var r in rooms)
                 {
                     r.Dispose();

@@ -87,6 +87,16 @@ public sealed record ServerOptions
     /// </summary>
     public bool UdpSegmentation { get; init; } = true;
 
+    /// <summary>
+    /// Batched io: threads serving the rooms, each waiting on its rooms' sockets with epoll
+    /// (rooms are dealt out in turn). 0 = automatic (<see cref="EffectiveRoomThreads"/>). The
+    /// portable io always runs a thread per room.
+    /// </summary>
+    public int RoomThreads { get; init; }
+
+    /// <summary>The threads the batched io uses: <see cref="RoomThreads"/>, or when 0, one per two cores (at least one), never more than rooms.</summary>
+    public int EffectiveRoomThreads => Math.Min(RoomCount, RoomThreads > 0 ? RoomThreads : Math.Max(1, Environment.ProcessorCount / 2));
+
     /// <summary>Datagrams received per system call (batched mode) or per loop turn (portable).</summary>
     public int ReceiveBatch { get; init; } = 64;
 
@@ -200,6 +210,11 @@ public sealed record ServerOptions
             p.Add($"join burst must be 1..100000 (got {JoinBurst})");
         }
 
+        if (RoomThreads < 0 || RoomThreads > 64)
+        {
+            p.Add($"room threads must be 0 (automatic)..64 (got {RoomThreads})");
+        }
+
         if (ReceiveBatch < 1 || ReceiveBatch > 1024)
         {
             p.Add($"receive batch must be 1..1024 (got {ReceiveBatch})");
@@ -246,7 +261,7 @@ public sealed record ServerOptions
         s.AppendLine(CultureInfo.InvariantCulture, $"sample rate: {SampleRate} Hz");
         s.AppendLine(CultureInfo.InvariantCulture, $"room mix: {RoomMixTarget ?? "none"} (queue {RoomMixQueueChunks} x 20 ms)");
         s.AppendLine(CultureInfo.InvariantCulture, $"mix jitter FIFO: target +{MixJitterPackets} packets, drop oldest beyond +{MixOverrunPackets}");
-        s.Append(CultureInfo.InvariantCulture, $"io: {IoMode}{(UdpSegmentation ? " with UDP segmentation where batched" : string.Empty)}, receive batch {ReceiveBatch}, socket buffers {SocketBufferBytes / 1024} KiB");
+        s.Append(CultureInfo.InvariantCulture, $"io: {IoMode}{(UdpSegmentation ? " with UDP segmentation where batched" : string.Empty)}, {EffectiveRoomThreads} room thread(s) where batched, receive batch {ReceiveBatch}, socket buffers {SocketBufferBytes / 1024} KiB");
         return s.ToString();
     }
 }

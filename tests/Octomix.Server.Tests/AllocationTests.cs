@@ -47,10 +47,9 @@ public class AllocationTests
 
             // warm up (first calls, tier-up), then measure
             Round(0, 2000);
-            Thread.Sleep(50); // housekeeping publishes the counter every millisecond
-            long before = server.GetStatus().Rooms[0].LoopAllocatedBytes;
+            long before = Settled(server); // housekeeping publishes the counter every millisecond, when the thread gets a core
             Round(2000, 3000);
-            Thread.Sleep(50);
+            Settled(server);
             var room = server.GetStatus().Rooms[0];
             Assert.True(before > 0, "the counter is published");
             Assert.Equal(before, room.LoopAllocatedBytes);
@@ -66,5 +65,24 @@ public class AllocationTests
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    /// <summary>The room thread's published allocation counter once it has stopped moving (two reads 100 ms apart agree).</summary>
+    private static long Settled(BroadcastServer server)
+    {
+        long last = server.GetStatus().Rooms[0].LoopAllocatedBytes;
+        for (int i = 0; i < 100; i++)
+        {
+            Thread.Sleep(100);
+            long now = server.GetStatus().Rooms[0].LoopAllocatedBytes;
+            if (now == last)
+            {
+                return now;
+            }
+
+            last = now;
+        }
+
+        return last;
     }
 }

@@ -12,7 +12,7 @@ public class CliTests
     [Fact]
     public async Task TheServerCommandTakesFlagsAndEnvironmentServesAndStopsCleanlyOnSigterm()
     {
-        var psi = Start("server", "--bind", "127.0.0.1", "--first-port", "0", "--rooms", "2", "--join-code", "CLI-CODE", "--announce-ports", "--status-interval", "0.2");
+        var psi = Start("server", "--bind", "127.0.0.1", "--first-port", "0", "--rooms", "2", "--join-code", "CLI-CODE", "--announce-ports", "--status-interval", "0.2", "--room-threads", "1");
         psi.Environment["OCTOMIX_MAX_JAMMERS"] = "1";
         psi.Environment["OCTOMIX_ROOMS"] = "5"; // the flag wins
         using var server = Process.Start(psi)!;
@@ -68,6 +68,7 @@ public class CliTests
         var log = string.Join("\n", Snapshot(stderr));
         Assert.Contains("rooms: 2 on 127.0.0.1 UDP ephemeral", log);
         Assert.Contains("slots per room: 1 jammers", log);
+        Assert.Contains("1 room thread(s) where batched", log);
         Assert.Contains("stopping;", log);
     }
 
@@ -78,6 +79,7 @@ public class CliTests
     [InlineData("--join-code", "a,b,c", "one per room (4)")]
     [InlineData("--bind", "nowhere", "is not an IP address")]
     [InlineData("--io", "fast", "is not auto, batched or portable")]
+    [InlineData("--room-threads", "65", "room threads must be 0 (automatic)..64")]
     [InlineData("--slot-timeout-ms", "soon", "\"soon\" is not a valid value")]
     [InlineData("--heartbeat-ms", "5000", "shorter than the slot timeout")]
     public void BadServerSettingsAreRefusedWithAClearMessage(string flag, string value, string message)
@@ -99,6 +101,16 @@ public class CliTests
         p.WaitForExit();
         Assert.Equal(2, p.ExitCode);
         Assert.Contains("OCTOMIX_FIRST_PORT: \"seven\"", err);
+    }
+
+    [Fact]
+    public void AnUnknownBenchmarkModeIsRefusedBeforeAnythingRuns()
+    {
+        using var p = Process.Start(Start("bench", "server", "--modes", "batched,turbo"))!;
+        string err = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        Assert.Equal(2, p.ExitCode);
+        Assert.Contains("--modes takes portable, batched-plain, batched-room-threads, batched (got batched, turbo)", err);
     }
 
     [Fact]
@@ -128,7 +140,7 @@ public class CliTests
             Assert.True(root.GetProperty("machine").GetProperty("cores").GetInt32() >= 1);
             Assert.False(string.IsNullOrEmpty(root.GetProperty("machine").GetProperty("kernel").GetString()));
             Assert.True(root.GetProperty("baseline").GetProperty("packetsSentPerSecond").GetDouble() > 0);
-            foreach (var mode in new[] { "portable", "batched-plain", "batched" })
+            foreach (var mode in new[] { "portable", "batched-plain", "batched-room-threads", "batched" })
             {
                 var phase = root.GetProperty(mode);
                 foreach (var key in new[] { "packetsInPerSecond", "packetsOutPerSecond", "loss", "latencyP50Us", "latencyP99Us", "addedLatencyP50Us", "addedLatencyP99Us", "serverCpuPercentOfCore", "serverCpuPercentPerJammer" })
@@ -141,6 +153,7 @@ public class CliTests
             }
 
             Assert.True(root.TryGetProperty("cpuRatioPortableOverBatched", out _));
+            Assert.True(root.TryGetProperty("cpuRatioRoomThreadsOverBatched", out _));
             var file = Assert.Single(Directory.GetFiles(dir, "server-*.json"));
             Assert.Equal(line, File.ReadAllText(file).Trim());
         }

@@ -77,7 +77,15 @@ internal sealed unsafe class LinuxBatchedIo : DatagramIo
 
     public override bool IsBatched => true;
 
-    public override int Receive()
+    /// <summary>The socket's descriptor (a <see cref="Rooms.RoomWorker"/> waits on it with epoll).</summary>
+    public int Descriptor => fd;
+
+    public override int Receive() => Receive(LinuxNative.MSG_WAITFORONE);
+
+    /// <summary>Takes what is queued, up to <see cref="DatagramIo.Batch"/>, without waiting (0 when nothing is).</summary>
+    public int ReceiveQueued() => Receive(LinuxNative.MSG_DONTWAIT);
+
+    private int Receive(int flags)
     {
         for (int i = 0; i < Batch; i++)
         {
@@ -87,7 +95,7 @@ internal sealed unsafe class LinuxBatchedIo : DatagramIo
         }
 
         ReceiveCalls++;
-        int n = LinuxNative.recvmmsg(fd, rxHeaders, (uint)Batch, LinuxNative.MSG_WAITFORONE, null);
+        int n = LinuxNative.recvmmsg(fd, rxHeaders, (uint)Batch, flags, null);
         if (n <= 0)
         {
             // EAGAIN (the timeout) and EINTR are the normal ways to get here; anything else is

@@ -12,7 +12,9 @@ namespace Octomix.Server.Rooms;
 
 /// <summary>
 /// One room: one UDP socket and one thread that owns everything about the room (slots, jitter
-/// FIFOs, mixes, figures), so the packet path takes no lock (style habit 10). The loop receives
+/// FIFOs, mixes, figures), so the packet path takes no lock (style habit 10). That thread is the
+/// room's own (portable io) or a <see cref="RoomWorker"/> that serves several rooms from one epoll
+/// wait (batched io: one wake-up for rooms whose boxes send in the same instant). The loop receives
 /// a batch, runs each datagram through the security gate and routes it, then sends everything
 /// the batch produced at once. All buffers are allocated here, at start.
 /// This file: lifecycle, the loop and the send helpers. Room.Gate.cs: the gate, join and leave.
@@ -22,7 +24,7 @@ namespace Octomix.Server.Rooms;
 internal sealed unsafe partial class Room : IDisposable
 {
     /// <summary>Longest the loop sleeps waiting for a datagram: bounds timer lateness and stop time.</summary>
-    private const int WaitMilliseconds = 5;
+    public const int WaitMilliseconds = 5;
 
     /// <summary>Cells for datagrams the server writes itself (replies, mix packets) per send batch.</summary>
     private const int OutCells = 256;
@@ -140,6 +142,7 @@ internal sealed unsafe partial class Room : IDisposable
         output?.Dispose();
     }
 
+    /// <summary>The room's own loop (portable io; batched io is served by a <see cref="RoomWorker"/>).</summary>
     private void Run()
     {
         while (!stopping)
@@ -155,33 +158,70 @@ internal sealed unsafe partial class Room : IDisposable
                 continue;
             }
 
-            long now = Stopwatch.GetTimestamp();
-            for (int i = 0; i < n; i++)
-            {
-                try
-                {
-                    Handle(i, now);
-                }
-                catch (Exception e)
-                {
-                    // a bug, never hostile input: decoders return result codes. Keep serving.
-                    Fault(e);
-                }
-            }
+            Serve(n, Stopwatch.GetTimestamp());
+        }
 
-            if (now >= nextHousekeeping)
-            {
-                try
-                {
-                    Housekeeping(now);
-                }
-                catch (Exception e)
-                {
-                    Fault(e);
-                }
-            }
+        Flush();
+    }
 
-            Flush();
+    /// <summary>The socket (batched io) a <see cref="RoomWorker"/> waits on; −1 for the portable io.</summary>
+    public int Descriptor => io is LinuxBatchedIo b ? b.Descriptor : -1;
+
+    /// <summary>For a <see cref="RoomWorker"/>: the socket has datagrams; take a batch, handle it, send what it produced.</summary>
+    public void ServeQueued(long now)
+    {
+        int n;
+        try
+        {
+            n = ((LinuxBatchedIo)io).ReceiveQueued();
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            Fault(e);
+            n = 0;
+        }
+
+        Serve(n, now);
+    }
+
+    /// <summary>For a <see cref="RoomWorker"/>: the room's timers, when due (expiry, mixes, the roster).</summary>
+    public void ServeTimers(long now)
+    {
+        if (now >= nextHousekeeping)
+        {
+            Serve(0, now);
+        }
+    }
+
+    /// <summary>For a <see cref="RoomWorker"/> that stops: sends what is still queued.</summary>
+    public void FinalFlush() => Flush();
+
+    /// <summary>Handles the <paramref name="n"/> datagrams just received, runs the timers when due, sends everything.</summary>
+    private void Serve(int n, long now)
+    {
+        for (int i = 0; i < n; i++)
+        {
+            try
+            {
+                Handle(i, now);
+            }
+            catch (Exception e)
+            {
+                // a bug, never hostile input: decoders return result codes. Keep serving.
+                Fault(e);
+            }
+        }
+
+        if (now >= nextHousekeeping)
+        {
+            try
+            {
+                Housekeeping(now);
+            }
+            catch (Exception e)
+            {
+                Fault(e);
+            }
         }
 
         Flush();

@@ -34,7 +34,7 @@ public sealed record ServerStatus(DateTimeOffset TakenAt, TimeSpan Uptime, bool 
 /// <param name="SlotsExpired">Slots freed by the timeout.</param>
 /// <param name="Announcements">Joins and Leaves of jammers told to engineers (the roster, its replays and repeats).</param>
 /// <param name="LoopFaults">Unexpected exceptions caught in the room loop (should stay 0).</param>
-/// <param name="LoopAllocatedBytes">Bytes the room thread has allocated since it started (joins and logs allocate; packets must not).</param>
+/// <param name="LoopAllocatedBytes">Bytes the room's thread has allocated since it started, with the other rooms it serves when it serves several (joins and logs allocate; packets must not).</param>
 /// <param name="RoomMix">Room-mix output figures, or null when this room writes none.</param>
 /// <param name="Slots">Occupied slots.</param>
 public sealed record RoomStatus(
