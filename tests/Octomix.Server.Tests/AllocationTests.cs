@@ -12,7 +12,7 @@ public class AllocationTests
         string dir = Directory.CreateTempSubdirectory("octomix-alloc-").FullName;
         try
         {
-            using var server = TestServer.Start(io, o => o with { RoomMixTarget = Path.Combine(dir, "mix.pcm") });
+            using var server = TestServer.Start(io, o => o with { RoomMixTarget = Path.Combine(dir, "mix.pcm"), RosterInterval = TimeSpan.FromMilliseconds(10) });
             using var a = new TestPeer(server.Ports[0], "a");
             using var b = new TestPeer(server.Ports[0], "b");
             using var listener = new TestPeer(server.Ports[0], "listener");
@@ -48,12 +48,23 @@ public class AllocationTests
             // warm up (first calls, tier-up), then measure
             Round(0, 2000);
             long before = Settled(server); // housekeeping publishes the counter every millisecond, when the thread gets a core
+            long announcementsBefore = server.GetStatus().Rooms[0].Announcements;
+            long packetsBefore = server.GetStatus().Rooms[0].PacketsIn;
             Round(2000, 3000);
             Settled(server);
             var room = server.GetStatus().Rooms[0];
             Assert.True(before > 0, "the counter is published");
-            Assert.Equal(before, room.LoopAllocatedBytes);
-            Assert.True(room.PacketsIn > 15000);
+
+            // Zero per packet. The 64 bytes allowed are for one-offs of the runtime: on a loaded
+            // machine we saw +32 bytes once in this window (1 run in ~5; not traced to a line of
+            // ours: instrumented, every datagram and housekeeping turn allocated 0, and the only
+            // +32s were the first epoll_wait and the first send of a thread, as a P/Invoke stub is
+            // bound on its first call). An allocation per datagram, even one in a thousand, would
+            // be 24 bytes x 9 000+ datagrams in, more out.
+            long allocated = room.LoopAllocatedBytes - before;
+            Assert.True(allocated <= 64, $"the room thread allocated {allocated} bytes while forwarding {room.PacketsIn - packetsBefore} datagrams");
+            Assert.True(room.PacketsIn - packetsBefore >= 9000, "the measured round went through the room");
+            Assert.True(room.Announcements > announcementsBefore, "the roster was repeated in the measured round");
             Assert.True(room.RoomMix!.ChunksMixed > 0);
 
             // the counter is live: a join (names, log lines) does allocate, and shows
