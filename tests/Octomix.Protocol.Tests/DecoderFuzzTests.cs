@@ -1,3 +1,5 @@
+using Octomix.Tests.Shared;
+
 namespace Octomix.Protocol.Tests;
 
 /// <summary>
@@ -14,6 +16,7 @@ public class DecoderFuzzTests
     {
         var seeds = VectorCatalog.Good().Select(g => VectorCatalog.Encode(g.Message)).ToArray();
         var decoders = AllTypes.ToDictionary(t => t, VectorCatalog.NewFor);
+        var typeBytes = AllTypes.Select(t => (byte)t).ToArray();
         var rng = new Random(20261121);
         var buffer = new byte[ProtocolConstants.MaxDatagram + 64];
         int ok = 0;
@@ -21,45 +24,7 @@ public class DecoderFuzzTests
 
         for (int i = 0; i < 1_000_000; i++)
         {
-            int length;
-            if ((i & 3) == 0)
-            {
-                // pure noise, sometimes with a valid magic/version so it gets past the first gate
-                length = rng.Next(0, buffer.Length);
-                rng.NextBytes(buffer.AsSpan(0, length));
-                if ((i & 4) == 0 && length >= 4)
-                {
-                    buffer[0] = ProtocolConstants.Magic0;
-                    buffer[1] = ProtocolConstants.Magic1;
-                    buffer[2] = ProtocolConstants.Version;
-                    buffer[3] = (byte)AllTypes[rng.Next(AllTypes.Length)];
-                }
-            }
-            else
-            {
-                // a valid datagram with a few bytes flipped, truncated or extended
-                var seed = seeds[rng.Next(seeds.Length)];
-                length = seed.Length;
-                seed.CopyTo(buffer, 0);
-                int flips = rng.Next(1, 4);
-                for (int f = 0; f < flips; f++)
-                {
-                    buffer[rng.Next(length)] = (byte)rng.Next(256);
-                }
-
-                int cut = rng.Next(8);
-                if (cut == 0)
-                {
-                    length = rng.Next(length);
-                }
-                else if (cut == 1)
-                {
-                    int extra = rng.Next(1, 40);
-                    rng.NextBytes(buffer.AsSpan(length, extra));
-                    length += extra;
-                }
-            }
-
+            int length = FuzzDatagrams.Generate(rng, seeds, typeBytes, 1, buffer, i);
             var peek = Message.Peek(buffer, 0, length, out var type);
             results[(int)peek]++;
             if (peek != DecodeResult.Ok)

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Octomix.Protocol;
 using Octomix.Server.Rooms;
+using Octomix.Tests.Shared;
 
 namespace Octomix.Server.Tests;
 
@@ -31,6 +32,7 @@ public class ServerFuzzTests
         inside.Join();
 
         var seeds = Seeds();
+        var seedTypes = seeds.Select(d => d[3]).ToArray(); // noise behind a real type gets past the first gate
         var rng = new Random(20261121 + io.Length);
         var buffer = new byte[ProtocolConstants.MaxDatagram + 200];
         var target = new IPEndPoint(IPAddress.Loopback, port);
@@ -41,7 +43,7 @@ public class ServerFuzzTests
             for (int i = 0; i < total; i++)
             {
                 bool fromInside = i % 10 == 9;
-                int length = Generate(rng, seeds, buffer, i);
+                int length = FuzzDatagrams.Generate(rng, seeds, seedTypes, 0, buffer, i);
                 if (fromInside && length >= 12)
                 {
                     // a member gone bad: its real slot and token on mutated datagrams (deep paths)
@@ -93,49 +95,6 @@ public class ServerFuzzTests
         var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         s.Bind(new IPEndPoint(address, 0));
         return s;
-    }
-
-    /// <summary>Pure noise (sometimes behind a valid magic/version/type), or a valid datagram with bytes flipped, cut or extended.</summary>
-    private static int Generate(Random rng, byte[][] seeds, byte[] buffer, int i)
-    {
-        int length;
-        if ((i & 3) == 0)
-        {
-            length = rng.Next(0, buffer.Length);
-            rng.NextBytes(buffer.AsSpan(0, length));
-            if ((i & 4) == 0 && length >= 4)
-            {
-                buffer[0] = ProtocolConstants.Magic0;
-                buffer[1] = ProtocolConstants.Magic1;
-                buffer[2] = ProtocolConstants.Version;
-                buffer[3] = seeds[rng.Next(seeds.Length)][3];
-            }
-
-            return length;
-        }
-
-        var seed = seeds[rng.Next(seeds.Length)];
-        length = seed.Length;
-        seed.CopyTo(buffer, 0);
-        int flips = rng.Next(0, 4);
-        for (int f = 0; f < flips; f++)
-        {
-            buffer[rng.Next(length)] = (byte)rng.Next(256);
-        }
-
-        int cut = rng.Next(8);
-        if (cut == 0)
-        {
-            length = rng.Next(length);
-        }
-        else if (cut == 1)
-        {
-            int extra = rng.Next(1, 40);
-            rng.NextBytes(buffer.AsSpan(length, extra));
-            length += extra;
-        }
-
-        return length;
     }
 
     /// <summary>One valid datagram of every type (the Join with a code nobody uses).</summary>
