@@ -1,4 +1,5 @@
 using Octomix.Box;
+using Octomix.Tests.Shared;
 
 namespace Octomix.Box.Tests;
 
@@ -79,14 +80,14 @@ public class PlayoutBufferTests
         p.Start(1000);
         var data = Frames(256, 0);
         var block = new byte[256 * 4];
-        long before = GC.GetAllocatedBytesForCurrentThread();
+        long before = AllocationWindow.Start();
         for (int i = 0; i < 10000; i++)
         {
             p.Put(i * 256L, data, 0, 256);
             p.Read(block, 0, 256);
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, AllocationWindow.BytesSince(before));
     }
 }
 

@@ -1,6 +1,7 @@
 using Octomix.Board.Simulated;
 using Octomix.Hal;
 using Xunit.Abstractions;
+using Octomix.Tests.Shared;
 
 namespace Octomix.Box.Tests;
 
@@ -29,15 +30,15 @@ public class DeviceHeapBudgetTests
     {
         using var h = new BoxHarness(extraSettings: "bits = " + bits, autoJoin: false);
         Assert.True(h.RunUntil(c => c.State == BoxState.Network, 10), h.Log());
-        long before = GC.GetAllocatedBytesForCurrentThread();
+        long before = AllocationWindow.Start();
         Assert.True(h.RunUntil(c => c.State == BoxState.Idle, 10), h.Log());
-        long step = GC.GetAllocatedBytesForCurrentThread() - before;
+        long step = AllocationWindow.BytesSince(before);
 
         // What the simulated board allocates for its own audio world (not the box's).
         var board = new SimulatedBoard(new SimulatedBoardOptions { CardFolder = h.CardFolder });
-        long boardBefore = GC.GetAllocatedBytesForCurrentThread();
+        long boardBefore = AllocationWindow.Start();
         Assert.True(board.StartAudio(h.Controller.Format, 256));
-        long boardBytes = GC.GetAllocatedBytesForCurrentThread() - boardBefore;
+        long boardBytes = AllocationWindow.BytesSince(boardBefore);
 
         long box = step - boardBytes;
         output.WriteLine($"48 kHz {bits}-bit stereo, 256-frame blocks, prefill {h.Controller.Loop!.PrefillBlocks}: the box allocates {box:N0} bytes at audio start "

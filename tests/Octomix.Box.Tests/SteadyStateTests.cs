@@ -1,6 +1,7 @@
 using Octomix.Box;
 using Octomix.Protocol;
 using Xunit.Abstractions;
+using Octomix.Tests.Shared;
 
 namespace Octomix.Box.Tests;
 
@@ -53,13 +54,13 @@ public class SteadyStateTests
         loop.ResetFigures();
         long retransmittedBefore = h.Controller.Streamer.Retransmitted;
         const int blocks = 3000; // 16 s of audio
-        long before = GC.GetAllocatedBytesForCurrentThread();
+        long before = AllocationWindow.Start();
         for (int i = 0; i < blocks; i++)
         {
             h.Box.RunOnce();
         }
 
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = AllocationWindow.BytesSince(before);
         h.Server.StopBackground();
         Assert.Equal(BoxState.Recording, h.Controller.State);
 
@@ -99,13 +100,13 @@ public class SteadyStateTests
         loop.ResetFigures();
         long turnsBefore = files.ChecksumTurns;
         const int blocks = 2000;
-        long before = GC.GetAllocatedBytesForCurrentThread();
+        long before = AllocationWindow.Start();
         for (int i = 0; i < blocks; i++)
         {
             h.Box.RunOnce();
         }
 
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = AllocationWindow.BytesSince(before);
         h.Server.StopBackground();
         Assert.Equal(BoxState.Collecting, h.Controller.State);
         output.WriteLine($"{blocks} blocks collecting: {allocated} bytes allocated; board calls per block: average {loop.AverageHalCallsPerBlock:F2}, " +
@@ -149,13 +150,13 @@ public class SteadyStateTests
         long turnsBefore = files.ServeTurns;
         long chunksBefore = files.ChunksSent;
         const int blocks = 900;
-        long before = GC.GetAllocatedBytesForCurrentThread();
+        long before = AllocationWindow.Start();
         for (int i = 0; i < blocks; i++)
         {
             h.Box.RunOnce();
         }
 
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = AllocationWindow.BytesSince(before);
         h.Server.StopBackground();
         output.WriteLine($"{blocks} blocks serving FileRequests: {allocated} bytes allocated; board calls per block: average {loop.AverageHalCallsPerBlock:F2}, " +
             $"max {loop.MaxHalCallsPerBlock} (bound {HalCallBound}); serving: {files.ServeMaxChunksPerTurn} chunk of {files.ChunkBytes} bytes and {files.ServeMaxMicrosPerTurn} µs " +
@@ -197,14 +198,14 @@ public class SteadyStateTests
         h.Run(300);
         var loop = h.Controller.Loop!;
         loop.ResetFigures();
-        long before = GC.GetAllocatedBytesForCurrentThread();
+        long before = AllocationWindow.Start();
         for (int i = 0; i < 2000; i++)
         {
             h.Box.RunOnce();
             Thread.SpinWait(2000); // leave the server thread time to answer in step
         }
 
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = AllocationWindow.BytesSince(before);
         h.Server.StopBackground();
         output.WriteLine($"2000 blocks jamming: {allocated} bytes allocated; board calls per block average {loop.AverageHalCallsPerBlock:F2}, max {loop.MaxHalCallsPerBlock}; " +
             $"personal mix: {h.Controller.Playout.Underruns} underruns, {h.Controller.Playout.Late} late");

@@ -1,6 +1,7 @@
 using Octomix.Box;
 using Octomix.Hal;
 using Octomix.Protocol;
+using Octomix.Tests.Shared;
 
 namespace Octomix.Box.Tests;
 
@@ -177,7 +178,7 @@ public class StreamerTests
             nack.AddRange((uint)(r * 10), 0xFFFF);
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
+        long before = AllocationWindow.Start();
         for (int k = 0; k < 3; k++)
         {
             s.OnNack(nack);
@@ -192,7 +193,7 @@ public class StreamerTests
             s.SendBlock(block, 0, 0, sink);
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, AllocationWindow.BytesSince(before));
         Assert.True(served <= calls * 4);
         Assert.True(s.PendingRetransmissions == 0);
         Assert.True(calls < 100000);

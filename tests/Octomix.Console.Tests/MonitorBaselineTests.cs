@@ -1,5 +1,6 @@
 using Octomix.Desk.Monitor;
 using Octomix.Protocol;
+using Octomix.Tests.Shared;
 
 namespace Octomix.Console.Tests;
 
@@ -112,13 +113,13 @@ public class MonitorAllocationTests
             Step(); // warm up: JIT, playout start, first concealments
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
+        long before = AllocationWindow.Start();
         for (int i = 0; i < 1000; i++)
         {
             Step();
         }
 
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = AllocationWindow.BytesSince(before);
         Assert.Equal(MonitorState.Playing, mixer.State);
         Assert.True(mixer.GetStatus().Underruns > 10, "concealment ran during the measurement");
         Assert.Equal(0, allocated);
