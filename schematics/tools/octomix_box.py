@@ -161,10 +161,10 @@ def CP(ref, value, plus, minus, at, note, mpn):
     part(ref, 'CP', value, FP['CP'], 'Panasonic', mpn, note, {'1': plus, '2': minus}, at)
 
 
-# Block origins (mm, schematic coordinates, y down). Sheet A1 = 841 x 594 mm.
-X1, X2, X3 = 20.32, 302.26, 584.2
-Y1, Y2 = 38.1, 325.12
-ROW = 7.62
+# Block origins (mm, schematic coordinates, y down). Sheet A2 = 594 x 420 mm.
+X1, X2, X3 = 20.32, 215.9, 411.48
+Y1, Y2 = 38.1, 226.06
+ROW = 10.16
 
 
 def col(x, y, k):
@@ -205,7 +205,7 @@ part('U2', 'TLV75733P', 'TLV75733P', 'Package_TO_SOT_SMD:SOT-23-5', 'Texas Instr
 px = X2 + 165.1
 C('C4', '10u', '+5V', 'GND', col(px, Y1 + 12.7, 0), 'LDO input', FP['C0805'], 'GRM21BR61A106KE19L')
 C('C5', '22u', '+3V3', 'GND', col(px, Y1 + 12.7, 1), 'LDO output bulk (Wi-Fi bursts)', FP['C0805'], 'GRM21BR61A226ME44L')
-part('FB1', 'FB', '220R@100MHz', FP['FB'], 'Murata', 'BLM18PG221SN1D', 'Ferrite: +3V3 to the analog rail +3V3A (codec AVDD, DAC AVDD/CPVDD)',
+part('FB1', 'FB', '220R', FP['FB'], 'Murata', 'BLM18PG221SN1D', 'Ferrite: +3V3 to the analog rail +3V3A (codec AVDD, DAC AVDD/CPVDD)',
      {'1': '+3V3', '2': '+3V3A'}, col(px, Y1 + 12.7, 2))
 C('C6', '10u', '+3V3A', 'GND', col(px, Y1 + 12.7, 3), 'Analog rail bulk', FP['C0805'], 'GRM21BR61A106KE19L')
 part('U3', 'CH340C', 'CH340C', 'Package_SO:SOIC-16_3.9x9.9mm_P1.27mm', 'WCH', 'CH340C',
@@ -219,7 +219,7 @@ R('R5', '10k', 'RTS', 'Q2_B', col(px, Y1 + 50.8, 3), 'Auto-reset: RTS to Q2 base
 part('Q1', 'Q_NPN_BEC', 'MMBT3904', FP['Q'], 'onsemi', 'MMBT3904LT1G',
      'Auto-reset: pulls EN low when RTS=0, DTR=1 (esptool/nanoff sequence)', {'1': 'Q1_B', '2': 'RTS', '3': 'EN'}, (X2 + 111.76, Y1 + 99.06))
 part('Q2', 'Q_NPN_BEC', 'MMBT3904', FP['Q'], 'onsemi', 'MMBT3904LT1G',
-     'Auto-reset: pulls GPIO0 low when DTR=0, RTS=1; both idle = both off, GPIO0 free for MCLK', {'1': 'Q2_B', '2': 'DTR', '3': 'I2S1_MCLK'}, (X2 + 111.76, Y1 + 127.0))
+     'Auto-reset: pulls GPIO0 low when DTR=0, RTS=1; both idle = both off, GPIO0 free for MCLK', {'1': 'Q2_B', '2': 'DTR', '3': 'I2S1_MCLK'}, (X2 + 111.76, Y1 + 142.24))
 
 # --- microSD + UI ------------------------------------------------------------------------------
 part('J2', 'Micro_SD_Card', 'microSD', 'Connector_Card:microSD_HC_Hirose_DM3AT-SF-PEJM5', 'Hirose', 'DM3AT-SF-PEJM5',
@@ -238,19 +238,21 @@ R('R11', '10k', '+3V3', 'SD_D3', col(sx, Y1 + 12.7, 6), 'SD D3 pull-up: the card
 C('C8', '10u', '+3V3', 'GND', col(sx, Y1 + 12.7, 7), 'microSD supply bulk (write bursts up to ~100 mA)', FP['C0805'], 'GRM21BR61A106KE19L')
 C('C9', '100n', '+3V3', 'GND', col(sx, Y1 + 12.7, 8), 'microSD decoupling')
 ux = X3 + 30.48
-uy = Y1 + 110.49
+uy = Y1 + 78.74
+lx = X3 + 104.14
+ly = Y1 + 104.14
 part('SW3', 'SW_Push', 'JOIN', FP['SW'], 'C&K', 'PTS645SM43SMTR92', 'Join button: GPIO36 to GND, pressed = low',
      {'1': 'JOIN_BTN', '2': 'GND'}, col(ux, uy, 0), 'join button')
 R('R12', '10k', '+3V3', 'JOIN_BTN', col(ux, uy, 1), 'Join button pull-up: GPIO36 has no internal pull-up')
-part('D1', 'LED', 'green', FP['LED'], 'Kingbright', 'APT2012LZGCK', 'Link LED', {'2': 'LED_LINK', '1': 'LED_LINK_K'}, col(ux, uy, 3), 'link LED')
-R('R13', '330', 'LED_LINK_K', 'GND', col(ux, uy, 4), 'Link LED current (~3 mA)')
-part('D2', 'LED', 'red', FP['LED'], 'Kingbright', 'APT2012EC', 'Record LED', {'2': 'LED_RECORD', '1': 'LED_RECORD_K'}, col(ux, uy, 5), 'record LED')
-R('R14', '330', 'LED_RECORD_K', 'GND', col(ux, uy, 6), 'Record LED current (~4 mA)')
-part('D3', 'LED', 'yellow', FP['LED'], 'Kingbright', 'APT2012SYCK', 'Beat LED', {'2': 'LED_BEAT', '1': 'LED_BEAT_K'}, col(ux, uy, 7), 'beat LED')
-R('R15', '330', 'LED_BEAT_K', 'GND', col(ux, uy, 8), 'Beat LED current (~4 mA)')
+part('D1', 'LED', 'green', FP['LED'], 'Kingbright', 'APT2012LZGCK', 'Link LED', {'2': 'LED_LINK', '1': 'LED_LINK_K'}, col(lx, ly, 0), 'link LED')
+R('R13', '330', 'LED_LINK_K', 'GND', col(lx, ly, 1), 'Link LED current (~3 mA)')
+part('D2', 'LED', 'red', FP['LED'], 'Kingbright', 'APT2012EC', 'Record LED', {'2': 'LED_RECORD', '1': 'LED_RECORD_K'}, col(lx, ly, 2), 'record LED')
+R('R14', '330', 'LED_RECORD_K', 'GND', col(lx, ly, 3), 'Record LED current (~4 mA)')
+part('D3', 'LED', 'yellow', FP['LED'], 'Kingbright', 'APT2012SYCK', 'Beat LED', {'2': 'LED_BEAT', '1': 'LED_BEAT_K'}, col(lx, ly, 4), 'beat LED')
+R('R15', '330', 'LED_BEAT_K', 'GND', col(lx, ly, 5), 'Beat LED current (~4 mA)')
 part('RV1', 'R_Potentiometer', '10k lin', FP['RV'], 'Alps Alpine', 'RK09K1130AP5', 'Click level: ends on 3.3 V and GND, wiper to GPIO34 (ADC1 ch 6)',
-     {'1': '+3V3', '2': 'CLICK_KNOB', '3': 'GND'}, (ux + 3.81 * 0, uy + 11 * ROW), 'click-level pot')
-C('C10', '100n', 'CLICK_KNOB', 'GND', col(ux, uy, 14), 'ADC sample-and-hold reservoir on the wiper')
+     {'1': '+3V3', '2': 'CLICK_KNOB', '3': 'GND'}, (ux, uy + 3 * ROW), 'click-level pot')
+C('C10', '100n', 'CLICK_KNOB', 'GND', col(ux, uy, 5), 'ADC sample-and-hold reservoir on the wiper')
 
 # --- capture codec --------------------------------------------------------------------------
 part('U4', 'WM8960', 'WM8960', 'Package_DFN_QFN:QFN-32-1EP_5x5mm_P0.5mm_EP3.45x3.45mm', 'Cirrus Logic', 'WM8960CGEFL/RV',
@@ -261,31 +263,32 @@ part('U4', 'WM8960', 'WM8960', 'Package_DFN_QFN:QFN-32-1EP_5x5mm_P0.5mm_EP3.45x3
       '31': 'HP1_L_DC', '29': 'HP1_R_DC', '30': None, '25': None, '23': None, '22': None, '19': None,
       '32': '+3V3A', '8': '+3V3', '10': '+3V3', '26': '+5V', '21': '+5V',
       '28': 'GND', '9': 'GND', '24': 'GND', '20': 'GND', '33': 'GND'},
-     (X1 + 66.04, Y2 + 76.2))
-cx = X1 + 152.4
+     (X1 + 55.88, Y2 + 60.96))
+cx = X1 + 121.92
 cy = Y2 + 10.16
+cx2 = X1 + 165.1
 R('R16', '4.7k', '+3V3', 'I2C_SDA', col(cx, cy, 0), 'I2C SDA pull-up')
 R('R17', '4.7k', '+3V3', 'I2C_SCL', col(cx, cy, 1), 'I2C SCL pull-up')
-C('C11', '10u', '+3V3A', 'GND', col(cx, cy, 3), 'WM8960 AVDD bulk', FP['C0805'], 'GRM21BR61A106KE19L')
-C('C12', '100n', '+3V3A', 'GND', col(cx, cy, 4), 'WM8960 AVDD decoupling')
-C('C13', '100n', '+3V3', 'GND', col(cx, cy, 5), 'WM8960 DCVDD decoupling')
-C('C14', '100n', '+3V3', 'GND', col(cx, cy, 6), 'WM8960 DBVDD decoupling')
-C('C15', '1u', '+5V', 'GND', col(cx, cy, 7), 'WM8960 SPKVDD1/2 decoupling (speakers unused, supply still required)', mpn='GRM188R61C105KA93D')
-C('C16', '4.7u', 'VMID', 'GND', col(cx, cy, 8), 'WM8960 VMID reference', mpn='GRM188R61A475KE15D')
-C('C17', '100n', 'VMID', 'GND', col(cx, cy, 9), 'WM8960 VMID, HF')
-C('C18', '4.7u', 'MICBIAS', 'GND', col(cx, cy, 10), 'WM8960 MICBIAS decoupling', mpn='GRM188R61A475KE15D')
-C('C19', '1u', 'BUF_OUT', 'LIN1', col(cx, cy, 12), 'Instrument buffer into LINPUT1 (AC coupling)', mpn='GRM188R71C105KA12D')
-C('C20', '1u', 'IN2_TIP', 'RIN1', col(cx, cy, 13), 'Second input into RINPUT1 (AC coupling)', mpn='GRM188R71C105KA12D')
-C('C21', '1u', 'CLICK_L_DIV', 'LIN3', col(cx, cy, 14), 'Click (left) into LINPUT3', mpn='GRM188R71C105KA12D')
-C('C22', '1u', 'CLICK_R_DIV', 'RIN3', col(cx, cy, 15), 'Click (right) into RINPUT3', mpn='GRM188R71C105KA12D')
-R('R18', '2.2k', 'MICBIAS_J', 'IN2_TIP', col(cx, cy, 17), 'Electret bias from MICBIAS (through JP2)')
+C('C11', '10u', '+3V3A', 'GND', col(cx, cy, 2), 'WM8960 AVDD bulk', FP['C0805'], 'GRM21BR61A106KE19L')
+C('C12', '100n', '+3V3A', 'GND', col(cx, cy, 3), 'WM8960 AVDD decoupling')
+C('C13', '100n', '+3V3', 'GND', col(cx, cy, 4), 'WM8960 DCVDD decoupling')
+C('C14', '100n', '+3V3', 'GND', col(cx, cy, 5), 'WM8960 DBVDD decoupling')
+C('C15', '1u', '+5V', 'GND', col(cx, cy, 6), 'WM8960 SPKVDD1/2 decoupling (speakers unused, supply still required)', mpn='GRM188R61C105KA93D')
+C('C16', '4.7u', 'VMID', 'GND', col(cx, cy, 7), 'WM8960 VMID reference', mpn='GRM188R61A475KE15D')
+C('C17', '100n', 'VMID', 'GND', col(cx, cy, 8), 'WM8960 VMID, HF')
+C('C18', '4.7u', 'MICBIAS', 'GND', col(cx, cy, 9), 'WM8960 MICBIAS decoupling', mpn='GRM188R61A475KE15D')
+C('C19', '1u', 'BUF_OUT', 'LIN1', col(cx2, cy, 0), 'Instrument buffer into LINPUT1 (AC coupling)', mpn='GRM188R71C105KA12D')
+C('C20', '1u', 'IN2_TIP', 'RIN1', col(cx2, cy, 1), 'Second input into RINPUT1 (AC coupling)', mpn='GRM188R71C105KA12D')
+C('C21', '1u', 'CLICK_L_DIV', 'LIN3', col(cx2, cy, 2), 'Click (left) into LINPUT3', mpn='GRM188R71C105KA12D')
+C('C22', '1u', 'CLICK_R_DIV', 'RIN3', col(cx2, cy, 3), 'Click (right) into RINPUT3', mpn='GRM188R71C105KA12D')
+R('R18', '2.2k', 'MICBIAS_J', 'IN2_TIP', col(cx2, cy, 4), 'Electret bias from MICBIAS (through JP2)')
 part('JP2', 'Jumper_NC', 'MIC BIAS', FP['JP'], '-', '-', 'Bridged: electret mic on J4. Cut for a line source (no DC on the input).',
-     {'1': 'MICBIAS', '2': 'MICBIAS_J'}, col(cx, cy, 18), 'mic bias jumper')
-CP('C23', '220u', 'HP1_L_DC', 'HP1_L', col(cx, cy, 20), 'Headphone L AC coupling (16-32 ohm: fc 20-45 Hz)', 'EEE-FK1A221P')
-CP('C24', '220u', 'HP1_R_DC', 'HP1_R', col(cx, cy, 21), 'Headphone R AC coupling', 'EEE-FK1A221P')
+     {'1': 'MICBIAS', '2': 'MICBIAS_J'}, col(cx2, cy, 5), 'mic bias jumper')
+CP('C23', '220u', 'HP1_L_DC', 'HP1_L', col(cx2, cy, 6), 'Headphone L AC coupling (16-32 ohm: fc 20-45 Hz)', 'EEE-FK1A221P')
+CP('C24', '220u', 'HP1_R_DC', 'HP1_R', col(cx2, cy, 7), 'Headphone R AC coupling', 'EEE-FK1A221P')
 part('J3', 'Jack_TRS', 'PHONES', 'Connector_Audio:Jack_3.5mm_CUI_SJ-3523-SMT_Horizontal', 'CUI Devices', 'SJ-3523-SMT',
      'Monitor headphones: instrument left, second input right, click both (zero latency)',
-     {'T': 'HP1_L', 'R': 'HP1_R', 'S': 'GND'}, (cx + 10.16, cy + 24 * ROW), 'monitor headphones')
+     {'T': 'HP1_L', 'R': 'HP1_R', 'S': 'GND'}, (cx2 + 2.54, cy + 10 * ROW), 'monitor headphones')
 
 # --- instrument buffer + second input ----------------------------------------------------------
 bx = X2 + 20.32
@@ -315,8 +318,9 @@ part('U6', 'PCM5102A', 'PCM5102A', 'Package_SO:TSSOP-20_4.4x6.5mm_P0.65mm', 'Tex
       '6': 'DAC_OUTL', '7': 'DAC_OUTR', '2': 'DAC_CAPP', '4': 'DAC_CAPM', '5': 'DAC_VNEG', '18': 'DAC_LDOO',
       '8': '+3V3A', '1': '+3V3A', '20': '+3V3', '9': 'GND', '3': 'GND', '19': 'GND'},
      (X3 + 38.1, Y2 + 40.64))
-dx = X3 + 104.14
+dx = X3 + 96.52
 dy = Y2 + 10.16
+dx2 = X3 + 139.7
 R('R24', '10k', '+3V3', 'DAC_XSMT', col(dx, dy, 0), 'XSMT high: unmuted (soft-mute if pulled low)')
 C('C28', '2.2u', 'DAC_CAPP', 'DAC_CAPM', col(dx, dy, 1), 'PCM5102A charge-pump flying cap', mpn='GRM188R61A225KE34D')
 C('C29', '2.2u', 'DAC_VNEG', 'GND', col(dx, dy, 2), 'PCM5102A VNEG', mpn='GRM188R61A225KE34D')
@@ -324,22 +328,22 @@ C('C30', '1u', 'DAC_LDOO', 'GND', col(dx, dy, 3), 'PCM5102A LDOO (1.8 V core)', 
 C('C31', '10u', '+3V3A', 'GND', col(dx, dy, 4), 'PCM5102A AVDD bulk', FP['C0805'], 'GRM21BR61A106KE19L')
 C('C32', '100n', '+3V3A', 'GND', col(dx, dy, 5), 'PCM5102A AVDD/CPVDD decoupling')
 C('C33', '100n', '+3V3', 'GND', col(dx, dy, 6), 'PCM5102A DVDD decoupling')
-R('R25', '470', 'DAC_OUTL', 'CLICK_L', col(dx, dy, 8), 'Output RC filter (datasheet: 470 ohm + 2.2 nF)')
-C('C34', '2.2n', 'CLICK_L', 'GND', col(dx, dy, 9), 'Output RC filter, left', mpn='GRM1885C1H222JA01D')
-R('R26', '470', 'DAC_OUTR', 'CLICK_R', col(dx, dy, 10), 'Output RC filter')
-C('C35', '2.2n', 'CLICK_R', 'GND', col(dx, dy, 11), 'Output RC filter, right', mpn='GRM1885C1H222JA01D')
-R('R27', '18k', 'CLICK_L', 'CLICK_L_DIV', col(dx, dy, 13), 'Click divider to the codec, about -9 dB')
-R('R28', '10k', 'CLICK_L_DIV', 'GND', col(dx, dy, 14), 'Click divider')
-R('R29', '18k', 'CLICK_R', 'CLICK_R_DIV', col(dx, dy, 15), 'Click divider')
-R('R30', '10k', 'CLICK_R_DIV', 'GND', col(dx, dy, 16), 'Click divider')
+R('R25', '470', 'DAC_OUTL', 'CLICK_L', col(dx2, dy, 0), 'Output RC filter (datasheet: 470 ohm + 2.2 nF)')
+C('C34', '2.2n', 'CLICK_L', 'GND', col(dx2, dy, 1), 'Output RC filter, left', mpn='GRM1885C1H222JA01D')
+R('R26', '470', 'DAC_OUTR', 'CLICK_R', col(dx2, dy, 2), 'Output RC filter')
+C('C35', '2.2n', 'CLICK_R', 'GND', col(dx2, dy, 3), 'Output RC filter, right', mpn='GRM1885C1H222JA01D')
+R('R27', '18k', 'CLICK_L', 'CLICK_L_DIV', col(dx2, dy, 5), 'Click divider to the codec, about -9 dB')
+R('R28', '10k', 'CLICK_L_DIV', 'GND', col(dx2, dy, 6), 'Click divider')
+R('R29', '18k', 'CLICK_R', 'CLICK_R_DIV', col(dx2, dy, 7), 'Click divider')
+R('R30', '10k', 'CLICK_R_DIV', 'GND', col(dx2, dy, 8), 'Click divider')
 part('U7', 'TPA6132A2', 'TPA6132A2', 'Package_DFN_QFN:QFN-16-1EP_3x3mm_P0.5mm_EP1.7x1.7mm', 'Texas Instruments', 'TPA6132A2RTER',
      'Headphone amp for the click/playback output (a second pair, e.g. the drummer). G0=G1=0: -6 dB. Ground-centred outputs, no output caps.',
      {'2': 'AMP_INL', '1': 'AMP_INL_N', '3': 'AMP_INR', '4': 'AMP_INR_N', '13': 'AMP_EN', '6': 'GND', '7': 'GND',
       '16': 'HP2_L', '5': 'HP2_R', '11': 'AMP_CPP', '9': 'AMP_CPN', '8': 'AMP_HPVSS', '12': 'AMP_HPVDD',
       '14': '+5V', '10': 'GND', '15': 'GND', '17': 'GND'},
-     (X3 + 38.1, Y2 + 124.46))
-ax = X3 + 104.14
-ay = Y2 + 152.4
+     (X3 + 38.1, Y2 + 111.76))
+ax = X3 + 96.52
+ay = Y2 + 81.28
 C('C36', '1u', 'CLICK_L', 'AMP_INL', col(ax, ay, 0), 'Amp input coupling L+', mpn='GRM188R71C105KA12D')
 C('C37', '1u', 'AMP_INL_N', 'GND', col(ax, ay, 1), 'Amp L- to ground through the same value (single-ended use)', mpn='GRM188R71C105KA12D')
 C('C38', '1u', 'CLICK_R', 'AMP_INR', col(ax, ay, 2), 'Amp input coupling R+', mpn='GRM188R71C105KA12D')
@@ -347,10 +351,10 @@ C('C39', '1u', 'AMP_INR_N', 'GND', col(ax, ay, 3), 'Amp R- to ground through the
 C('C40', '1u', 'AMP_CPP', 'AMP_CPN', col(ax, ay, 4), 'Amp charge-pump flying cap', mpn='GRM188R71C105KA12D')
 C('C41', '2.2u', 'AMP_HPVSS', 'GND', col(ax, ay, 5), 'Amp HPVSS (negative rail)', mpn='GRM188R61A225KE34D')
 C('C42', '2.2u', 'AMP_HPVDD', 'GND', col(ax, ay, 6), 'Amp HPVDD (internal rail: bypass only, never power it)', mpn='GRM188R61A225KE34D')
-C('C43', '2.2u', '+5V', 'GND', col(ax, ay, 7), 'Amp VDD decoupling', mpn='GRM188R61A225KE34D')
-R('R31', '100k', '+3V3', 'AMP_EN', col(ax, ay, 8), 'Amp enabled (EN high). A later board can gate it from spare GPIO26 against power-up thumps')
+C('C43', '2.2u', '+5V', 'GND', col(dx2, dy, 10), 'Amp VDD decoupling', mpn='GRM188R61A225KE34D')
+R('R31', '100k', '+3V3', 'AMP_EN', col(dx2, dy, 11), 'Amp enabled (EN high). A later board can gate it from spare GPIO26 against power-up thumps')
 part('J6', 'Jack_TRS', 'CLICK PHONES', 'Connector_Audio:Jack_3.5mm_CUI_SJ-3523-SMT_Horizontal', 'CUI Devices', 'SJ-3523-SMT',
-     'Click/playback headphones (TPA6132A2)', {'T': 'HP2_L', 'R': 'HP2_R', 'S': 'GND'}, (ax + 10.16, ay + 11 * ROW), 'click headphones')
+     'Click/playback headphones (TPA6132A2)', {'T': 'HP2_L', 'R': 'HP2_R', 'S': 'GND'}, (X3 + 60.96, Y2 + 147.32), 'click headphones')
 
 # ---------------------------------------------------------------- notes on the sheet
 NOTES = [
@@ -360,7 +364,7 @@ NOTES = [
     ((X1, Y2 - 17.78), 'Capture codec WM8960 (I2S bus 1, I2C 0x1A), monitor headphones', 2.0),
     ((X2, Y2 - 17.78), 'Inputs: Hi-Z instrument buffer, mic/line', 2.0),
     ((X3, Y2 - 17.78), 'Click DAC PCM5102A (I2S bus 2) and click headphone amp', 2.0),
-    ((X1, Y1 + 170.18), '\n'.join([
+    ((X1, Y1 + 137.16), '\n'.join([
         'STRAPPING PINS (sampled at reset) and what the board does:',
         '  GPIO0  (I2S1 MCLK): R1 10k pull-up = normal boot. Q2 (auto-reset) or SW2 BOOT pull it low to flash.',
         '                      The WM8960 MCLK input is high-impedance at reset, so the pull-up wins.',
@@ -393,7 +397,7 @@ DIRS = {0: (-1, 0), 180: (1, 0), 90: (0, 1), 270: (0, -1)}   # lib pin angle -> 
 def emit():
     out = []
     w = out.append
-    w('(kicad_sch (version 20211123) (generator eeschema)\n\n  (uuid %s)\n\n  (paper "A1")\n\n' % uid('sheet'))
+    w('(kicad_sch (version 20211123) (generator eeschema)\n\n  (uuid %s)\n\n  (paper "A2")\n\n' % uid('sheet'))
     w('  (title_block\n    (title %s)\n    (date %s)\n    (rev %s)\n    (company "Octomix")\n'
       '    (comment 1 "Generated by schematics/tools/octomix_box.py - edit the script, not this file")\n'
       '    (comment 2 "Netlist: schematics/tools/kicad_netlist.py; picture: schematics/tools/render_svg.py")\n  )\n\n'
@@ -466,11 +470,15 @@ def emit():
             w('    (pin %s (uuid %s))\n' % (q(pin[0]), uid(p['ref'], pin[0], 'pin')))
         w('  )\n\n')
         sym_inst.append((u, p['ref'], p['value'], p['footprint']))
+    placed = []
     for k, (net, x, y, key) in enumerate(powers):
         ref = '#PWR%03d' % (k + 1)
         u = uid(key, 'power')
         ground = POWER_NETS[net]
         vy = y + 3.81 if ground else y - 3.81
+        while any(abs(px - x) < 6.5 and abs(py - vy) < 1.5 for px, py in placed):
+            vy += 2.54 if ground else -2.54      # stagger neighbouring power names
+        placed.append((x, vy))
         w('  (symbol (lib_id %s) (at %s %s 0) (unit 1)\n    (in_bom no) (on_board no)\n    (uuid %s)\n'
           % (q('power:' + net), num(x), num(y), u))
         w('    (property "Reference" %s (id 0) (at %s %s 0)\n      (effects (font (size 1.27 1.27)) hide))\n' % (q(ref), num(x), num(y)))
