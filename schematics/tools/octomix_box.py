@@ -148,9 +148,17 @@ def part(ref, symname, value, footprint, mfr, mpn, note, nets, at, function=''):
     ORDER.append(ref)
 
 
+def yageo(value):
+    """Yageo RC0603 1 % part number: 10k -> RC0603FR-0710KL, 4.7k -> RC0603FR-074K7L, 330 -> RC0603FR-07330RL."""
+    v = value.upper()
+    unit = v[-1] if v[-1] in 'KM' else 'R'
+    digits = v[:-1] if unit != 'R' else v
+    code = digits.replace('.', unit) if '.' in digits else digits + unit
+    return 'RC0603FR-07%sL' % code
+
+
 def R(ref, value, a, b, at, note, mpn=None, function=''):
-    part(ref, 'R', value, FP['R'], 'Yageo', mpn or 'RC0603FR-07%sL' % value.replace('.', 'R').upper(), note,
-         {'1': a, '2': b}, at, function)
+    part(ref, 'R', value, FP['R'], 'Yageo', mpn or yageo(value), note, {'1': a, '2': b}, at, function)
 
 
 def C(ref, value, a, b, at, note, fp=None, mpn=None, mfr='Murata'):
@@ -189,8 +197,8 @@ R('R1', '10k', '+3V3', 'I2S1_MCLK', col(mx, Y1 + 20.32, 3), 'GPIO0 strap: pull-u
 R('R2', '10k', 'GPIO12_STRAP', 'GND', col(mx, Y1 + 20.32, 4), 'GPIO12 (MTDI) strap: held low = 3.3 V flash. High at reset would select 1.8 V and brown out the flash/PSRAM')
 R('R3', '10k', '+3V3', 'EN', col(mx, Y1 + 20.32, 6), 'EN pull-up (with C3: power-on reset delay)')
 C('C3', '1u', 'EN', 'GND', col(mx, Y1 + 20.32, 7), 'EN delay: 10 k x 1 uF, Espressif recommends >= 1 uF', mpn='GRM188R71C105KA12D')
-part('SW1', 'SW_Push', 'RESET', FP['SW'], 'C&K', 'PTS645SM43SMTR92', 'EN to GND: reset', {'1': 'EN', '2': 'GND'}, col(mx, Y1 + 20.32, 9), 'reset button')
-part('SW2', 'SW_Push', 'BOOT', FP['SW'], 'C&K', 'PTS645SM43SMTR92', 'GPIO0 to GND: hold while pressing RESET for the ROM bootloader (if the auto-reset fails)',
+part('SW1', 'SW_Push', 'RESET', FP['SW'], 'C&K', 'PTS645SL43-2 LFS', 'EN to GND: reset', {'1': 'EN', '2': 'GND'}, col(mx, Y1 + 20.32, 9), 'reset button')
+part('SW2', 'SW_Push', 'BOOT', FP['SW'], 'C&K', 'PTS645SL43-2 LFS', 'GPIO0 to GND: hold while pressing RESET for the ROM bootloader (if the auto-reset fails)',
      {'1': 'I2S1_MCLK', '2': 'GND'}, col(mx, Y1 + 20.32, 10), 'boot button')
 
 # --- USB, power, auto-reset ------------------------------------------------------------------
@@ -230,7 +238,8 @@ sx = X3 + 104.14
 R('R6', '10k', '+3V3', 'SD_CLK', col(sx, Y1 + 12.7, 0), 'SD CLK pull-up (idle level)')
 R('R7', '10k', '+3V3', 'SD_CMD', col(sx, Y1 + 12.7, 1), 'SD CMD pull-up, needed by SD mode; also GPIO15 (MTDO) strap: high = boot log on UART0')
 R('R8', '10k', 'SD_D0_PU', 'SD_D0', col(sx, Y1 + 12.7, 2), 'SD D0 pull-up, through JP1')
-part('JP1', 'Jumper_NC', 'D0 PULL-UP', FP['JP'], '-', '-', 'Cut (open) to flash nanoCLR with the ROM bootloader: GPIO2 must be low or floating at reset. Bridge again after flashing.',
+part('JP1', 'Jumper_NC', 'D0 PULL-UP', 'Connector_PinHeader_2.54mm:PinHeader_1x02_P2.54mm_Vertical', 'Wurth Elektronik', '61300211121',
+     '2-pin header with a shunt (Wurth 60900213421) fitted. Pull the shunt to flash nanoCLR with the ROM bootloader (GPIO2 must be low or floating at reset), refit it afterwards.',
      {'1': '+3V3', '2': 'SD_D0_PU'}, col(sx, Y1 + 12.7, 3), 'D0 pull-up jumper')
 R('R9', '10k', '+3V3', 'SD_D1', col(sx, Y1 + 12.7, 4), 'SD D1 pull-up (unused in 1-bit mode, must not float)')
 R('R10', '10k', '+3V3', 'SD_D2', col(sx, Y1 + 12.7, 5), 'SD D2 pull-up (unused in 1-bit mode, must not float)')
@@ -241,7 +250,7 @@ ux = X3 + 30.48
 uy = Y1 + 78.74
 lx = X3 + 104.14
 ly = Y1 + 104.14
-part('SW3', 'SW_Push', 'JOIN', FP['SW'], 'C&K', 'PTS645SM43SMTR92', 'Join button: GPIO36 to GND, pressed = low',
+part('SW3', 'SW_Push', 'JOIN', FP['SW'], 'C&K', 'PTS645SL43-2 LFS', 'Join button: GPIO36 to GND, pressed = low',
      {'1': 'JOIN_BTN', '2': 'GND'}, col(ux, uy, 0), 'join button')
 R('R12', '10k', '+3V3', 'JOIN_BTN', col(ux, uy, 1), 'Join button pull-up: GPIO36 has no internal pull-up')
 part('D1', 'LED', 'green', FP['LED'], 'Kingbright', 'APT2012LZGCK', 'Link LED', {'2': 'LED_LINK', '1': 'LED_LINK_K'}, col(lx, ly, 0), 'link LED')
@@ -282,7 +291,7 @@ C('C20', '1u', 'IN2_TIP', 'RIN1', col(cx2, cy, 1), 'Second input into RINPUT1 (A
 C('C21', '1u', 'CLICK_L_DIV', 'LIN3', col(cx2, cy, 2), 'Click (left) into LINPUT3', mpn='GRM188R71C105KA12D')
 C('C22', '1u', 'CLICK_R_DIV', 'RIN3', col(cx2, cy, 3), 'Click (right) into RINPUT3', mpn='GRM188R71C105KA12D')
 R('R18', '2.2k', 'MICBIAS_J', 'IN2_TIP', col(cx2, cy, 4), 'Electret bias from MICBIAS (through JP2)')
-part('JP2', 'Jumper_NC', 'MIC BIAS', FP['JP'], '-', '-', 'Bridged: electret mic on J4. Cut for a line source (no DC on the input).',
+part('JP2', 'Jumper_NC', 'MIC BIAS', FP['JP'], 'PCB feature', 'none (solder jumper)', 'Bridged: electret mic on J4. Cut for a line source (no DC on the input).',
      {'1': 'MICBIAS', '2': 'MICBIAS_J'}, col(cx2, cy, 5), 'mic bias jumper')
 CP('C23', '220u', 'HP1_L_DC', 'HP1_L', col(cx2, cy, 6), 'Headphone L AC coupling (16-32 ohm: fc 20-45 Hz)', 'EEE-FK1A221P')
 CP('C24', '220u', 'HP1_R_DC', 'HP1_R', col(cx2, cy, 7), 'Headphone R AC coupling', 'EEE-FK1A221P')
@@ -303,7 +312,7 @@ part('U5', 'TL072H', 'TL072H', 'Package_SO:SOIC-8_3.9x4.9mm_P1.27mm', 'Texas Ins
      (bx + 76.2, by + 35.56))
 ix = X2 + 160.02
 R('R19', '1k', 'INST_TIP', 'INST_R', col(ix, by, 0), 'Instrument input stopper (ESD/RF, with the op-amp input capacitance)')
-C('C25', '100n', 'INST_R', 'BUF_INP', col(ix, by, 1), 'Instrument coupling (film or C0G): with 1 M, fc = 1.6 Hz', mpn='GRM188R71H104KA93D')
+C('C25', '100n', 'INST_R', 'BUF_INP', col(ix, by, 1), 'Instrument coupling, C0G (not microphonic like X7R): with 1 M, fc = 1.6 Hz', FP['C0805'], 'GRM21B5C1H104JA01L')
 R('R20', '1M', 'BUF_INP', 'VBIAS', col(ix, by, 2), 'Instrument input impedance 1 M (to VBIAS)')
 R('R21', '100k', '+5V', 'VBIAS', col(ix, by, 4), 'VBIAS divider top (2.5 V)')
 R('R22', '100k', 'VBIAS', 'GND', col(ix, by, 5), 'VBIAS divider bottom')
@@ -369,7 +378,7 @@ NOTES = [
         '  GPIO0  (I2S1 MCLK): R1 10k pull-up = normal boot. Q2 (auto-reset) or SW2 BOOT pull it low to flash.',
         '                      The WM8960 MCLK input is high-impedance at reset, so the pull-up wins.',
         '  GPIO2  (SD D0):     must be low/floating to enter the ROM bootloader; the card\'s pull-up R8 holds it high,',
-        '                      so R8 goes through JP1: cut JP1 to flash nanoCLR, bridge it again afterwards.',
+        '                      so R8 goes through JP1: pull the JP1 shunt to flash nanoCLR, refit it afterwards.',
         '                      (A GPIO0-GPIO2 link is impossible: GPIO0 carries MCLK.) Deploying apps needs no bootloader.',
         '  GPIO5  (I2S1 BCK):  SDIO slave timing; internal pull-up, WM8960 BCLK is an input at reset. Nothing fitted.',
         '  GPIO12 (MTDI):      flash voltage. R2 10k pull-down: 3.3 V flash/PSRAM. Not used for anything else.',

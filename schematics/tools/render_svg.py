@@ -6,6 +6,7 @@ fields, wires, labels, power symbols, no-connect flags, junctions, text notes, t
 and title. It reads the .kicad_sch, not the Python description that wrote it.
 
 Usage: render_svg.py SCHEMATIC.kicad_sch [OUT.svg]   (default: beside the schematic)
+       render_svg.py SCHEMATIC.kicad_sch --check OUT.svg  (exit 1 if OUT.svg differs)
 """
 import os
 import sys
@@ -192,9 +193,16 @@ def main(argv):
     if len(argv) < 2:
         print(__doc__)
         return 2
+    text = render(argv[1])
+    if len(argv) > 3 and argv[2] == '--check':
+        if open(argv[3], encoding='utf-8').read() != text:
+            print('%s is not the picture of %s: run schematics/tools/render_svg.py %s' % (argv[3], argv[1], argv[1]), file=sys.stderr)
+            return 1
+        print('%s matches %s' % (argv[3], argv[1]))
+        return 0
     out = argv[2] if len(argv) > 2 else os.path.splitext(argv[1])[0] + '.svg'
     with open(out, 'w', newline='\n', encoding='utf-8') as fh:
-        fh.write(render(argv[1]))
+        fh.write(text)
     print('wrote ' + out)
     return 0
 

@@ -19,9 +19,16 @@ public sealed class SchematicTests
         Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
 
     [Fact]
-    public async Task CheckedInNetlistIsTheOneTheSchematicGives()
+    public Task CheckedInNetlistIsTheOneTheSchematicGives() =>
+        RunCheck("kicad_netlist.py", "octomix-box.net");
+
+    [Fact]
+    public Task CheckedInPictureIsTheOneTheSchematicGives() =>
+        RunCheck("render_svg.py", "octomix-box.svg");
+
+    /// <summary>Runs schematics/tools/SCRIPT on the .kicad_sch with --check against the checked-in file.</summary>
+    private static async Task RunCheck(string script, string checkedIn)
     {
-        var script = Path.Combine(RepoPaths.Root, "schematics", "tools", "kicad_netlist.py");
         var start = new ProcessStartInfo("python3")
         {
             RedirectStandardOutput = true,
@@ -29,7 +36,7 @@ public sealed class SchematicTests
             UseShellExecute = false,
             WorkingDirectory = RepoPaths.Root,
         };
-        foreach (var a in new[] { script, RepoPaths.Box("octomix-box.kicad_sch"), "--check", RepoPaths.Box("octomix-box.net") })
+        foreach (var a in new[] { Path.Combine(RepoPaths.Root, "schematics", "tools", script), RepoPaths.Box("octomix-box.kicad_sch"), "--check", RepoPaths.Box(checkedIn) })
         {
             start.ArgumentList.Add(a);
         }
@@ -41,8 +48,8 @@ public sealed class SchematicTests
         }
         catch (Win32Exception e)
         {
-            Assert.Fail("python3 is not installed, so the netlist cannot be regenerated from the schematic (" + e.Message
-                + "). Install it: `apt-get install -y python3` (schematics/tools/kicad_netlist.py needs only the standard library).");
+            Assert.Fail($"python3 is not installed, so {checkedIn} cannot be regenerated from the schematic ({e.Message}). "
+                + $"Install it: `apt-get install -y python3` (schematics/tools/{script} needs only the standard library).");
             return;
         }
 
@@ -53,8 +60,8 @@ public sealed class SchematicTests
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             await p.WaitForExitAsync(timeout.Token);
             var err = await stderr;
-            Assert.True(p.ExitCode == 0, $"kicad_netlist.py --check exited {p.ExitCode}: {err}{await stdout}"
-                + " — regenerate with: python3 schematics/tools/kicad_netlist.py schematics/octomix-box/octomix-box.kicad_sch");
+            Assert.True(p.ExitCode == 0, $"{script} --check exited {p.ExitCode}: {err}{await stdout}"
+                + $" — regenerate with: python3 schematics/tools/{script} schematics/octomix-box/octomix-box.kicad_sch");
             Assert.Equal("", err);
         }
     }
