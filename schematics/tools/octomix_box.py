@@ -444,8 +444,10 @@ def emit():
                              % (q(net), num(ex), num(ey), lang, just, uid(ref, number, 'label')))
         instances.append(p)
     for ((x, y), text, size) in NOTES:
-        items.append('  (text %s (at %s %s 0)\n    (effects (font (size %s %s)) (justify left bottom))\n    (uuid %s)\n  )\n'
-                     % (q(text), num(x), num(y), num(size), num(size), uid('note', text[:40])))
+        # multi-line notes hang down from their anchor (KiCad grows bottom-justified text upwards)
+        v = 'top' if '\n' in text else 'bottom'
+        items.append('  (text %s (at %s %s 0)\n    (effects (font (size %s %s)) (justify left %s))\n    (uuid %s)\n  )\n'
+                     % (q(text), num(x), num(y), num(size), num(size), v, uid('note', text[:40])))
     out.extend(items)
     w('\n')
     sym_inst = []

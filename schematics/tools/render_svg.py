@@ -41,7 +41,7 @@ class Svg:
 
     def text(self, x, y, s, size, color, anchor='start', rotate=0, baseline='auto', weight='normal'):
         tr = ' transform="rotate(%s %s %s)"' % (f(rotate), f(x), f(y)) if rotate else ''
-        self.parts.append('<text x="%s" y="%s" font-size="%s" fill="%s" text-anchor="%s" dominant-baseline="%s" font-weight="%s"%s>%s</text>\n'
+        self.parts.append('<text xml:space="preserve" x="%s" y="%s" font-size="%s" fill="%s" text-anchor="%s" dominant-baseline="%s" font-weight="%s"%s>%s</text>\n'
                           % (f(x), f(y), f(size * EM), color, anchor, baseline, weight, tr, escape(s)))
 
     def done(self):
@@ -183,8 +183,12 @@ def render(path):
     for t in find_all(sch, 'text'):
         a = find(t, 'at')
         size, _, just = effects(t)
-        for k, line in enumerate(str(t[1]).split('\n')):
-            svg.text(float(a[1]), float(a[2]) + k * size * 1.6, line, size, NOTE, anchor_of(just),
+        lines = str(t[1]).split('\n')
+        step = size * 1.6
+        # bottom-justified text grows upwards from its anchor, top-justified text hangs down
+        y0 = float(a[2]) + (size if 'top' in just else -(len(lines) - 1) * step if 'bottom' in just else 0)
+        for k, line in enumerate(lines):
+            svg.text(float(a[1]), y0 + k * step, line, size, NOTE, anchor_of(just),
                      weight='bold' if size > 1.5 else 'normal')
     return svg.done()
 
