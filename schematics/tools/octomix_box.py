@@ -318,7 +318,7 @@ R('R21', '100k', '+5V', 'VBIAS', col(ix, by, 4), 'VBIAS divider top (2.5 V)')
 R('R22', '100k', 'VBIAS', 'GND', col(ix, by, 5), 'VBIAS divider bottom')
 C('C26', '10u', 'VBIAS', 'GND', col(ix, by, 6), 'VBIAS filter', FP['C0805'], 'GRM21BR61A106KE19L')
 C('C27', '100n', '+5V', 'GND', col(ix, by, 7), 'TL072H decoupling')
-R('R23', '2.2M', 'INST_TIP', 'GND', col(ix, by, 8), 'Keeps the jack side at 0 V: no pop when plugging in')
+R('R23', '10M', 'INST_TIP', 'GND', col(ix, by, 8), 'Keeps the jack side at 0 V (no pop when plugging in); 10 M so the input stays ~0.9 M with R20')
 
 # --- click DAC + headphone amp --------------------------------------------------------------------
 part('U6', 'PCM5102A', 'PCM5102A', 'Package_SO:TSSOP-20_4.4x6.5mm_P0.65mm', 'Texas Instruments', 'PCM5102APWR',
