@@ -6,7 +6,7 @@ KiCad 6 has no command-line netlist exporter, so this reads the schematic itself
 library only): pin positions from the embedded lib_symbols and each symbol's position,
 rotation and mirror; wires (connected at their ends, and at a junction on a wire's middle);
 local labels (connect what they touch, and every label of the same name); power symbols
-(global nets named after their power pin); no_connect markers.
+(global nets named after their power-input pin; a PWR_FLAG only connects); no_connect markers.
 
 Usage: kicad_netlist.py SCHEMATIC.kicad_sch [-o OUT.net]   (default: beside the schematic)
        kicad_netlist.py SCHEMATIC.kicad_sch --check OUT.net  (exit 1 if OUT.net differs)
@@ -119,7 +119,8 @@ def netlist(path):
             pt = transform(px, py, x, y, rot, mirror)
             pid = ('pin', ref, number)
             sets.find(pid)
-            pins.append((pid, pt, ref, number, name, ptype, is_power, name if is_power else None))
+            # a power symbol's power input names a global net; a PWR_FLAG's power output only connects
+            pins.append((pid, pt, ref, number, name, ptype, is_power, name if is_power and ptype == 'power_in' else None))
         if not is_power and str((find(s, 'in_bom') or ['', 'yes'])[1]) == 'yes':
             comps.append(dict(ref=ref, value=prop(s, 'Value'), footprint=prop(s, 'Footprint'), lib_id=lib_id, uuid=u,
                               fields=[(str(p[1]), str(p[2])) for p in find_all(s, 'property')
@@ -174,7 +175,7 @@ def netlist(path):
     # power pins: one global net per name
     power_by_name = {}
     for (pid, pt, ref, number, name, ptype, is_power, pname) in pins:
-        if is_power:
+        if pname:
             power_by_name.setdefault(pname, []).append(pid)
     for group in power_by_name.values():
         for other in group[1:]:
@@ -183,7 +184,7 @@ def netlist(path):
     # name the nets
     names = {}
     for (pid, pt, ref, number, name, ptype, is_power, pname) in pins:
-        if is_power:
+        if pname:
             names.setdefault(sets.find(pid), set()).add(pname)
     label_names = {}
     for (lid, pt, name) in labels:

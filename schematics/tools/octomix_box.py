@@ -120,6 +120,7 @@ for s, p in ((S.resistor(), 'R'), (S.capacitor(), 'C'), (S.capacitor(True), 'C')
     sym(s, p)
 for n, gnd in POWER_NETS.items():
     SYMS['PWR:' + n] = S.power(n, gnd)
+SYMS['PWR:PWR_FLAG'] = S.pwr_flag()
 
 # ---------------------------------------------------------------- footprints
 FP = {
@@ -173,6 +174,10 @@ def CP(ref, value, plus, minus, at, note, mpn):
 X1, X2, X3 = 20.32, 215.9, 411.48
 Y1, Y2 = 38.1, 226.06
 ROW = 10.16
+
+# Nets whose power inputs no power output drives (USB through F1, the ferrite FB1, ground): a
+# PWR_FLAG on each tells KiCad's ERC they are supplied.
+FLAGS = [('+5V', (X2 + 66.04, Y1 + 48.26)), ('+3V3A', (X2 + 66.04, Y1 + 58.42)), ('GND', (X2 + 66.04, Y1 + 68.58))]
 
 
 def col(x, y, k):
@@ -417,6 +422,7 @@ def emit():
         w(S.lib_symbol_text(LIB, SYMS[n]))
     for n in POWER_NETS:
         w(S.lib_symbol_text('power', SYMS['PWR:' + n]))
+    w(S.lib_symbol_text('power', SYMS['PWR:PWR_FLAG']))
     w('  )\n\n')
 
     items = []       # wires, labels, no-connects
@@ -443,6 +449,10 @@ def emit():
                 items.append('  (label %s (at %s %s %d)\n    (effects (font (size 1.27 1.27)) (justify %s bottom))\n    (uuid %s)\n  )\n'
                              % (q(net), num(ex), num(ey), lang, just, uid(ref, number, 'label')))
         instances.append(p)
+    for net, (x, y) in FLAGS:
+        items.append('  (wire (pts (xy %s %s) (xy %s %s))\n    (stroke (width 0) (type default) (color 0 0 0 0))\n    (uuid %s)\n  )\n'
+                     % (num(x), num(y), num(x + 5.08), num(y), uid('flag', net, 'wire')))
+        powers.append((net, x, y, 'flag.' + net))
     for ((x, y), text, size) in NOTES:
         # multi-line notes hang down from their anchor (KiCad grows bottom-justified text upwards)
         v = 'top' if '\n' in text else 'bottom'
@@ -498,6 +508,17 @@ def emit():
         w('    (property "Datasheet" "" (id 3) (at %s %s 0)\n      (effects (font (size 1.27 1.27)) hide))\n' % (num(x), num(y)))
         w('    (pin "1" (uuid %s))\n  )\n\n' % uid(key, 'power', 'pin'))
         sym_inst.append((u, ref, net, ''))
+    for k, (net, (x, y)) in enumerate(FLAGS):
+        ref = '#FLG%02d' % (k + 1)
+        u = uid('flag', net)
+        w('  (symbol (lib_id "power:PWR_FLAG") (at %s %s 0) (unit 1)\n    (in_bom no) (on_board no)\n    (uuid %s)\n'
+          % (num(x + 5.08), num(y), u))
+        w('    (property "Reference" %s (id 0) (at %s %s 0)\n      (effects (font (size 1.27 1.27)) hide))\n' % (q(ref), num(x + 5.08), num(y)))
+        w('    (property "Value" "PWR_FLAG" (id 1) (at %s %s 0)\n      (effects (font (size 1.27 1.27)) (justify left)))\n' % (num(x + 6.35), num(y + 1.905)))
+        w('    (property "Footprint" "" (id 2) (at %s %s 0)\n      (effects (font (size 1.27 1.27)) hide))\n' % (num(x), num(y)))
+        w('    (property "Datasheet" "" (id 3) (at %s %s 0)\n      (effects (font (size 1.27 1.27)) hide))\n' % (num(x), num(y)))
+        w('    (pin "1" (uuid %s))\n  )\n\n' % uid('flag', net, 'pin'))
+        sym_inst.append((u, ref, 'PWR_FLAG', ''))
     w('  (sheet_instances\n    (path "/" (page "1"))\n  )\n\n  (symbol_instances\n')
     for (u, ref, value, fp) in sorted(sym_inst, key=lambda t: t[0]):
         w('    (path %s\n      (reference %s) (unit 1) (value %s) (footprint %s)\n    )\n' % (q('/' + u), q(ref), q(value), q(fp)))

@@ -142,6 +142,14 @@ def power(name, ground=False):
                 description='Power symbol: creates a global net named ' + name, power=True, ground=ground)
 
 
+def pwr_flag():
+    """KiCad's PWR_FLAG (a power output for ERC), drawn below its pin."""
+    g = [poly([(0, 0), (0, -1.27), (-1.016, -1.905), (0, -2.54), (1.016, -1.905), (0, -1.27)])]
+    pins = [('1', 'pwr', 'power_out', 0, 0, 270, 0, True)]
+    return dict(name='PWR_FLAG', pins=pins, graphics=g, w=2.54, h=2.54, show_numbers=False, show_names=False,
+                description='Marks a net as driven by a power source, for the electrical rules check', power=True, ground=True)
+
+
 def lib_symbol_text(lib, sym):
     """The (symbol ...) block for lib_symbols."""
     name = sym['name']
