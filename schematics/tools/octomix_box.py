@@ -443,7 +443,9 @@ def emit():
             items.append('  (wire (pts (xy %s %s) (xy %s %s))\n    (stroke (width 0) (type default) (color 0 0 0 0))\n    (uuid %s)\n  )\n'
                          % (num(cx), num(cy), num(ex), num(ey), uid(ref, number, 'wire')))
             if net in POWER_NETS:
-                powers.append((net, ex, ey, ref + '.' + number))
+                # grounds on the side pins of an IC stack 2.54 mm apart: their names would overlap
+                quiet = POWER_NETS[net] and dy == 0 and s['prefix'] in ('U', 'J')
+                powers.append((net, ex, ey, ref + '.' + number, quiet))
             else:
                 lang, just = {(-1, 0): (180, 'right'), (1, 0): (0, 'left'), (0, -1): (90, 'left'), (0, 1): (270, 'right')}[(dx, dy)]
                 items.append('  (label %s (at %s %s %d)\n    (effects (font (size 1.27 1.27)) (justify %s bottom))\n    (uuid %s)\n  )\n'
@@ -452,7 +454,7 @@ def emit():
     for net, (x, y) in FLAGS:
         items.append('  (wire (pts (xy %s %s) (xy %s %s))\n    (stroke (width 0) (type default) (color 0 0 0 0))\n    (uuid %s)\n  )\n'
                      % (num(x), num(y), num(x + 5.08), num(y), uid('flag', net, 'wire')))
-        powers.append((net, x, y, 'flag.' + net))
+        powers.append((net, x, y, 'flag.' + net, False))
     for ((x, y), text, size) in NOTES:
         # multi-line notes hang down from their anchor (KiCad grows bottom-justified text upwards)
         v = 'top' if '\n' in text else 'bottom'
@@ -492,18 +494,19 @@ def emit():
         w('  )\n\n')
         sym_inst.append((u, p['ref'], p['value'], p['footprint']))
     placed = []
-    for k, (net, x, y, key) in enumerate(powers):
+    for k, (net, x, y, key, quiet) in enumerate(powers):
         ref = '#PWR%03d' % (k + 1)
         u = uid(key, 'power')
         ground = POWER_NETS[net]
         vy = y + 3.81 if ground else y - 3.81
-        while any(abs(px - x) < 6.5 and abs(py - vy) < 1.5 for px, py in placed):
+        while not quiet and any(abs(px - x) < 6.5 and abs(py - vy) < 1.5 for px, py in placed):
             vy += 2.54 if ground else -2.54      # stagger neighbouring power names
-        placed.append((x, vy))
+        if not quiet:
+            placed.append((x, vy))
         w('  (symbol (lib_id %s) (at %s %s 0) (unit 1)\n    (in_bom no) (on_board no)\n    (uuid %s)\n'
           % (q('power:' + net), num(x), num(y), u))
         w('    (property "Reference" %s (id 0) (at %s %s 0)\n      (effects (font (size 1.27 1.27)) hide))\n' % (q(ref), num(x), num(y)))
-        w('    (property "Value" %s (id 1) (at %s %s 0)\n      (effects (font (size 1.27 1.27))))\n' % (q(net), num(x), num(vy)))
+        w('    (property "Value" %s (id 1) (at %s %s 0)\n      (effects (font (size 1.27 1.27))%s))\n' % (q(net), num(x), num(vy), ' hide' if quiet else ''))
         w('    (property "Footprint" "" (id 2) (at %s %s 0)\n      (effects (font (size 1.27 1.27)) hide))\n' % (num(x), num(y)))
         w('    (property "Datasheet" "" (id 3) (at %s %s 0)\n      (effects (font (size 1.27 1.27)) hide))\n' % (num(x), num(y)))
         w('    (pin "1" (uuid %s))\n  )\n\n' % uid(key, 'power', 'pin'))
