@@ -126,7 +126,7 @@ SYMS['PWR:PWR_FLAG'] = S.pwr_flag()
 FP = {
     'R': 'Resistor_SMD:R_0603_1608Metric', 'C': 'Capacitor_SMD:C_0603_1608Metric',
     'C0805': 'Capacitor_SMD:C_0805_2012Metric', 'CP': 'Capacitor_SMD:CP_Elec_6.3x7.7',
-    'FB': 'Inductor_SMD:L_0603_1608Metric', 'F': 'Fuse:Fuse_1206_3216Metric', 'LED': 'LED_SMD:LED_0805_2012Metric',
+    'FB': 'Inductor_SMD:L_0603_1608Metric', 'F': 'Fuse:Fuse_1812_4532Metric', 'LED': 'LED_SMD:LED_0805_2012Metric',
     'SW': 'Button_Switch_THT:SW_PUSH_6mm', 'JP': 'Jumper:SolderJumper-2_P1.3mm_Bridged_RoundedPad1.0x1.5mm',
     'Q': 'Package_TO_SOT_SMD:SOT-23', 'RV': 'Potentiometer_THT:Potentiometer_Alps_RK09K_Single_Vertical',
 }
@@ -309,7 +309,7 @@ bx = X2 + 20.32
 by = Y2 + 20.32
 part('J4', 'Jack_TRS', 'MIC/LINE IN', 'Connector_Audio:Jack_3.5mm_CUI_SJ-3523-SMT_Horizontal', 'CUI Devices', 'SJ-3523-SMT',
      'Second input (mic or line), mono on the tip', {'T': 'IN2_TIP', 'R': None, 'S': 'GND'}, (bx, by), 'second input')
-part('J5', 'Jack_TS', 'INSTRUMENT', 'Connector_Audio:Jack_6.35mm_Neutrik_NMJ6HCD2_Horizontal', 'Neutrik', 'NMJ2HCD2',
+part('J5', 'Jack_TS', 'INSTRUMENT', 'Connector_Audio:Jack_6.35mm_Neutrik_NMJ6HCD2_Horizontal', 'Neutrik', 'NMJ6HCD2',
      'Instrument input (guitar, bass): 6.35 mm mono', {'T': 'INST_TIP', 'S': 'GND'}, (bx, by + 25.4), 'instrument input')
 part('U5', 'TL072H', 'TL072H', 'Package_SO:SOIC-8_3.9x4.9mm_P1.27mm', 'Texas Instruments', 'TL072HIDR',
      'Hi-Z instrument buffer (1 M input), unity gain, single 5 V supply around VBIAS. The H version runs from 4.5 V (the old TL072 needs ~10 V).',
