@@ -11,7 +11,7 @@ namespace Octomix.Cli;
 /// writes the JSON to bench-results/ and, with --doc, regenerates the marked section of
 /// docs/device-budget.md.
 /// </summary>
-internal static class DeviceBenchCommand
+public static class DeviceBenchCommand
 {
     public static Command Create()
     {
@@ -58,7 +58,7 @@ internal static class DeviceBenchCommand
     }
 
     /// <summary>Runs the bench and writes its output; the tests call this in-process.</summary>
-    internal static int Run(DeviceBenchOptions options, bool json, string outputFolder, string? docPath, TextWriter stdout, TextWriter stderr)
+    public static int Run(DeviceBenchOptions options, bool json, string outputFolder, string? docPath, TextWriter stdout, TextWriter stderr)
     {
         var result = DeviceBench.Run(options, p => stderr.WriteLine("octomix bench device: " + p));
         string table = DeviceReport.Table(result, options);
@@ -84,7 +84,7 @@ internal static class DeviceBenchCommand
         return result.Runs.Any(r => r.Problem != null) ? 1 : 0;
     }
 
-    internal static IReadOnlyList<DeviceFormat> ParseFormats(string text)
+    public static IReadOnlyList<DeviceFormat> ParseFormats(string text)
     {
         var list = new List<DeviceFormat>();
         foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
@@ -102,7 +102,7 @@ internal static class DeviceBenchCommand
         return list.Count > 0 ? list : throw new FormatException("--formats is empty");
     }
 
-    internal static IReadOnlyList<string> ParseModes(string text)
+    public static IReadOnlyList<string> ParseModes(string text)
     {
         var list = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToList();
         var unknown = list.Where(m => !DeviceModes.All.Contains(m)).ToList();

@@ -16,6 +16,7 @@ internal sealed class BenchRoom : IDisposable
     private readonly Socket socket;
     private readonly byte[] buffer = new byte[65536];
     private readonly byte[] outgoing = new byte[ProtocolConstants.MaxDatagram];
+    private readonly AudioPacket received = new();
     private readonly AudioPacket mix = new() { Flags = AudioFlags.Mix, SourceSlot = Slot.Server, DestinationSlot = BoxSlot };
     private byte[] mixPayload = [];
     private EndPoint? box;
@@ -86,8 +87,10 @@ internal sealed class BenchRoom : IDisposable
                     Send(new AckMessage { AckedId = status.Sequence, Echo = status.SentAtMicroseconds, SourceSlot = Slot.Server, DestinationSlot = BoxSlot });
                 }
             }
-            else if (type == MessageType.Audio && mixPayload.Length > 0)
+            else if (type == MessageType.Audio && mixPayload.Length > 0 && received.Read(buffer, 0, n) == DecodeResult.Ok)
             {
+                // as many frames as the box's packet (a 24-bit stereo block goes in two)
+                mix.FrameCount = received.FrameCount;
                 mix.Sequence++;
                 mix.Timecode += mix.FrameCount;
                 int length = mix.Write(outgoing, 0, mixPayload, 0);

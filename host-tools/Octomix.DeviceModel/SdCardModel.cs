@@ -180,7 +180,7 @@ public sealed class SdCardModel
         f.Position = offset;
         if (offset % SectorBytes != 0 && offset / SectorBytes != f.BufferSector)
         {
-            LoadBuffer(f, offset / SectorBytes, offset < f.Size);
+            LoadBuffer(f, offset / SectorBytes, true); // f_lseek reads the sector it lands inside
         }
     }
 
