@@ -72,6 +72,9 @@ public sealed class DeviceModeResult
 
     public long HeapBytes { get; set; }
 
+    /// <summary>Collecting: the take was ready at Stop (digest_while_recording), in this many blocks; -1 when the pass ran.</summary>
+    public int ReadyAfterStopBlocks { get; set; } = -1;
+
     public string? Problem { get; set; }
 
     public double AverageMicros(CostColumn column) => Blocks.Count == 0 ? 0 : Blocks.Average(b => CostModel.Price(b, column).TotalMicros);
@@ -128,7 +131,10 @@ public sealed class DeviceCollectionResult
 
     public required double LossPercent { get; init; }
 
-    public double ReadyAfterStopSeconds => ChecksumBytesPerSecond <= 0 ? double.PositiveInfinity : TakeBytes / ChecksumBytesPerSecond;
+    /// <summary>Set when the box had the digest at Stop (no pass over the file).</summary>
+    public double? ReadyAtStopSeconds { get; init; }
+
+    public double ReadyAfterStopSeconds => ReadyAtStopSeconds ?? (ChecksumBytesPerSecond <= 0 ? double.PositiveInfinity : TakeBytes / ChecksumBytesPerSecond);
 
     public double GapsSeconds => ServingBytesPerSecond <= 0 ? double.PositiveInfinity : TakeBytes * LossPercent / 100 / ServingBytesPerSecond;
 
@@ -192,6 +198,7 @@ public static class DeviceBench
                 TakeBytes = f.BytesPerSecond * options.CollectionTakeSeconds,
                 ChecksumBytesPerSecond = collecting?.ChecksumBytesPerSecond ?? 0,
                 ServingBytesPerSecond = serving?.ServedBytesPerSecond ?? 0,
+                ReadyAtStopSeconds = collecting is { ReadyAfterStopBlocks: >= 0 } ? collecting.ReadyAfterStopBlocks / collecting.BlocksPerSecond : null,
                 LossPercent = options.CollectionLossPercent,
             };
         }
@@ -271,7 +278,19 @@ public static class DeviceBench
                     RunUntil(box, room, s => s.State == BoxState.Recording, 4000);
                     Run(box, room, takeBlocks);
                     room.Stop(1);
-                    RunUntil(box, room, s => s.State == BoxState.Collecting, 400);
+                    int afterStop = 0; // blocks from the engineer's Stop to the state after Stopping
+                    while (c.State is BoxState.Recording or BoxState.Stopping && afterStop < 400)
+                    {
+                        Run(box, room, 1);
+                        afterStop++;
+                    }
+
+                    if (c.State != BoxState.Collecting && c.Recorder.HasDigest)
+                    {
+                        run.ReadyAfterStopBlocks = afterStop; // digest_while_recording: nothing to collect
+                        return run;
+                    }
+
                     Run(box, room, 20);
                     box.Board.SimulatedCard.ReadBytesPerSecond = ChecksumReadSpeed();
                     break;
@@ -329,6 +348,17 @@ public static class DeviceBench
                     counts.Statements += chunks * ManagedWork.ServeChunkStatements;
                 }
 
+                if (c.Recorder.IsOpen && c.Recorder.DigestWhileRecording)
+                {
+                    // TakeChecksum.Update over the block as it is written: not a board call, priced per word
+                    double words = options.BlockFrames * frameBytes / 8.0;
+                    counts.ChecksumWords += words;
+                    counts.ChecksumBytes += options.BlockFrames * frameBytes;
+                    counts.NativeCalls += words;
+                    counts.ManagedCalls += (words * ManagedWork.WordCalls) + ManagedWork.ChecksumChunkCalls;
+                    counts.Statements += (words * ManagedWork.WordStatements) + ManagedWork.ChecksumChunkStatements;
+                }
+
                 counts.ManagedCalls += ManagedWork.LoopCalls;
                 counts.Statements += ManagedWork.LoopStatements;
                 counts.NativeCalls += ManagedWork.LoopNativeCopies;
@@ -338,7 +368,7 @@ public static class DeviceBench
                 room.Poll();
             }
 
-            if (result.Count == 0)
+            if (result.Count == 0 && run.ReadyAfterStopBlocks < 0)
             {
                 run.Problem = $"nothing measured in {mode} (state {c.State})";
             }

@@ -54,6 +54,10 @@ public static class DeviceReport
             if (r.Mode == DeviceModes.Collecting)
             {
                 o["checksumKBytesPerSecond"] = Round(r.ChecksumBytesPerSecond / 1000);
+                if (r.ReadyAfterStopBlocks >= 0)
+                {
+                    o["readyAtStopAfterBlocks"] = r.ReadyAfterStopBlocks;
+                }
             }
 
             if (r.Mode == DeviceModes.Serving)
@@ -132,6 +136,7 @@ public static class DeviceReport
             string rates = r.Mode switch
             {
                 DeviceModes.Recording => string.Create(Inv, $"card needs {r.SdNeededBytesPerSecond / 1000:0} KB/s, path delivers {r.SdDeliveredBytesPerSecond(CostColumn.Used) / 1000:0} KB/s"),
+                DeviceModes.Collecting when r.ReadyAfterStopBlocks >= 0 => string.Create(Inv, $"digest summed while recording: ready {r.ReadyAfterStopBlocks} block(s) after Stop, nothing to collect"),
                 DeviceModes.Collecting => string.Create(Inv, $"checksum {r.ChecksumBytesPerSecond / 1000:0.0} KB/s"),
                 DeviceModes.Serving => string.Create(Inv, $"serving {r.ServedBytesPerSecond / 1000:0.0} KB/s"),
                 _ => string.Empty,
@@ -150,10 +155,10 @@ public static class DeviceReport
         if (result.Collection is { } c)
         {
             sb.AppendLine();
-            sb.AppendLine(string.Create(Inv,
-                $"A {options.CollectionTakeSeconds / 60:0.#}-minute take ({c.TakeBytes / 1e6:0.#} MB): FileInfo `ready` **{Duration(c.ReadyAfterStopSeconds)}** after Stop " +
-                $"(checksum at {c.ChecksumBytesPerSecond / 1000:0.0} KB/s); the gaps of {c.LossPercent:0.#} % stream loss served in **{Duration(c.GapsSeconds)}** " +
-                $"and the whole file in {Duration(c.WholeFileSeconds)} (serving at {c.ServingBytesPerSecond / 1000:0.0} KB/s)."));
+            string ready = string.Create(Inv, $"A {options.CollectionTakeSeconds / 60:0.#}-minute take ({c.TakeBytes / 1e6:0.#} MB): FileInfo `ready` **{Duration(c.ReadyAfterStopSeconds)}** after Stop ");
+            string how = c.ReadyAtStopSeconds != null ? "(the digest was summed while recording)" : string.Create(Inv, $"(checksum at {c.ChecksumBytesPerSecond / 1000:0.0} KB/s)");
+            string gaps = string.Create(Inv, $"; the gaps of {c.LossPercent:0.#} % stream loss served in **{Duration(c.GapsSeconds)}** and the whole file in {Duration(c.WholeFileSeconds)} (serving at {c.ServingBytesPerSecond / 1000:0.0} KB/s).");
+            sb.AppendLine(ready + how + gaps);
         }
 
         return sb.ToString();
@@ -209,5 +214,5 @@ public static class DeviceReport
 
     private static double Round(double v) => double.IsFinite(v) ? Math.Round(v, 2) : -1;
 
-    private static string Duration(double seconds) => !double.IsFinite(seconds) ? "never" : seconds < 120 ? string.Create(Inv, $"{seconds:0.#} s") : string.Create(Inv, $"{seconds / 60:0.#} min");
+    private static string Duration(double seconds) => !double.IsFinite(seconds) ? "never" : seconds < 1 ? string.Create(Inv, $"{seconds * 1000:0} ms") : seconds < 120 ? string.Create(Inv, $"{seconds:0.#} s") : string.Create(Inv, $"{seconds / 60:0.#} min");
 }

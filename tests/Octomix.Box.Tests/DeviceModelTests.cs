@@ -201,6 +201,34 @@ public class DeviceModelTests
         }
     }
 
+    /// <summary>
+    /// digest_while_recording, priced: every recording block sums its bytes (the checksum's
+    /// per-word cost moves into the loop) and the take is ready within a few blocks of Stop.
+    /// </summary>
+    [Fact]
+    public void TheDigestWhileRecordingMovesTheChecksumIntoTheBlockAndMakesTheTakeReadyAtStop()
+    {
+        var before = DeviceBench.Run(new DeviceBenchOptions { Formats = [new DeviceFormat(48000, 16, 2)], Modes = [DeviceModes.Recording, DeviceModes.Collecting], MeasuredBlocks = 60, TakeSeconds = 0.5 });
+        var after = DeviceBench.Run(new DeviceBenchOptions
+        {
+            Formats = [new DeviceFormat(48000, 16, 2)], Modes = [DeviceModes.Recording, DeviceModes.Collecting], MeasuredBlocks = 60, TakeSeconds = 0.5,
+            ExtraSettings = "digest_while_recording = on",
+        });
+        Assert.All(before.Runs.Concat(after.Runs), r => Assert.Null(r.Problem));
+
+        var recordingBefore = before.Runs[0];
+        var recordingAfter = after.Runs[0];
+        Assert.Equal(0, recordingBefore.Average().ChecksumBytes);
+        Assert.Equal(1024, recordingAfter.Average().ChecksumBytes, 6);
+        Assert.Equal(128, recordingAfter.Average().ChecksumWords, 6);
+        Assert.True(recordingAfter.AverageMicros(CostColumn.Used) > recordingBefore.AverageMicros(CostColumn.Used) + (128 * 10));
+
+        Assert.Equal(-1, before.Runs[1].ReadyAfterStopBlocks);
+        Assert.InRange(after.Runs[1].ReadyAfterStopBlocks, 1, 4);
+        Assert.InRange(after.Collection!.ReadyAfterStopSeconds, 0, 1);
+        Assert.True(before.Collection!.ReadyAfterStopSeconds > 600, "the pass over a 5-minute take");
+    }
+
     /// <summary>A file the card model is told about; it never touches a disk.</summary>
     private sealed class NoFile : IStorageFile
     {
