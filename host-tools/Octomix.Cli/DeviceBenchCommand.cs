@@ -20,12 +20,14 @@ public static class DeviceBenchCommand
         var modes = new Option<string>("--modes") { Description = "Modes: recording, jamming, collecting, serving", DefaultValueFactory = _ => string.Join(",", DeviceModes.All) };
         var takeSeconds = new Option<double>("--take-seconds") { Description = "Seconds recorded before collecting/serving", DefaultValueFactory = _ => 2 };
         var settings = new Option<string>("--settings") { Description = "Extra settings.txt lines for the box, separated by ';' (e.g. \"file_chunk_bytes = 1024\")", DefaultValueFactory = _ => string.Empty };
+        var cardDma = new Option<bool>("--card-dma") { Description = "Lever, not today's box: card writes from DMA-capable buffers (one multi-block write per call)" };
+        var cardNoSync = new Option<bool>("--card-no-sync") { Description = "Lever, not today's box: FileStream.Write without nanoFramework's f_sync after every write" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object as the last stdout line (the table goes to stderr)" };
         var output = new Option<string>("--output") { Description = "Folder for the JSON file", DefaultValueFactory = _ => "bench-results" };
         var doc = new Option<string?>("--doc") { Description = "Regenerate the marked section of this markdown file (docs/device-budget.md)" };
         var command = new Command("device", "Device cost model: the box's code on the simulated board, priced as the ESP32 would run it")
         {
-            blocks, formats, modes, takeSeconds, settings, json, output, doc,
+            blocks, formats, modes, takeSeconds, settings, cardDma, cardNoSync, json, output, doc,
         };
         command.SetAction(parse =>
         {
@@ -34,6 +36,8 @@ public static class DeviceBenchCommand
                 MeasuredBlocks = parse.GetValue(blocks),
                 TakeSeconds = parse.GetValue(takeSeconds),
                 ExtraSettings = parse.GetValue(settings)!.Replace(';', '\n'),
+                CardDmaCapableBuffers = parse.GetValue(cardDma),
+                CardSyncAfterEveryWrite = !parse.GetValue(cardNoSync),
             };
             try
             {

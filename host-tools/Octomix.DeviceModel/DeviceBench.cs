@@ -49,9 +49,15 @@ public sealed class DeviceBenchOptions
     /// <summary>Extra settings.txt lines for every box (e.g. "file_chunk_bytes = 1024").</summary>
     public string ExtraSettings { get; set; } = string.Empty;
 
+    /// <summary>Lever: managed buffers the SD host can DMA from (not today's box; see <see cref="SdCardModel.DmaCapableBuffers"/>).</summary>
+    public bool CardDmaCapableBuffers { get; set; }
+
+    /// <summary>Lever: FileStream.Write without nanoFramework's f_sync after every write (see <see cref="SdCardModel.SyncAfterEveryWrite"/>).</summary>
+    public bool CardSyncAfterEveryWrite { get; set; } = true;
+
     public SdCardModel CardModel()
     {
-        return new SdCardModel();
+        return new SdCardModel { DmaCapableBuffers = CardDmaCapableBuffers, SyncAfterEveryWrite = CardSyncAfterEveryWrite };
     }
 
     /// <summary>Where the boxes' cards go (a temp folder when null; deleted afterwards).</summary>

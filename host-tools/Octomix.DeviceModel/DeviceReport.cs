@@ -78,6 +78,9 @@ public static class DeviceReport
             ["benchmark"] = "device",
             ["model"] = "docs/device-budget.md; costs host-tools/Octomix.DeviceModel/DeviceCosts.cs (column: used)",
             ["blockFrames"] = options.BlockFrames,
+            ["settings"] = options.ExtraSettings,
+            ["cardDmaCapableBuffers"] = options.CardDmaCapableBuffers,
+            ["cardSyncAfterEveryWrite"] = options.CardSyncAfterEveryWrite,
             ["formats"] = formats,
         };
         if (result.Collection is { } c)
