@@ -55,9 +55,18 @@ public sealed class DeviceBenchOptions
     /// <summary>Lever: FileStream.Write without nanoFramework's f_sync after every write (see <see cref="SdCardModel.SyncAfterEveryWrite"/>).</summary>
     public bool CardSyncAfterEveryWrite { get; set; } = true;
 
-    public SdCardModel CardModel()
+    /// <summary>Price the recording as if the take were this many seconds in (the chain the header rewrite's seek walks); 0: as it is.</summary>
+    public double LateTakeSeconds { get; set; }
+
+    public SdCardModel CardModel(DeviceFormat format)
     {
-        return new SdCardModel { DmaCapableBuffers = CardDmaCapableBuffers, SyncAfterEveryWrite = CardSyncAfterEveryWrite };
+        ArgumentNullException.ThrowIfNull(format);
+        return new SdCardModel
+        {
+            DmaCapableBuffers = CardDmaCapableBuffers,
+            SyncAfterEveryWrite = CardSyncAfterEveryWrite,
+            PretendBytesWritten = (long)(LateTakeSeconds * format.BytesPerSecond) / SdCardModel.SectorBytes * SdCardModel.SectorBytes,
+        };
     }
 
     /// <summary>Where the boxes' cards go (a temp folder when null; deleted afterwards).</summary>
@@ -229,7 +238,7 @@ public static class DeviceBench
             options.ExtraSettings);
         SimulatedBox.WriteSettings(card, settings);
         var boardOptions = new SimulatedBoardOptions { CardFolder = card, Name = "bench box" };
-        var model = options.CardModel();
+        var model = options.CardModel(format);
         var listener = new DeviceListener(model);
         var result = new List<BlockCounts>();
         var run = new DeviceModeResult { Format = format, Mode = mode, PeriodMicros = options.BlockFrames * 1e6 / format.Rate, Blocks = result };

@@ -81,6 +81,7 @@ public static class DeviceReport
             ["settings"] = options.ExtraSettings,
             ["cardDmaCapableBuffers"] = options.CardDmaCapableBuffers,
             ["cardSyncAfterEveryWrite"] = options.CardSyncAfterEveryWrite,
+            ["lateTakeSeconds"] = options.LateTakeSeconds,
             ["formats"] = formats,
         };
         if (result.Collection is { } c)

@@ -63,13 +63,23 @@ public sealed class SdCardModel
     /// <summary>False: FileStream.Write does not f_sync (not today's nanoFramework: a lever).</summary>
     public bool SyncAfterEveryWrite { get; set; } = true;
 
+    /// <summary>
+    /// Price a new file's blocks as if it already held this many bytes past its header (a take
+    /// minutes in): positions beyond <see cref="HeaderBytes"/> move by it, so a seek from the start
+    /// walks the chain a long take has. 0: the file as it is.
+    /// </summary>
+    public long PretendBytesWritten { get; set; }
+
+    /// <summary>The part of a new file <see cref="PretendBytesWritten"/> does not move (the BWF header).</summary>
+    public long HeaderBytes { get; set; } = 4096;
+
     /// <summary>Where the counts go.</summary>
     public BlockCounts Counts { get; set; } = new();
 
     public void Open(IStorageFile file, long length, long position)
     {
         ArgumentNullException.ThrowIfNull(file);
-        var state = new FileState { Size = length, Position = position, FirstCluster = nextFirstCluster };
+        var state = new FileState { Size = length, Position = position, FirstCluster = nextFirstCluster, Shift = length == 0 ? PretendBytesWritten : 0 };
         state.Clusters = (int)((length + ClusterBytes - 1) / ClusterBytes);
         nextFirstCluster += 1 << 16; // files far apart in the FAT
         files[file] = state;
@@ -90,6 +100,16 @@ public sealed class SdCardModel
     public void Write(IStorageFile file, int count)
     {
         var f = Get(file);
+        if (f.Shift > 0 && !f.Shifted && f.Position >= HeaderBytes)
+        {
+            // the first write past the header: the take is minutes in
+            f.Position += f.Shift;
+            f.Size = Math.Max(f.Size, f.Position);
+            f.Clusters = (int)((f.Size + ClusterBytes - 1) / ClusterBytes);
+            f.BufferSector = -1;
+            f.Shifted = true;
+        }
+
         Counts.FatFsCalls++;
         long p = f.Position;
         int remaining = count;
@@ -169,6 +189,11 @@ public sealed class SdCardModel
     public void Seek(IStorageFile file, long offset)
     {
         var f = Get(file);
+        if (offset > HeaderBytes)
+        {
+            offset += f.Shift;
+        }
+
         Counts.FatFsCalls += 2;
         long steps = offset <= 0 ? 0 : (Math.Min(offset, f.Size) - 1) / ClusterBytes;
         for (long k = 1; k <= steps; k++)
@@ -364,5 +389,7 @@ public sealed class SdCardModel
         public long BufferSector = -1;
         public bool BufferDirty;
         public bool Modified;
+        public long Shift;
+        public bool Shifted;
     }
 }

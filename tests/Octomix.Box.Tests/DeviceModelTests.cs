@@ -136,6 +136,22 @@ public class DeviceModelTests
         Assert.InRange(card.Counts.SdSectorReads, 3, 4); // 128 FAT entries per sector, plus the sector the position lands in
     }
 
+    /// <summary>--late-take-seconds: a new file's audio is priced as if the take were minutes in, so the header rewrite's seek back walks the long chain.</summary>
+    [Fact]
+    public void ALateTakeMovesTheAudioButNotTheHeader()
+    {
+        var card = new SdCardModel { PretendBytesWritten = 100L * 32768 };
+        var file = new NoFile();
+        card.Open(file, 0, 0);
+        card.Write(file, 4096); // the header: not moved
+        card.Write(file, 1024); // the first audio: 100 clusters later
+        card.Counts = new BlockCounts();
+        card.Seek(file, 4);
+        Assert.Equal(0, card.Counts.ChainSteps);
+        card.Seek(file, 4096 + 1024); // back to the end
+        Assert.Equal(100, card.Counts.ChainSteps);
+    }
+
     [Fact]
     public void TheGeneratedSectionIsReplacedBetweenItsMarkers()
     {
