@@ -39,13 +39,15 @@ public sealed class SimulatedStudio : IDisposable
     /// <param name="joinCode">The room's join code.</param>
     /// <param name="musicians">The boxes.</param>
     /// <param name="log">Where the boxes' log lines go (null: kept in memory only).</param>
-    public SimulatedStudio(string root, string host, int port, string joinCode, IReadOnlyList<StudioMusician> musicians, Action<string, HalLogLevel, string>? log = null)
+    /// <param name="ports">A port per box instead of <paramref name="port"/> (each box behind its own proxy, in the fault tests).</param>
+    public SimulatedStudio(string root, string host, int port, string joinCode, IReadOnlyList<StudioMusician> musicians, Action<string, HalLogLevel, string>? log = null, IReadOnlyList<int>? ports = null)
     {
         ArgumentNullException.ThrowIfNull(musicians);
         Musicians = musicians;
         for (int i = 0; i < musicians.Count; i++)
         {
             var m = musicians[i];
+            int boxPort = ports != null ? ports[i] : port;
             string card = Path.Combine(root, "card-" + m.Name);
             var options = new SimulatedBoardOptions
             {
@@ -67,7 +69,7 @@ public sealed class SimulatedStudio : IDisposable
             void Adjust(BoxSettings s)
             {
                 s.ServerHost = host;
-                s.ServerPort = port;
+                s.ServerPort = boxPort;
                 s.JoinCode = joinCode;
                 s.BoxName = m.Name;
                 s.AutoJoin = true;
