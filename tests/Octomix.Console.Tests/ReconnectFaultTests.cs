@@ -83,6 +83,48 @@ public class ReconnectFaultTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task ABoxOfflineAtStopIsStoppedWhenItReturnsAndItsStemIsCutAtTheTakesEnd()
+    {
+        // one FileInfo round (2 s) before a track counts as unanswered: the first collection gives up on the offline box quickly
+        await using var rig = await Rig.StartAsync("OFFLINE-1", 2, output, new CollectionOptions { FileInfoRounds = 1 });
+        try
+        {
+            var take = await rig.RecordAsync(seconds: 1.5);
+            var ben = rig.Studio.Boxes[1].Controller;
+            rig.Proxies[1].Offline = true;
+            await Task.Delay(300);
+
+            var stop = await rig.Engine.StopAsync(CancellationToken.None);
+            Assert.Equal(["Anna"], stop.Stopped);
+            Assert.Equal("Ben", Assert.Single(stop.Problems).TrackName);
+            long end = rig.Engine.CurrentTake!.EndIndex;
+            Assert.True(end > 0, "the take's end is known from Anna's stop");
+            var first = await rig.Engine.CollectAsync(CancellationToken.None);
+            Assert.False(first.Complete);
+            Assert.Equal("Ben", Assert.Single(first.Incomplete).TrackName);
+            Assert.Equal(BoxState.Recording, ben.State); // offline, it records on to its card
+
+            rig.Proxies[1].Offline = false;
+            Assert.True(await Wait.UntilAsync(() => ben.State != BoxState.Recording, Patience), "Ben was stopped when he came back: " + ben.State);
+            Assert.True(rig.Log.Contains("box Ben still records take 1: it missed the Stop; stopping it"));
+            Assert.True(ben.Rejoins >= 1);
+
+            var second = await rig.Engine.CollectAsync(CancellationToken.None);
+            Assert.True(second.Complete, string.Join("; ", second.Incomplete.Select(t => t.Problem)));
+            var export = await rig.Engine.ExportAsync(null, false, CancellationToken.None);
+            var benTrack = rig.Engine.CurrentTake!.Tracks.Single(t => t.Info.TrackName == "Ben").Info;
+            long benTrimmed = (end - benTrack.FirstSampleIndex) * benTrack.FrameBytes;
+            rig.AssertStemsAreTheCards(take.Id, export, new Dictionary<string, long> { ["Ben"] = benTrimmed });
+            output.WriteLine($"take end {end}; Ben's card {benTrack.DataBytes} bytes, stem {benTrimmed} bytes");
+            Assert.Equal(2, Directory.EnumerateFiles(export.Files.Folder, "*.wav").Count(f => !f.EndsWith("_mix.wav", StringComparison.Ordinal)));
+        }
+        finally
+        {
+            rig.Log.WriteTo(output);
+        }
+    }
+
     /// <summary>A server, the console engine joined to it, and boxes each behind a proxy.</summary>
     internal sealed class Rig : IAsyncDisposable
     {
@@ -119,7 +161,7 @@ public class ReconnectFaultTests(ITestOutputHelper output)
             JoinRatePerSecond = 100,
         });
 
-        public static async Task<Rig> StartAsync(string code, int boxes, ITestOutputHelper output)
+        public static async Task<Rig> StartAsync(string code, int boxes, ITestOutputHelper output, CollectionOptions? collection = null)
         {
             var log = new TestLog();
             var rig = new Rig(ExportToolRunner.TempDirectory(), log, log.Factory());
@@ -141,6 +183,7 @@ public class ReconnectFaultTests(ITestOutputHelper output)
                 Tracks = rig.Musicians.Select(m => m.Name).ToList(),
                 Server = "127.0.0.1:" + port,
                 Monitor = "none",
+                Collection = collection ?? new CollectionOptions(),
             };
             rig.Engine = await ConsoleEngine.StartAsync(options, rig.Loggers, CancellationToken.None);
             rig.Studio = new SimulatedStudio(rig.Root, "127.0.0.1", port, code, rig.Musicians, (name, level, text) => log.Add("box " + name, $"[{level}] {text}"), rig.Proxies.Select(p => p.Port).ToList());

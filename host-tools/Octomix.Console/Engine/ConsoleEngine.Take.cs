@@ -248,6 +248,15 @@ public sealed partial class ConsoleEngine
                 }
             }
 
+            // the take's end: where the boxes that took the Stop ended; a box that missed it
+            // records on (it is stopped when it comes back) and its stem is cut there at export
+            long end = take.Tracks.Where(t => stopped.Contains(t.Info.TrackName) && t.EndTimecode != long.MaxValue).Select(t => t.EndTimecode).DefaultIfEmpty(-1).Max();
+            if (end > 0)
+            {
+                take.EndIndex = end;
+                _store.SetTakeEnd(take.Id, end);
+            }
+
             _store.SetTakeState(take.Id, TakeState.Collecting);
             take.Info = take.Info with { State = TakeState.Collecting };
             Event($"take {take.Info.Number} stopped ({stopped.Count} of {take.Tracks.Count} boxes acknowledged)");
@@ -385,6 +394,7 @@ public sealed partial class ConsoleEngine
                         Format = (SampleFormat)info.Format,
                         FirstSampleIndex = info.FirstSampleIndex,
                         LatencySamples = info.LatencySamples,
+                        MaxDataBytes = take.EndIndex > info.FirstSampleIndex && info.FrameBytes > 0 ? (take.EndIndex - info.FirstSampleIndex) * info.FrameBytes : null,
                         FaderDb = track?.FaderDb ?? 0,
                         Pan = track?.Pan ?? 0,
                         Mute = track?.Mute ?? false,
@@ -499,7 +509,7 @@ public sealed partial class ConsoleEngine
             return;
         }
 
-        var take = new OpenTake(info);
+        var take = new OpenTake(info) { EndIndex = _store.TakeEnd(info.Id) };
         foreach (var row in _store.TakeTracks(info.Id).Where(t => t.State is TakeTrackState.Recording or TakeTrackState.Incomplete))
         {
             var stream = new TrackStream(row, _store.SpoolRanges(info.Id, row.TrackId), _spoolWriter);

@@ -79,7 +79,7 @@ public static class TakeExporter
         {
             using var input = new FileStream(track.AudioDataPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
             int read;
-            while ((read = ReadWhole(input, buffer)) > 0)
+            while (total < plan.DataBytes[k] && (read = ReadWhole(input, buffer, (int)Math.Min(buffer.Length, plan.DataBytes[k] - total))) > 0)
             {
                 writer.Write(buffer, 0, read);
                 total += read;
@@ -166,11 +166,11 @@ public static class TakeExporter
     }
 
     /// <summary>Reads until the buffer is full or the file ends; returns the bytes read.</summary>
-    private static int ReadWhole(Stream input, byte[] buffer)
+    private static int ReadWhole(Stream input, byte[] buffer, int count)
     {
         int total = 0;
         int read;
-        while (total < buffer.Length && (read = input.Read(buffer, total, buffer.Length - total)) > 0)
+        while (total < count && (read = input.Read(buffer, total, count - total)) > 0)
         {
             total += read;
         }
@@ -277,6 +277,11 @@ public static class TakeExporter
 
                 long length = new FileInfo(track.AudioDataPath).Length;
                 int frameBytes = track.Channels * bytes;
+                if (track.MaxDataBytes is long max && max >= frameBytes && max < length)
+                {
+                    length = max - (max % frameBytes); // the take's end: the rest of the file is after it
+                }
+
                 if (length == 0 || length % frameBytes != 0)
                 {
                     throw new ArgumentException($"{label}: {length} bytes of audio data is not a whole number of {frameBytes}-byte frames");
