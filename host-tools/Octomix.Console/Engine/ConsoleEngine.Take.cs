@@ -293,8 +293,11 @@ public sealed partial class ConsoleEngine
             take.Info = take.Info with { State = TakeState.Collecting };
             var clock = Stopwatch.StartNew();
             _spoolWriter.Drain(TimeSpan.FromSeconds(10)); // the stream's last chunks are in the spools before they are counted
+            // a track verified by an earlier collection is kept as it is (its box may be gone by now)
             var collectors = take.Tracks
-                .Select(stream => new TrackCollector(_link, stream, take.Id, _options.Collection, _logger).RunAsync(cancel))
+                .Select(stream => stream.Info.State == TakeTrackState.Complete && stream.Info.DataBytes >= 0
+                    ? Task.FromResult(Verified(stream))
+                    : new TrackCollector(_link, stream, take.Id, _options.Collection, _logger).RunAsync(cancel))
                 .ToList();
             var results = await Task.WhenAll(collectors).ConfigureAwait(false);
             _spoolWriter.Drain(TimeSpan.FromSeconds(10));
@@ -337,6 +340,13 @@ public sealed partial class ConsoleEngine
         {
             _operation.Release();
         }
+    }
+
+    /// <summary>The result of a track verified by an earlier collection (this run or an earlier console's).</summary>
+    private static TrackCollectionResult Verified(TrackStream stream)
+    {
+        var info = stream.Info;
+        return new TrackCollectionResult(info.TrackName, info.BoxName, true, null, info.DataBytes, info.StreamBytes, info.FetchedBytes, 1, 0, 0, 0, 0);
     }
 
     /// <summary>
@@ -510,7 +520,9 @@ public sealed partial class ConsoleEngine
         }
 
         var take = new OpenTake(info) { EndIndex = _store.TakeEnd(info.Id) };
-        foreach (var row in _store.TakeTracks(info.Id).Where(t => t.State is TakeTrackState.Recording or TakeTrackState.Incomplete))
+        // every track that recorded: complete ones are kept as they are (the export writes the
+        // whole take again), the others are collected
+        foreach (var row in _store.TakeTracks(info.Id).Where(t => t.State is not TakeTrackState.Refused))
         {
             var stream = new TrackStream(row, _store.SpoolRanges(info.Id, row.TrackId), _spoolWriter);
             take.Add(stream);
