@@ -84,7 +84,7 @@ public class ReconnectFaultTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task ABoxOfflineAtStopIsStoppedWhenItReturnsAndItsStemIsCutAtTheTakesEnd()
+    public async Task ABoxOfflineAtStopIsStoppedWhenItReturnsAndALaterConsoleCollectsItIntoTheWholeTakeFolder()
     {
         // one FileInfo round (2 s) before a track counts as unanswered: the first collection gives up on the offline box quickly
         await using var rig = await Rig.StartAsync("OFFLINE-1", 2, output, new CollectionOptions { FileInfoRounds = 1 });
@@ -103,21 +103,36 @@ public class ReconnectFaultTests(ITestOutputHelper output)
             var first = await rig.Engine.CollectAsync(CancellationToken.None);
             Assert.False(first.Complete);
             Assert.Equal("Ben", Assert.Single(first.Incomplete).TrackName);
+            var partial = await rig.Engine.ExportAsync(null, allowIncomplete: true, CancellationToken.None);
+            Assert.Equal(["Ben"], partial.LeftOut);
             Assert.Equal(BoxState.Recording, ben.State); // offline, it records on to its card
 
+            // the console is closed; Ben comes back; a later console run re-opens the take
+            await rig.RestartEngineAsync();
             rig.Proxies[1].Offline = false;
             Assert.True(await Wait.UntilAsync(() => ben.State != BoxState.Recording, Patience), "Ben was stopped when he came back: " + ben.State);
             Assert.True(rig.Log.Contains("box Ben still records take 1: it missed the Stop; stopping it"));
             Assert.True(ben.Rejoins >= 1);
+            Assert.Equal(2, rig.Engine.CurrentTake!.Tracks.Count); // Anna (complete) kept, Ben to collect
+            Assert.Equal(end, rig.Engine.CurrentTake.EndIndex);
 
             var second = await rig.Engine.CollectAsync(CancellationToken.None);
             Assert.True(second.Complete, string.Join("; ", second.Incomplete.Select(t => t.Problem)));
             var export = await rig.Engine.ExportAsync(null, false, CancellationToken.None);
+            Assert.Equal(partial.Files.Folder, export.Files.Folder);
             var benTrack = rig.Engine.CurrentTake!.Tracks.Single(t => t.Info.TrackName == "Ben").Info;
             long benTrimmed = (end - benTrack.FirstSampleIndex) * benTrack.FrameBytes;
             rig.AssertStemsAreTheCards(take.Id, export, new Dictionary<string, long> { ["Ben"] = benTrimmed });
             output.WriteLine($"take end {end}; Ben's card {benTrack.DataBytes} bytes, stem {benTrimmed} bytes");
-            Assert.Equal(2, Directory.EnumerateFiles(export.Files.Folder, "*.wav").Count(f => !f.EndsWith("_mix.wav", StringComparison.Ordinal)));
+
+            // the whole folder, written again at once: both stems, the mix of both, .rpp and .lof naming both
+            var files = Directory.EnumerateFiles(export.Files.Folder).Select(Path.GetFileName).Order().ToList();
+            Assert.Equal(5, files.Count);
+            Assert.Equal(2, files.Count(f => f!.EndsWith(".wav", StringComparison.Ordinal) && !f.EndsWith("_mix.wav", StringComparison.Ordinal)));
+            Assert.Contains("Ben", File.ReadAllText(Path.Combine(export.Files.Folder, export.Files.ReaperProjectFile)), StringComparison.Ordinal);
+            Assert.Contains("Anna", File.ReadAllText(Path.Combine(export.Files.Folder, export.Files.AudacityProjectFile)), StringComparison.Ordinal);
+            Assert.True(export.Files.Mix.Frames > benTrimmed / benTrack.FrameBytes - take.Info.SampleRate, "the mix covers the take");
+            Assert.DoesNotContain(Directory.EnumerateDirectories(Path.GetDirectoryName(export.Files.Folder)!), d => d.Contains(".writing-", StringComparison.Ordinal) || d.Contains(".old-", StringComparison.Ordinal));
         }
         finally
         {
@@ -150,6 +165,15 @@ public class ReconnectFaultTests(ITestOutputHelper output)
         public ConsoleEngine Engine { get; private set; } = null!;
 
         public IReadOnlyList<StudioMusician> Musicians { get; private set; } = [];
+
+        public ConsoleEngineOptions Options { get; private set; } = null!;
+
+        /// <summary>The console is closed and started again on the same session database (a later run).</summary>
+        public async Task RestartEngineAsync()
+        {
+            await Engine.DisposeAsync();
+            Engine = await ConsoleEngine.StartAsync(Options, Loggers, CancellationToken.None);
+        }
 
         public static BroadcastServer StartServer(string code, int port) => BroadcastServer.Start(new ServerOptions
         {
@@ -185,6 +209,7 @@ public class ReconnectFaultTests(ITestOutputHelper output)
                 Monitor = "none",
                 Collection = collection ?? new CollectionOptions(),
             };
+            rig.Options = options;
             rig.Engine = await ConsoleEngine.StartAsync(options, rig.Loggers, CancellationToken.None);
             rig.Studio = new SimulatedStudio(rig.Root, "127.0.0.1", port, code, rig.Musicians, (name, level, text) => log.Add("box " + name, $"[{level}] {text}"), rig.Proxies.Select(p => p.Port).ToList());
             rig.Studio.Start();
