@@ -32,6 +32,7 @@ public sealed class SimulatedStudio : IDisposable
     ];
 
     private readonly List<SimulatedBox> _boxes = [];
+    private readonly List<(SimulatedBoardOptions Options, SettingsAdjuster Adjust)> _setups = [];
 
     /// <param name="root">Folder under which each box gets its card folder (card-NAME).</param>
     /// <param name="host">The server's address.</param>
@@ -84,6 +85,7 @@ public sealed class SimulatedStudio : IDisposable
             SimulatedBox.WriteSettings(card, BoxCommand.SettingsText(initial));
             var box = new SimulatedBox(options, Adjust);
             _boxes.Add(box);
+            _setups.Add((options, Adjust));
         }
     }
 
@@ -101,6 +103,28 @@ public sealed class SimulatedStudio : IDisposable
         {
             box.Start();
         }
+    }
+
+    /// <summary>
+    /// Cuts a box's power: its loop stops where it is, files open on its card lose what was not
+    /// synced (as a real card does), its socket closes. <see cref="Restart"/> boots it again.
+    /// </summary>
+    public void PowerCut(int box)
+    {
+        var b = _boxes[box];
+        b.Stop();
+        b.Board.SimulatedCard.PowerCut();
+        b.Dispose();
+    }
+
+    /// <summary>Boots a box again on the same card (after <see cref="PowerCut"/>): it repairs its files and joins.</summary>
+    public SimulatedBox Restart(int box)
+    {
+        var (options, adjust) = _setups[box];
+        var b = new SimulatedBox(options, adjust);
+        _boxes[box] = b;
+        b.Start();
+        return b;
     }
 
     public void Dispose()

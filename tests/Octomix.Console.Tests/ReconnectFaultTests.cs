@@ -140,6 +140,41 @@ public class ReconnectFaultTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task ABoxPowerCutMidTakeAndRestartedRepairsItsFileLosesAtMostASecondAndTheTakeCompletesWithTheGapMarked()
+    {
+        await using var rig = await Rig.StartAsync("POWER-1", 2, output);
+        try
+        {
+            var take = await rig.RecordAsync(seconds: 2.5);
+            long captured = rig.Studio.Boxes[1].Controller.Recorder.FramesSoFar;
+            rig.Studio.PowerCut(1);
+            var rebooted = rig.Studio.Restart(1).Controller;
+            Assert.True(await Wait.UntilAsync(() => rebooted.State == BoxState.Ready, Patience), "Ben booted again and is ready: " + rebooted.State);
+            Assert.True(rig.Log.Contains("repair takes/take-"), "Ben repaired the take's file at boot");
+
+            await rig.RecordedAsync(take, seconds: 3.5, rig.Studio.Boxes.Take(1));
+            await rig.Engine.StopAsync(CancellationToken.None);
+            var collection = await rig.Engine.CollectAsync(CancellationToken.None);
+            Assert.True(collection.Complete, string.Join("; ", collection.Incomplete.Select(t => t.Problem)));
+            var export = await rig.Engine.ExportAsync(null, false, CancellationToken.None);
+            rig.AssertStemsAreTheCards(take.Id, export);
+
+            var ben = export.Files.Stems.Single(s => s.TrackName == "Ben");
+            long lost = captured - ben.Frames;
+            output.WriteLine($"Ben captured {captured} frames before the cut; the repaired file and the stem hold {ben.Frames} ({lost * 1000 / take.Info.SampleRate} ms lost)");
+            Assert.InRange(lost, 0, take.Info.SampleRate); // at most 1 s
+            var benInfo = rig.Engine.CurrentTake!.Tracks.Single(t => t.Info.TrackName == "Ben").Info;
+            Assert.Equal(TakeTrackState.Complete, benInfo.State);
+            Assert.Contains("before the take's end", benInfo.Problem, StringComparison.Ordinal); // the gap is marked
+            Assert.True(rig.Log.Contains("ends"), "the gap is in the log");
+        }
+        finally
+        {
+            rig.Log.WriteTo(output);
+        }
+    }
+
     /// <summary>A server, the console engine joined to it, and boxes each behind a proxy.</summary>
     internal sealed class Rig : IAsyncDisposable
     {
@@ -229,7 +264,7 @@ public class ReconnectFaultTests(ITestOutputHelper output)
 
         public async Task RecordedAsync(TakeInfo take, double seconds) => await RecordedAsync(take.Id, take.SampleRate, seconds);
 
-        public async Task RecordedAsync(OpenTake take, double seconds) => await RecordedAsync(take.Id, take.Info.SampleRate, seconds);
+        public async Task RecordedAsync(OpenTake take, double seconds, IEnumerable<Octomix.Board.Simulated.SimulatedBox>? boxes = null) => await RecordedAsync(take.Id, take.Info.SampleRate, seconds, boxes);
 
         /// <summary>Stop, collection, export; the take is complete and every stem's audio data is its card's file.</summary>
         public async Task<ExportOutcome> StopCollectExportAndCompareAsync(OpenTake take)
@@ -290,11 +325,12 @@ public class ReconnectFaultTests(ITestOutputHelper output)
             return data;
         }
 
-        private async Task RecordedAsync(uint takeId, int rate, double seconds)
+        private async Task RecordedAsync(uint takeId, int rate, double seconds, IEnumerable<Octomix.Board.Simulated.SimulatedBox>? boxes = null)
         {
             long until = (long)(seconds * rate);
+            var which = (boxes ?? Studio.Boxes).ToList();
             Assert.True(
-                await Wait.UntilAsync(() => Studio.Boxes.All(b => b.Controller.CurrentTakeId == takeId && b.Controller.Timeline.TakeIndexAt(b.Controller.Position) > until), Patience),
+                await Wait.UntilAsync(() => which.All(b => b.Controller.CurrentTakeId == takeId && b.Controller.Timeline.TakeIndexAt(b.Controller.Position) > until), Patience),
                 $"the boxes recorded {seconds} s of the take");
         }
     }

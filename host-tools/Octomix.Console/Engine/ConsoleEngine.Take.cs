@@ -305,7 +305,11 @@ public sealed partial class ConsoleEngine
             {
                 var stream = take.Tracks[i];
                 var result = results[i];
-                stream.Update(t => t with { State = result.Complete ? TakeTrackState.Complete : TakeTrackState.Incomplete, Problem = result.Problem });
+                stream.Update(t => t with { State = result.Complete ? TakeTrackState.Complete : TakeTrackState.Incomplete, Problem = result.Problem ?? ShortOfTheEnd(take, t) });
+                if (result.Complete && stream.Info.Problem is string gap)
+                {
+                    Event($"take {take.Info.Number}: {gap}", LogLevel.Warning);
+                }
             }
 
             PersistProgress();
@@ -340,6 +344,24 @@ public sealed partial class ConsoleEngine
         {
             _operation.Release();
         }
+    }
+
+    /// <summary>
+    /// A verified track whose box's file ends well before the take's end (the box restarted mid
+    /// take: a power cut; its repaired file is all there is): the gap, in words, else null.
+    /// </summary>
+    private static string? ShortOfTheEnd(OpenTake take, TakeTrackInfo t)
+    {
+        if (take.EndIndex <= 0 || t.FrameBytes <= 0 || t.DataBytes < 0)
+        {
+            return null;
+        }
+
+        long end = t.FirstSampleIndex + (t.DataBytes / t.FrameBytes);
+        long missing = take.EndIndex - end;
+        return missing > take.Info.SampleRate / 4
+            ? FormattableString.Invariant($"track {t.TrackName} (box {t.BoxName}) ends {missing / (double)take.Info.SampleRate:0.00} s before the take's end: its box stopped recording early (a power cut or a restart); the stem is what its card holds, silence after it in the mix")
+            : null;
     }
 
     /// <summary>The result of a track verified by an earlier collection (this run or an earlier console's).</summary>
