@@ -165,7 +165,7 @@ internal sealed unsafe partial class Room
                     ReleaseSlot(owner, 0);
                 }
 
-                RejoinInPlace(previous, id, len, address, addressLength, now);
+                RejoinInPlace(previous, buf, off, len, address, addressLength, now);
                 return;
             }
 
@@ -260,8 +260,9 @@ internal sealed unsafe partial class Room
     /// A rejoin of a member this server still holds (same slot, token and box id): it keeps
     /// everything, moves to the Join's address, and gets an Accept with its slot and token.
     /// </summary>
-    private void RejoinInPlace(SlotState s, uint id, int requestLength, byte* address, int addressLength, long now)
+    private void RejoinInPlace(SlotState s, byte[] buf, int off, int requestLength, byte* address, int addressLength, long now)
     {
+        uint id = join.MessageId;
         if (!table.IsOwnerAddress(s.Index, address, addressLength))
         {
             table.Rebind(s.Index, address, addressLength);
@@ -276,6 +277,10 @@ internal sealed unsafe partial class Room
         if (s.Role == SlotRole.Engineer)
         {
             s.RosterPending = true; // it may have missed announcements: the roster again on its next datagram
+        }
+        else
+        {
+            AnnounceJoin(s, buf, off, requestLength); // the engineers learn its Join again (its message id changed)
         }
 
         rejoins++;
