@@ -123,6 +123,13 @@ namespace Octomix.Box
             IsStreaming = true;
         }
 
+        /// <summary>A rejoin gave another slot or token: packets from now on carry them (the stream goes on).</summary>
+        public void SetIdentity(uint token, byte sourceSlot)
+        {
+            template.Token = token;
+            template.SourceSlot = sourceSlot;
+        }
+
         public void End()
         {
             IsStreaming = false;

@@ -373,6 +373,7 @@ namespace Octomix.Box
                         SendLeave();
                     }
 
+                    membership.Leave();
                     slot = Slot.None;
                     token = 0;
                     latency = -1;

@@ -352,6 +352,7 @@ namespace Octomix.Box
             reliable = new ReliableSender(8, 200000, 10, (uint)random.Next() | 1u);
             duplicates = new DuplicateFilter(8, FileInfoAnswerBytes);
             PrepareJoin();
+            membership = new RoomMembership(join, reliable, ServerSilenceMicroseconds);
         }
 
         private long SafeFreeBytes()

@@ -41,15 +41,11 @@ namespace Octomix.Box
 
         private byte slot = Slot.None;
         private uint token;
-        private uint joinId;
+        private RoomMembership membership;
         private bool joinFailed;
         private bool autoJoinPending;
         private long joinRetryAt = long.MaxValue;
         private int heartbeatMs = 250;
-        private int slotTimeoutMs = 1000;
-        private long nextStatusAt;
-        private long lastServerContact;
-        private bool serverLostLogged;
         private uint statusSequence;
         private int rttTenthsMs = 0xFFFF;
 
@@ -125,7 +121,7 @@ namespace Octomix.Box
                 return;
             }
 
-            lastServerContact = now;
+            membership.Heard(now);
             switch (type)
             {
                 case MessageType.Audio:
@@ -208,21 +204,35 @@ namespace Octomix.Box
                 return;
             }
 
-            if (state != BoxState.Joining || accept.MessageId != joinId)
+            MembershipChange change = membership.OnAccept(accept, now);
+            if (change == MembershipChange.None)
             {
                 IgnoredDatagrams++;
                 return;
             }
 
-            reliable.Acknowledge(joinId, Slot.Server);
-            slot = accept.AssignedSlot;
-            token = accept.SessionToken;
-            heartbeatMs = accept.HeartbeatMilliseconds > 0 ? accept.HeartbeatMilliseconds : 250;
-            slotTimeoutMs = accept.SlotTimeoutMilliseconds > 0 ? accept.SlotTimeoutMilliseconds : 1000;
+            byte before = slot;
+            slot = membership.Slot;
+            token = membership.Token;
+            heartbeatMs = membership.HeartbeatMilliseconds;
             files.SetIdentity(token, slot);
+            if (change != MembershipChange.Joined)
+            {
+                // back in the room with the same identity (or a new one when the old slot was
+                // taken); whatever ran on it goes on — a take never stopped recording to the card
+                streamer.SetIdentity(token, slot);
+                log.Write(LogLevel.Info, change == MembershipChange.Rejoined
+                    ? "rejoined the room: slot " + slot + " and its token back"
+                    : "rejoined the room in slot " + slot + " (slot " + before + " was taken)");
+                if (state == BoxState.Jamming)
+                {
+                    SendMixLevels(true); // a restarted server knows nothing of the personal mix
+                }
+
+                return;
+            }
+
             joinFailed = false;
-            nextStatusAt = now;
-            serverLostLogged = false;
             if (accept.SampleRate != 0 && accept.SampleRate != format.SampleRate)
             {
                 log.Write(LogLevel.Warning, "the room runs at " + accept.SampleRate + " Hz, this box at " + format.SampleRate
@@ -240,13 +250,19 @@ namespace Octomix.Box
                 return;
             }
 
-            if (state != BoxState.Joining || reject.MessageId != joinId)
+            MembershipChange change = membership.OnReject(reject, now);
+            if (change == MembershipChange.None)
             {
                 IgnoredDatagrams++;
                 return;
             }
 
-            reliable.Acknowledge(joinId, Slot.Server);
+            if (change == MembershipChange.RejoinDeferred)
+            {
+                log.Write(LogLevel.Warning, "rejoin refused for now (" + RejectReason.Describe(reject.Reason) + "); asking again");
+                return;
+            }
+
             joinFailed = true;
             if (reject.RetryAfterMilliseconds > 0)
             {
@@ -566,10 +582,7 @@ namespace Octomix.Box
 
         private void SendJoin()
         {
-            join.MessageId = reliable.NextMessageId();
-            joinId = join.MessageId;
-            int length = join.Write(tx, 0);
-            reliable.Send(tx, 0, length, socket, now);
+            membership.Join(now, socket);
         }
 
         private void SendLeave()

@@ -56,32 +56,18 @@ namespace Octomix.Box
 
             if (InRoom)
             {
-                if (now >= nextStatusAt)
+                if (membership.HeartbeatDue(now))
                 {
                     SendStatus();
-                    nextStatusAt = now + (heartbeatMs * 1000L);
+                    membership.HeartbeatSent(now);
                 }
 
-                long silence = 3L * slotTimeoutMs * 1000L;
-                if (silence < 3000000L)
+                if (membership.Poll(now, socket))
                 {
-                    silence = 3000000L;
-                }
-
-                if (now - lastServerContact > silence)
-                {
-                    if (InTake || state == BoxState.Stopping)
-                    {
-                        if (!serverLostLogged)
-                        {
-                            serverLostLogged = true;
-                            log.Write(LogLevel.Warning, "the server is silent; the take goes on recording to the card");
-                        }
-                    }
-                    else
-                    {
-                        Transition(BoxState.Joining, BoxEvent.ServerLost, "nothing heard for " + ((now - lastServerContact) / 1000) + " ms");
-                    }
+                    // the server went silent (restarted, or the path changed): rejoin with the same
+                    // slot and token in whatever state the box is — a take goes on recording
+                    log.Write(LogLevel.Warning, "the server is silent (nothing heard for " + (membership.SilenceLimitMicroseconds / 1000)
+                        + " ms): rejoining as slot " + slot + (InTake || state == BoxState.Stopping ? "; the take goes on recording to the card" : string.Empty));
                 }
             }
 
@@ -105,8 +91,13 @@ namespace Octomix.Box
             byte failedDestination;
             while (reliable.TryTakeFailure(out failedId, out failedType, out failedDestination))
             {
-                if (failedType == MessageType.Join && state == BoxState.Joining && failedId == joinId)
+                if (failedType == MessageType.Join && membership.OnSendFailed(failedId, now, socket))
                 {
+                    if (state != BoxState.Joining)
+                    {
+                        continue; // a rejoin: sent again already
+                    }
+
                     joinFailed = true;
                     joinRetryAt = settings.JoinRetrySeconds > 0 ? now + (settings.JoinRetrySeconds * 1000000L) : long.MaxValue;
                     FlashError(BoxErrorCode.ServerNotAnswering, 5);

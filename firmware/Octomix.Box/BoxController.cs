@@ -42,6 +42,9 @@ namespace Octomix.Box
         /// <summary>Delay of the personal mix behind its first packet while jamming.</summary>
         public const int JamPlayoutMilliseconds = 40;
 
+        /// <summary>Silence from the server after which the box rejoins (the slot timeout, at least this).</summary>
+        public const long ServerSilenceMicroseconds = 3000000;
+
         private readonly IBoard board;
         private readonly SettingsAdjuster adjust;
         private readonly HalCallCounter hal = new HalCallCounter();
@@ -174,6 +177,24 @@ namespace Octomix.Box
         public uint SessionToken
         {
             get { return token; }
+        }
+
+        /// <summary>Message id of the Join that got the current membership (0 before the first Accept).</summary>
+        public uint JoinMessageId
+        {
+            get { return membership == null ? 0 : membership.JoinMessageId; }
+        }
+
+        /// <summary>Where the membership stands: member, or rejoining after the server went silent.</summary>
+        public MembershipState Membership
+        {
+            get { return membership == null ? MembershipState.Out : membership.State; }
+        }
+
+        /// <summary>Rejoins started since boot (the server went silent).</summary>
+        public int Rejoins
+        {
+            get { return membership == null ? 0 : membership.Rejoins; }
         }
 
         /// <summary>Loop position (frames) of the next block.</summary>

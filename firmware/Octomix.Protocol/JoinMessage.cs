@@ -5,13 +5,16 @@ namespace Octomix.Protocol
     /// <summary>
     /// Join (0x10): a box or a console asks the room for a slot. Answered by
     /// <see cref="AcceptMessage"/> or <see cref="RejectMessage"/> carrying the same message id.
-    /// The header's token is 0 and the source slot is <see cref="Slot.None"/>.
+    /// The source slot is <see cref="Slot.None"/>; the header's token is 0, except in a rejoin
+    /// (<see cref="JoinCapabilities.Rejoin"/>), where it is the token of the membership the
+    /// sender had and <see cref="PreviousSlot"/> its slot.
     /// <code>
     /// off size field
     ///  12    4 message id, u32
     ///  16    1 role (JoinRole)
     ///  17    1 capabilities (JoinCapabilities bits)
-    ///  18    2 reserved, 0
+    ///  18    1 previous slot (with the Rejoin capability; else 0)
+    ///  19    1 reserved, 0
     ///  20    8 box id, u64 (stable per box: derived from its MAC)
     ///  28    4 sample rate, u32
     ///  32    1 channels
@@ -42,6 +45,15 @@ namespace Octomix.Protocol
         public byte Role { get; set; }
 
         public byte Capabilities { get; set; }
+
+        /// <summary>With <see cref="JoinCapabilities.Rejoin"/>: the slot the sender had (its old token is the header's). Else 0.</summary>
+        public byte PreviousSlot { get; set; }
+
+        /// <summary>True when this Join asks for the sender's previous membership back.</summary>
+        public bool IsRejoin
+        {
+            get { return (Capabilities & JoinCapabilities.Rejoin) != 0; }
+        }
 
         public ulong BoxId { get; set; }
 
@@ -112,7 +124,8 @@ namespace Octomix.Protocol
 
             b[o + 16] = Role;
             b[o + 17] = Capabilities;
-            WireFormat.WriteU16(b, o + 18, 0);
+            b[o + 18] = PreviousSlot;
+            b[o + 19] = 0;
             WireFormat.WriteU64(b, o + 20, BoxId);
             WireFormat.WriteU32(b, o + 28, (uint)SampleRate);
             b[o + 32] = (byte)Channels;
@@ -130,6 +143,7 @@ namespace Octomix.Protocol
         {
             Role = b[o + 16];
             Capabilities = b[o + 17];
+            PreviousSlot = b[o + 18];
             BoxId = WireFormat.ReadU64(b, o + 20);
             SampleRate = (int)WireFormat.ReadU32(b, o + 28);
             Channels = b[o + 32];
@@ -192,6 +206,11 @@ namespace Octomix.Protocol
         {
             Line(text, "role", Role);
             Line(text, "capabilities", Capabilities);
+            if (IsRejoin)
+            {
+                Line(text, "previousSlot", PreviousSlot);
+            }
+
             Line(text, "box", "0x" + Hex64(BoxId));
             Line(text, "rate", SampleRate);
             Line(text, "channels", Channels);
@@ -223,5 +242,12 @@ namespace Octomix.Protocol
 
         /// <summary>Records takes locally (has an SD card).</summary>
         public const byte Records = 0x04;
+
+        /// <summary>
+        /// A rejoin: the sender had a membership (the header's token, the previous-slot byte) and
+        /// asks for it back, after its server went silent. The server gives the same slot and token
+        /// back when the slot is free or still the sender's.
+        /// </summary>
+        public const byte Rejoin = 0x08;
     }
 }

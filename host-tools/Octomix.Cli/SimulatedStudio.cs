@@ -32,6 +32,7 @@ public sealed class SimulatedStudio : IDisposable
     ];
 
     private readonly List<SimulatedBox> _boxes = [];
+    private readonly List<(SimulatedBoardOptions Options, SettingsAdjuster Adjust)> _setups = [];
 
     /// <param name="root">Folder under which each box gets its card folder (card-NAME).</param>
     /// <param name="host">The server's address.</param>
@@ -39,13 +40,15 @@ public sealed class SimulatedStudio : IDisposable
     /// <param name="joinCode">The room's join code.</param>
     /// <param name="musicians">The boxes.</param>
     /// <param name="log">Where the boxes' log lines go (null: kept in memory only).</param>
-    public SimulatedStudio(string root, string host, int port, string joinCode, IReadOnlyList<StudioMusician> musicians, Action<string, HalLogLevel, string>? log = null)
+    /// <param name="ports">A port per box instead of <paramref name="port"/> (each box behind its own proxy, in the fault tests).</param>
+    public SimulatedStudio(string root, string host, int port, string joinCode, IReadOnlyList<StudioMusician> musicians, Action<string, HalLogLevel, string>? log = null, IReadOnlyList<int>? ports = null)
     {
         ArgumentNullException.ThrowIfNull(musicians);
         Musicians = musicians;
         for (int i = 0; i < musicians.Count; i++)
         {
             var m = musicians[i];
+            int boxPort = ports != null ? ports[i] : port;
             string card = Path.Combine(root, "card-" + m.Name);
             var options = new SimulatedBoardOptions
             {
@@ -67,7 +70,7 @@ public sealed class SimulatedStudio : IDisposable
             void Adjust(BoxSettings s)
             {
                 s.ServerHost = host;
-                s.ServerPort = port;
+                s.ServerPort = boxPort;
                 s.JoinCode = joinCode;
                 s.BoxName = m.Name;
                 s.AutoJoin = true;
@@ -82,6 +85,7 @@ public sealed class SimulatedStudio : IDisposable
             SimulatedBox.WriteSettings(card, BoxCommand.SettingsText(initial));
             var box = new SimulatedBox(options, Adjust);
             _boxes.Add(box);
+            _setups.Add((options, Adjust));
         }
     }
 
@@ -99,6 +103,28 @@ public sealed class SimulatedStudio : IDisposable
         {
             box.Start();
         }
+    }
+
+    /// <summary>
+    /// Cuts a box's power: its loop stops where it is, files open on its card lose what was not
+    /// synced (as a real card does), its socket closes. <see cref="Restart"/> boots it again.
+    /// </summary>
+    public void PowerCut(int box)
+    {
+        var b = _boxes[box];
+        b.Stop();
+        b.Board.SimulatedCard.PowerCut();
+        b.Dispose();
+    }
+
+    /// <summary>Boots a box again on the same card (after <see cref="PowerCut"/>): it repairs its files and joins.</summary>
+    public SimulatedBox Restart(int box)
+    {
+        var (options, adjust) = _setups[box];
+        var b = new SimulatedBox(options, adjust);
+        _boxes[box] = b;
+        b.Start();
+        return b;
     }
 
     public void Dispose()

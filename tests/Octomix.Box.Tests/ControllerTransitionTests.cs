@@ -208,21 +208,64 @@ public class ControllerTransitionTests
     }
 
     [Fact]
-    public void ASilentServerMakesTheBoxRejoinButNeverDuringATake()
+    public void ASilentServerMakesTheBoxRejoinWithItsSlotAndTokenWhileTheTakeGoesOnRecording()
     {
         using var h = new BoxHarness();
         h.JoinAndCalibrate();
         h.Record(4);
         Assert.True(h.RunUntil(c => c.State == BoxState.Recording, 1000));
+        int joinsBefore = h.Server.Joins;
         h.Server.Answering = false;
         h.Run(1200); // 6.4 s of silence from the server
         Assert.Equal(BoxState.Recording, h.Controller.State);
-        Assert.Contains("the server is silent; the take goes on recording", h.Log(), StringComparison.Ordinal);
-        h.Stop(4); // the engineer's Stop still gets through (the box hears it: the server is only not acking)
-        Assert.True(h.RunUntil(c => c.LastEvent == BoxEvent.ServerLost, 2000), h.Log());
-        Assert.Equal(BoxState.Joining, h.Controller.State);
+        Assert.Equal(MembershipState.Rejoining, h.Controller.Membership);
+        Assert.Contains("rejoining as slot 3; the take goes on recording to the card", h.Log(), StringComparison.Ordinal);
+        var rejoins = h.Server.Decoded(MessageType.Join, () => new JoinMessage()).Skip(joinsBefore).ToList();
+        Assert.NotEmpty(rejoins);
+        Assert.All(rejoins, j =>
+        {
+            Assert.True(j.IsRejoin);
+            Assert.Equal(3, j.PreviousSlot);
+            Assert.Equal(0xC0FFEE01u, j.Token);
+        });
+        Assert.True(rejoins.Select(j => j.MessageId).Distinct().Count() >= 2, "a new Join after each one went unanswered");
+
+        h.Server.Answering = true; // the server is back (restarted: it gives the slot and token back)
+        Assert.True(h.RunUntil(c => c.Membership == MembershipState.Member, 1000), h.Log());
+        Assert.Equal(BoxState.Recording, h.Controller.State);
+        Assert.Equal(1, h.Controller.Rejoins);
+        Assert.Contains("rejoined the room: slot 3 and its token back", h.Log(), StringComparison.Ordinal);
+        h.Stop(4);
+        Assert.True(h.RunUntil(c => c.State == BoxState.Ready, 2000), h.Log());
+        Assert.DoesNotContain(h.Transitions, t => t.To == BoxState.Joining && t.Cause != BoxEvent.AutoJoin);
+    }
+
+    [Fact]
+    public void ARejoinOutsideATakeKeepsTheCalibrationAndTakesANewSlotWhenTheOldOneIsGone()
+    {
+        using var h = new BoxHarness();
+        h.JoinAndCalibrate();
+        int latency = h.Controller.LatencyFrames;
+        Assert.True(latency >= 0);
+        h.Server.Answering = false;
+        h.Run(700); // over 3 s
+        Assert.Equal(MembershipState.Rejoining, h.Controller.Membership);
+        Assert.Equal(BoxState.Ready, h.Controller.State);
+
+        h.Server.AssignedSlot = 5;
+        h.Server.SessionToken = 0x5EED5EED;
         h.Server.Answering = true;
-        Assert.True(h.RunUntil(c => c.State == BoxState.Ready, 3000), h.Log());
+        Assert.True(h.RunUntil(c => c.Membership == MembershipState.Member, 1000), h.Log());
+        Assert.Equal(BoxState.Ready, h.Controller.State);
+        Assert.Equal(latency, h.Controller.LatencyFrames);
+        Assert.Equal(5, h.Controller.RoomSlot);
+        Assert.Equal(0x5EED5EEDu, h.Controller.SessionToken);
+        Assert.Contains("rejoined the room in slot 5 (slot 3 was taken)", h.Log(), StringComparison.Ordinal);
+        int seen = h.Server.Statuses().Count;
+        h.Run(100);
+        var later = h.Server.Statuses().Skip(seen).ToList();
+        Assert.NotEmpty(later);
+        Assert.All(later, st => Assert.Equal((5, 0x5EED5EEDu), (st.SourceSlot, st.Token)));
     }
 
     [Fact]

@@ -60,6 +60,13 @@ internal static class VectorCatalog
             SampleRate = 48000, Channels = 2, Format = (byte)SampleFormat.S24, FramesPerPacket = 128, JoinCode = "ABCDEFGHIJKLMNOP", Name = "Régie ♪",
         });
 
+        yield return ("join-rejoin", new JoinMessage
+        {
+            Token = 0x0BADF00D, MessageId = 0x00C0FFEE, Role = JoinRole.Jammer, Capabilities = JoinCapabilities.Records | JoinCapabilities.Rejoin,
+            PreviousSlot = 3, BoxId = 0x0000A4CF12345678, SampleRate = 48000, Channels = 2, Format = (byte)SampleFormat.S16, FramesPerPacket = 256,
+            JoinCode = "JAM-42", Name = "Bass Box",
+        });
+
         yield return ("accept", new AcceptMessage
         {
             Token = 0, DestinationSlot = Slot.None, MessageId = 1, AssignedSlot = 2, Room = 0, HeartbeatMilliseconds = 250,

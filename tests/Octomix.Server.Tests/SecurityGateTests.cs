@@ -14,8 +14,11 @@ public class SecurityGateTests
         using var member = new TestPeer(server.Ports[0], "member");
         using var stranger = new TestPeer(server.Ports[0], "stranger");
         member.Join();
+        member.Sync(); // the member's Status 1000: the slot's newest
 
-        // a stranger who guessed the member's slot and even its token still owns no slot
+        // a stranger who guessed the member's slot and even its token still owns no slot (a
+        // Status newer than the member's own with the token would be a rebinding: the token is
+        // the proof, docs/protocol.md "Rejoin and rebinding"; an older one is not)
         stranger.Slot = member.Slot;
         stranger.Token = member.Token;
         stranger.SendAudio(new short[128], 2, 1, 0);

@@ -18,6 +18,7 @@ public sealed partial class ConsoleEngine : ILinkReceiver
     private readonly NackMessage _nack = new();
     private readonly TimecodeRange[] _gaps = new TimecodeRange[64];
     private long _nextNackAt;
+    private readonly long[] _nextMissedStopAt = new long[Slot.MaxJammerSlots];
     private long _nextLinkReportAt;
     private long _strayPackets;
     private readonly double[] _boxRttPeak = new double[Slot.MaxJammerSlots];
@@ -73,6 +74,36 @@ public sealed partial class ConsoleEngine : ILinkReceiver
         if (_members.TryGetValue(slot, out var member))
         {
             _members[slot] = member with { SeenAtMicros = arrivalMicros };
+        }
+
+        StopIfItMissedTheStop(status, arrivalMicros);
+    }
+
+    /// <summary>
+    /// A box still recording a take the console has stopped missed the Stop (it was offline, or
+    /// its server was away): it is sent Stop again as soon as it is back, once a second until it
+    /// stops. Stop is idempotent on the box.
+    /// </summary>
+    private void StopIfItMissedTheStop(StatusMessage status, long now)
+    {
+        var take = _take;
+        int slot = status.SourceSlot;
+        if ((status.StatusFlags & StatusFlags.Recording) == 0 || take == null || status.TakeId != take.Id
+            || take.Info.State is TakeState.Recording or TakeState.Stopping || now < _nextMissedStopAt[slot])
+        {
+            return;
+        }
+
+        _nextMissedStopAt[slot] = now + 1_000_000;
+        string name = take.BySlot(slot)?.Info.TrackName ?? "slot " + slot;
+        Event($"box {name} still records take {take.Info.Number}: it missed the Stop; stopping it", LogLevel.Warning);
+        try
+        {
+            _ = _link.SendCommandAsync(new TakeControlMessage(MessageType.Stop) { TakeId = take.Id }, (byte)slot);
+        }
+        catch (InvalidOperationException)
+        {
+            // the console itself is not in the room right now: the next Status tries again
         }
     }
 

@@ -248,6 +248,15 @@ public sealed partial class ConsoleEngine
                 }
             }
 
+            // the take's end: where the boxes that took the Stop ended; a box that missed it
+            // records on (it is stopped when it comes back) and its stem is cut there at export
+            long end = take.Tracks.Where(t => stopped.Contains(t.Info.TrackName) && t.EndTimecode != long.MaxValue).Select(t => t.EndTimecode).DefaultIfEmpty(-1).Max();
+            if (end > 0)
+            {
+                take.EndIndex = end;
+                _store.SetTakeEnd(take.Id, end);
+            }
+
             _store.SetTakeState(take.Id, TakeState.Collecting);
             take.Info = take.Info with { State = TakeState.Collecting };
             Event($"take {take.Info.Number} stopped ({stopped.Count} of {take.Tracks.Count} boxes acknowledged)");
@@ -284,8 +293,11 @@ public sealed partial class ConsoleEngine
             take.Info = take.Info with { State = TakeState.Collecting };
             var clock = Stopwatch.StartNew();
             _spoolWriter.Drain(TimeSpan.FromSeconds(10)); // the stream's last chunks are in the spools before they are counted
+            // a track verified by an earlier collection is kept as it is (its box may be gone by now)
             var collectors = take.Tracks
-                .Select(stream => new TrackCollector(_link, stream, take.Id, _options.Collection, _logger).RunAsync(cancel))
+                .Select(stream => stream.Info.State == TakeTrackState.Complete && stream.Info.DataBytes >= 0
+                    ? Task.FromResult(Verified(stream))
+                    : new TrackCollector(_link, stream, take.Id, _options.Collection, _logger).RunAsync(cancel))
                 .ToList();
             var results = await Task.WhenAll(collectors).ConfigureAwait(false);
             _spoolWriter.Drain(TimeSpan.FromSeconds(10));
@@ -293,7 +305,11 @@ public sealed partial class ConsoleEngine
             {
                 var stream = take.Tracks[i];
                 var result = results[i];
-                stream.Update(t => t with { State = result.Complete ? TakeTrackState.Complete : TakeTrackState.Incomplete, Problem = result.Problem });
+                stream.Update(t => t with { State = result.Complete ? TakeTrackState.Complete : TakeTrackState.Incomplete, Problem = result.Problem ?? ShortOfTheEnd(take, t) });
+                if (result.Complete && stream.Info.Problem is string gap)
+                {
+                    Event($"take {take.Info.Number}: {gap}", LogLevel.Warning);
+                }
             }
 
             PersistProgress();
@@ -328,6 +344,31 @@ public sealed partial class ConsoleEngine
         {
             _operation.Release();
         }
+    }
+
+    /// <summary>
+    /// A verified track whose box's file ends well before the take's end (the box restarted mid
+    /// take: a power cut; its repaired file is all there is): the gap, in words, else null.
+    /// </summary>
+    private static string? ShortOfTheEnd(OpenTake take, TakeTrackInfo t)
+    {
+        if (take.EndIndex <= 0 || t.FrameBytes <= 0 || t.DataBytes < 0)
+        {
+            return null;
+        }
+
+        long end = t.FirstSampleIndex + (t.DataBytes / t.FrameBytes);
+        long missing = take.EndIndex - end;
+        return missing > take.Info.SampleRate / 4
+            ? FormattableString.Invariant($"track {t.TrackName} (box {t.BoxName}) ends {missing / (double)take.Info.SampleRate:0.00} s before the take's end: its box stopped recording early (a power cut or a restart); the stem is what its card holds, silence after it in the mix")
+            : null;
+    }
+
+    /// <summary>The result of a track verified by an earlier collection (this run or an earlier console's).</summary>
+    private static TrackCollectionResult Verified(TrackStream stream)
+    {
+        var info = stream.Info;
+        return new TrackCollectionResult(info.TrackName, info.BoxName, true, null, info.DataBytes, info.StreamBytes, info.FetchedBytes, 1, 0, 0, 0, 0);
     }
 
     /// <summary>
@@ -385,6 +426,7 @@ public sealed partial class ConsoleEngine
                         Format = (SampleFormat)info.Format,
                         FirstSampleIndex = info.FirstSampleIndex,
                         LatencySamples = info.LatencySamples,
+                        MaxDataBytes = take.EndIndex > info.FirstSampleIndex && info.FrameBytes > 0 ? (take.EndIndex - info.FirstSampleIndex) * info.FrameBytes : null,
                         FaderDb = track?.FaderDb ?? 0,
                         Pan = track?.Pan ?? 0,
                         Mute = track?.Mute ?? false,
@@ -499,8 +541,10 @@ public sealed partial class ConsoleEngine
             return;
         }
 
-        var take = new OpenTake(info);
-        foreach (var row in _store.TakeTracks(info.Id).Where(t => t.State is TakeTrackState.Recording or TakeTrackState.Incomplete))
+        var take = new OpenTake(info) { EndIndex = _store.TakeEnd(info.Id) };
+        // every track that recorded: complete ones are kept as they are (the export writes the
+        // whole take again), the others are collected
+        foreach (var row in _store.TakeTracks(info.Id).Where(t => t.State is not TakeTrackState.Refused))
         {
             var stream = new TrackStream(row, _store.SpoolRanges(info.Id, row.TrackId), _spoolWriter);
             take.Add(stream);

@@ -43,6 +43,9 @@ public sealed class OpenTake : IDisposable
 
     public uint Id => _info.Id;
 
+    /// <summary>The take's end, take index: the end of the tracks that stopped on the Stop; −1 until known.</summary>
+    public long EndIndex { get; set; } = -1;
+
     public List<TrackStream> Tracks { get; } = [];
 
     public MonitorMixer? Mixer { get; set; }

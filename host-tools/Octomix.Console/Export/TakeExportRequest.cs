@@ -21,6 +21,12 @@ public sealed record TakeTrackSource
     /// <summary>The box's round-trip latency L for this take, in samples.</summary>
     public required int LatencySamples { get; init; }
 
+    /// <summary>
+    /// Audio data bytes of the stem at most (the take's end: a box that missed the Stop recorded
+    /// on); null = the whole file. Rounded down to whole frames.
+    /// </summary>
+    public long? MaxDataBytes { get; init; }
+
     /// <summary>iXML name of each channel; default: the track name (mono) or "name 1", "name 2"…</summary>
     public IReadOnlyList<string>? ChannelNames { get; init; }
 

@@ -23,10 +23,89 @@ public static class TakeExporter
 {
     private const int ChunkFrames = 1 << 16;
 
+    /// <summary>
+    /// Writes the whole take folder into <c>FOLDER.writing-PID</c> beside it, then renames it
+    /// over the old one: a reader sees the old take folder or the new one, never a mix (all
+    /// stems, mix, .rpp, .lof). Files of the old folder the export does not write (the user's
+    /// own) are moved into the new one.
+    /// </summary>
     public static TakeExportResult Export(TakeExportRequest request)
     {
         var plan = Plan.Create(request);
-        var storage = new FolderStorage(request.Folder, flushToDisk: false);
+        string final = Path.GetFullPath(request.Folder).TrimEnd(Path.DirectorySeparatorChar);
+        string writing = final + ".writing-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        if (Directory.Exists(writing))
+        {
+            Directory.Delete(writing, recursive: true); // left by an export of this process that failed
+        }
+
+        TakeExportResult result;
+        try
+        {
+            result = Write(request, plan, writing);
+        }
+        catch
+        {
+            TryDeleteFolder(writing);
+            throw;
+        }
+
+        Replace(final, writing);
+        return result with { Folder = final };
+    }
+
+    /// <summary>Renames <paramref name="writing"/> to <paramref name="final"/>, over the old folder if there is one.</summary>
+    private static void Replace(string final, string writing)
+    {
+        if (!Directory.Exists(final))
+        {
+            Directory.Move(writing, final);
+            return;
+        }
+
+        string old = final + ".old-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        TryDeleteFolder(old);
+        Directory.Move(final, old);
+        Directory.Move(writing, final);
+        foreach (var entry in Directory.EnumerateFileSystemEntries(old))
+        {
+            string target = Path.Combine(final, Path.GetFileName(entry));
+            if (!File.Exists(target) && !Directory.Exists(target))
+            {
+                if (Directory.Exists(entry))
+                {
+                    Directory.Move(entry, target);
+                }
+                else
+                {
+                    File.Move(entry, target);
+                }
+            }
+        }
+
+        TryDeleteFolder(old);
+    }
+
+    private static void TryDeleteFolder(string folder)
+    {
+        try
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static TakeExportResult Write(TakeExportRequest request, Plan plan, string folder)
+    {
+        var storage = new FolderStorage(folder, flushToDisk: false);
         var options = new BwfWriterOptions { HeaderUpdateIntervalFrames = request.SampleRate * 60 };
 
         var stems = new List<ExportedStem>();
@@ -79,7 +158,7 @@ public static class TakeExporter
         {
             using var input = new FileStream(track.AudioDataPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
             int read;
-            while ((read = ReadWhole(input, buffer)) > 0)
+            while (total < plan.DataBytes[k] && (read = ReadWhole(input, buffer, (int)Math.Min(buffer.Length, plan.DataBytes[k] - total))) > 0)
             {
                 writer.Write(buffer, 0, read);
                 total += read;
@@ -166,11 +245,11 @@ public static class TakeExporter
     }
 
     /// <summary>Reads until the buffer is full or the file ends; returns the bytes read.</summary>
-    private static int ReadWhole(Stream input, byte[] buffer)
+    private static int ReadWhole(Stream input, byte[] buffer, int count)
     {
         int total = 0;
         int read;
-        while (total < buffer.Length && (read = input.Read(buffer, total, buffer.Length - total)) > 0)
+        while (total < count && (read = input.Read(buffer, total, count - total)) > 0)
         {
             total += read;
         }
@@ -277,6 +356,11 @@ public static class TakeExporter
 
                 long length = new FileInfo(track.AudioDataPath).Length;
                 int frameBytes = track.Channels * bytes;
+                if (track.MaxDataBytes is long max && max >= frameBytes && max < length)
+                {
+                    length = max - (max % frameBytes); // the take's end: the rest of the file is after it
+                }
+
                 if (length == 0 || length % frameBytes != 0)
                 {
                     throw new ArgumentException($"{label}: {length} bytes of audio data is not a whole number of {frameBytes}-byte frames");

@@ -28,8 +28,10 @@ public sealed class LinkRejectedException(byte reason, string message) : Excepti
 /// commands reliably (<see cref="ReliableSender"/>: re-sent every 200 ms, 10 attempts) and
 /// completes each with the box's Ack or FileInfo, acknowledges the boxes' Notices (with a
 /// <see cref="DuplicateFilter"/>, so a repeated one is handled once), and hands the rest to an
-/// <see cref="ILinkReceiver"/> on its network thread. It joins again when the server goes silent
-/// (a restarted server, a NAT that forgot the mapping).
+/// <see cref="ILinkReceiver"/> on its network thread. Join, heartbeat and rejoin are the
+/// protocol's <see cref="RoomMembership"/> (the box's own code): when the server goes silent (a
+/// restarted server, a path the server's rebinding could not repair) the console rejoins with its
+/// slot and token, and commands sent meanwhile wait in the reliable sender for the way back.
 /// </summary>
 /// <remarks>
 /// Threads: one network thread owns the socket's receive side and the timers. Commands may be
@@ -71,22 +73,19 @@ public sealed class EngineerLink : IDisposable
     private readonly SimpleControlMessage _memberLeave = new(MessageType.Leave);
     private readonly StatusMessage _heartbeat = new();
     private readonly JoinMessage _join = new();
+    private readonly RoomMembership _membership;
 
     private ILinkReceiver? _receiver;
     private volatile bool _isJoined;
+    private volatile bool _hasIdentity;
     private byte _slot = Protocol.Slot.None;
     private uint _token;
-    private uint _joinId;
     private long _nextJoinAt;
-    private long _nextHeartbeatAt;
-    private long _lastHeard;
     private uint _statusSequence;
-    private int _heartbeatMs = 250;
     private long _rttMicros = -1;
     private long _received;
     private long _sent;
     private long _bad;
-    private int _joins;
     private Exception? _failure;
 
     public EngineerLink(LinkOptions options, ILogger logger)
@@ -111,6 +110,16 @@ public sealed class EngineerLink : IDisposable
         _socket.Connect(Server);
         _sender = new SocketSender(this);
         _reliable = new ReliableSender(Capacity, (long)options.RetryInterval.TotalMicroseconds, options.MaxAttempts, (uint)RandomNumberGenerator.GetInt32(1, int.MaxValue));
+        _join.Role = JoinRole.Engineer;
+        _join.Capabilities = JoinCapabilities.CanMix;
+        _join.BoxId = options.ConsoleId;
+        _join.SampleRate = options.SampleRate;
+        _join.Channels = 2;
+        _join.Format = (byte)SampleFormat.S16;
+        _join.FramesPerPacket = 256;
+        _join.JoinCode = options.JoinCode;
+        _join.Name = options.Name;
+        _membership = new RoomMembership(_join, _reliable, (long)options.ServerLostAfter.TotalMicroseconds) { RetryMicroseconds = 2_000_000 };
         _thread = new Thread(Run) { IsBackground = true, Name = "octomix console link", Priority = ThreadPriority.AboveNormal };
         _heartbeatThread = new Thread(Heartbeat) { IsBackground = true, Name = "octomix console heartbeat", Priority = ThreadPriority.AboveNormal };
     }
@@ -133,7 +142,43 @@ public sealed class EngineerLink : IDisposable
     public long BadDatagrams => Interlocked.Read(ref _bad);
 
     /// <summary>Joins accepted so far (more than 1: the console joined again after the server went silent).</summary>
-    public int Joins => Volatile.Read(ref _joins);
+    public int Joins
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _membership.Joins;
+            }
+        }
+    }
+
+    /// <summary>Rejoins started (the server went silent).</summary>
+    public int Rejoins
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _membership.Rejoins;
+            }
+        }
+    }
+
+    /// <summary>True while the console has lost the server and asks for its slot back.</summary>
+    public bool IsRejoining => _hasIdentity && !_isJoined;
+
+    /// <summary>Message id of the Join that got the current membership (0 before the first Accept).</summary>
+    public uint JoinMessageId
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _membership.JoinMessageId;
+            }
+        }
+    }
 
     /// <summary>Microseconds on the link's clock (the one given to the receiver).</summary>
     public long NowMicros => _clock.ElapsedTicks * 1_000_000L / Stopwatch.Frequency;
@@ -196,7 +241,7 @@ public sealed class EngineerLink : IDisposable
         ArgumentNullException.ThrowIfNull(message);
         lock (_lock)
         {
-            if (!_isJoined)
+            if (!_hasIdentity)
             {
                 return false;
             }
@@ -212,7 +257,7 @@ public sealed class EngineerLink : IDisposable
     /// <summary>Sends an audio packet (playback) whose header fields this link fills in: token and source slot.</summary>
     public bool SendAudio(byte[] datagram, int length)
     {
-        if (!_isJoined)
+        if (!_hasIdentity)
         {
             return false;
         }
@@ -241,13 +286,15 @@ public sealed class EngineerLink : IDisposable
 
         lock (_lock)
         {
-            if (_isJoined)
+            if (_hasIdentity)
             {
                 // Leave once (the slot times out anyway): the room frees the engineer slot at once
                 var leave = new SimpleControlMessage(MessageType.Leave) { MessageId = _reliable.NextMessageId(), Token = _token, SourceSlot = _slot, DestinationSlot = Protocol.Slot.Server };
                 int n = leave.Write(_sendBuffer, 0);
                 SendRaw(_sendBuffer, 0, n);
                 _isJoined = false;
+                _hasIdentity = false;
+                _membership.Leave();
             }
 
             FailPendingLocked();
@@ -259,7 +306,8 @@ public sealed class EngineerLink : IDisposable
 
     private uint SendReliableLocked(ControlMessage message, byte destination)
     {
-        if (!_isJoined)
+        // while rejoining the command waits in the reliable sender (same slot and token after the rejoin)
+        if (!_hasIdentity)
         {
             throw new InvalidOperationException("the console is not in the room (not joined to the server)");
         }
@@ -335,7 +383,7 @@ public sealed class EngineerLink : IDisposable
             return;
         }
 
-        _lastHeard = now;
+        _membership.Heard(now);
         switch (type)
         {
             case MessageType.Audio:
@@ -494,23 +542,30 @@ public sealed class EngineerLink : IDisposable
 
     private void OnAccept(long now)
     {
-        if (_accept.MessageId != _joinId)
-        {
-            return; // an answer to an earlier Join
-        }
-
+        MembershipChange change;
         lock (_lock)
         {
-            _reliable.Acknowledge(_joinId, Protocol.Slot.Server);
-            _slot = _accept.AssignedSlot;
-            _token = _accept.SessionToken;
-            _heartbeatMs = _accept.HeartbeatMilliseconds is > 0 and <= 250 ? _accept.HeartbeatMilliseconds : 250;
+            change = _membership.OnAccept(_accept, now);
+            if (change == MembershipChange.None)
+            {
+                return; // an answer to an earlier Join
+            }
+
+            _slot = _membership.Slot;
+            _token = _membership.Token;
+            _hasIdentity = true;
             _isJoined = true;
         }
 
-        Interlocked.Increment(ref _joins);
-        Volatile.Write(ref _nextHeartbeatAt, now);
-        _logger.LogInformation("joined the room at {Server}: slot {Slot}, heartbeat {Heartbeat} ms", Server, _accept.AssignedSlot, _heartbeatMs);
+        if (change == MembershipChange.Joined)
+        {
+            _logger.LogInformation("joined the room at {Server}: slot {Slot}, heartbeat {Heartbeat} ms", Server, _accept.AssignedSlot, _accept.HeartbeatMilliseconds);
+        }
+        else
+        {
+            _logger.LogInformation("rejoined the room at {Server}: slot {Slot}{Same}", Server, _accept.AssignedSlot, change == MembershipChange.Rejoined ? " and its token back" : " (a new slot: the old one was taken)");
+        }
+
         if (_accept.SampleRate != 0 && _accept.SampleRate != _options.SampleRate)
         {
             _logger.LogWarning("the room runs at {RoomRate} Hz, the session at {Rate} Hz: boxes at the room's rate cannot record this session", _accept.SampleRate, _options.SampleRate);
@@ -521,17 +576,24 @@ public sealed class EngineerLink : IDisposable
 
     private void OnReject()
     {
-        if (_reject.MessageId != _joinId)
+        MembershipChange change;
+        lock (_lock)
+        {
+            change = _membership.OnReject(_reject, NowMicros);
+        }
+
+        if (change == MembershipChange.None)
         {
             return;
         }
 
-        lock (_lock)
+        string reason = RejectReason.Describe(_reject.Reason);
+        if (change == MembershipChange.RejoinDeferred)
         {
-            _reliable.Acknowledge(_joinId, Protocol.Slot.Server);
+            _logger.LogWarning("the server at {Server} refused the rejoin for now ({Reason}); asking again", Server, reason);
+            return;
         }
 
-        string reason = RejectReason.Describe(_reject.Reason);
         if (_reject.Reason is RejectReason.BadJoinCode or RejectReason.UnsupportedFormat or RejectReason.EngineerSlotsFull)
         {
             _logger.LogError("the server at {Server} refused the console: {Reason}", Server, reason);
@@ -561,61 +623,42 @@ public sealed class EngineerLink : IDisposable
                 {
                     info.TrySetResult(null);
                 }
-                else if (type == MessageType.Join)
+                else if (type == MessageType.Join && _membership.OnSendFailed(id, now, _sender) && _membership.State == MembershipState.Out)
                 {
-                    _nextJoinAt = now; // ask again at once: the server may just be starting
+                    _nextJoinAt = now; // a first join: ask again at once, the server may just be starting (a rejoin was sent again already)
                 }
 
                 _logger.LogDebug("{Type} {Id} to slot {Slot} was never answered", Message.MessageTypeName(type), id, destination);
             }
         }
 
-        if (_isJoined && now - _lastHeard > (long)_options.ServerLostAfter.TotalMicroseconds)
+        bool lost;
+        bool join = false;
+        lock (_lock)
         {
-            _logger.LogWarning("nothing heard from the server at {Server} for {Seconds:0.#} s: joining again", Server, (now - _lastHeard) / 1e6);
-            lock (_lock)
+            lost = _membership.Poll(now, _sender);
+            if (lost)
             {
-                _isJoined = false;
-                FailPendingLocked();
-                _reliable.Clear();
+                _isJoined = false; // the identity stays: commands wait for the rejoin
             }
-
-            _nextJoinAt = now;
+            else if (_membership.State == MembershipState.Out && now >= _nextJoinAt)
+            {
+                _membership.Join(now, _sender);
+                _nextJoinAt = long.MaxValue; // the reliable sender re-sends it; a new Join only when that gave up (or after a Reject's wait)
+                join = true;
+            }
         }
 
-        if (!_isJoined && now >= _nextJoinAt)
+        if (lost)
         {
-            SendJoin(now);
+            _logger.LogWarning("nothing heard from the server at {Server} for {Seconds:0.#} s: rejoining as slot {Slot}", Server, _membership.SilenceLimitMicroseconds / 1e6, _slot);
+        }
+        else if (join)
+        {
+            _logger.LogDebug("join sent to {Server}", Server);
         }
 
         _receiver!.OnTick(now);
-    }
-
-    private void SendJoin(long now)
-    {
-        lock (_lock)
-        {
-            _join.Role = JoinRole.Engineer;
-            _join.Capabilities = JoinCapabilities.CanMix;
-            _join.BoxId = _options.ConsoleId;
-            _join.SampleRate = _options.SampleRate;
-            _join.Channels = 2;
-            _join.Format = (byte)SampleFormat.S16;
-            _join.FramesPerPacket = 256;
-            _join.JoinCode = _options.JoinCode;
-            _join.Name = _options.Name;
-            _join.SourceSlot = Protocol.Slot.None;
-            _join.DestinationSlot = Protocol.Slot.Server;
-            _join.Token = 0;
-            _join.MessageId = _reliable.NextMessageId();
-            _joinId = _join.MessageId;
-            int length = _join.Write(_sendBuffer, 0);
-            _reliable.Send(_sendBuffer, 0, length, _sender, now);
-        }
-
-        // the reliable sender re-sends it; a new Join only when that gave up (or after a Reject's wait)
-        _nextJoinAt = long.MaxValue;
-        _lastHeard = now;
     }
 
     /// <summary>
@@ -626,21 +669,22 @@ public sealed class EngineerLink : IDisposable
     {
         while (!_stop.IsCancellationRequested)
         {
-            long now = NowMicros;
-            if (_isJoined && now >= Volatile.Read(ref _nextHeartbeatAt))
-            {
-                Volatile.Write(ref _nextHeartbeatAt, now + (_heartbeatMs * 1000L));
-                SendHeartbeat(now);
-            }
+            SendHeartbeatIfDue(NowMicros);
 
             _stop.Token.WaitHandle.WaitOne(10);
         }
     }
 
-    private void SendHeartbeat(long now)
+    private void SendHeartbeatIfDue(long now)
     {
         lock (_lock)
         {
+            if (!_membership.HeartbeatDue(now))
+            {
+                return;
+            }
+
+            _membership.HeartbeatSent(now);
             _heartbeat.Token = _token;
             _heartbeat.SourceSlot = _slot;
             _heartbeat.DestinationSlot = Protocol.Slot.Server;

@@ -347,6 +347,30 @@ public sealed class SessionStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// The take's end, take index (the end of the tracks that stopped on the console's Stop): a
+    /// box that missed the Stop recorded on past it, and its stem is cut there. Kept in the meta
+    /// table (no schema change).
+    /// </summary>
+    public void SetTakeEnd(uint takeId, long endIndex)
+    {
+        lock (_lock)
+        {
+            using var c = Command("INSERT OR REPLACE INTO meta (key, value) VALUES ($k, $v)", ("$k", "take-end-" + takeId.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("$v", endIndex.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            c.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>The take's end set by <see cref="SetTakeEnd"/>, or −1.</summary>
+    public long TakeEnd(uint takeId)
+    {
+        lock (_lock)
+        {
+            using var c = Command("SELECT value FROM meta WHERE key = $k", ("$k", "take-end-" + takeId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            return c.ExecuteScalar() is string v && long.TryParse(v, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out long end) ? end : -1;
+        }
+    }
+
     public void SetTakeFolder(uint takeId, string folder)
     {
         lock (_lock)

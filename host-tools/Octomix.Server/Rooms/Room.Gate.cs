@@ -45,6 +45,11 @@ internal sealed unsafe partial class Room
         // 2. anything else only from an address that owns a slot
         byte source = buf[off + 8];
         int owner = table.FindOwner(address, addressLength, source);
+        if (owner < 0 && type == MessageType.Status && TryRebind(buf, off, len, source, address, addressLength))
+        {
+            owner = source;
+        }
+
         if (owner < 0)
         {
             if (type != MessageType.Leave || !TryAckRepeatedLeave(buf, off, len, address, addressLength, now))
@@ -146,12 +151,41 @@ internal sealed unsafe partial class Room
         }
 
         var role = join.Role == JoinRole.Engineer ? SlotRole.Engineer : SlotRole.Jammer;
+        uint requestedToken = 0;
         int preferred = -1;
+        if (join.IsRejoin && join.Token != 0 && table.InRange(join.PreviousSlot)
+            && (role == SlotRole.Jammer ? Slot.IsJammer(join.PreviousSlot) : Slot.IsEngineer(join.PreviousSlot)))
+        {
+            var previous = table.Slots[join.PreviousSlot];
+            if (previous.Occupied && previous.Token == join.Token && previous.BoxId == join.BoxId && previous.Role == role)
+            {
+                // the member itself, still known here: it lost us (one-way loss, a new path). Same slot, same token, the new address.
+                if (owner >= 0 && owner != join.PreviousSlot)
+                {
+                    ReleaseSlot(owner, 0);
+                }
+
+                RejoinInPlace(previous, buf, off, len, address, addressLength, now);
+                return;
+            }
+
+            if (!previous.Occupied)
+            {
+                // a restarted server (or a slot that timed out): the same slot and token back
+                preferred = join.PreviousSlot;
+                requestedToken = join.Token;
+            }
+        }
+
         if (owner >= 0)
         {
             // a new Join from an address that holds a slot: the box restarted. Replace it
             // cleanly, in the same slot number when the role allows.
-            preferred = owner;
+            if (preferred < 0)
+            {
+                preferred = owner;
+            }
+
             logger.LogInformation("{Room}: slot {Slot} ({Name}) joined again from {Address}: replacing it", label, owner, table.Slots[owner].Name, table.Slots[owner].Endpoint);
             ReleaseSlot(owner, 0);
         }
@@ -163,7 +197,12 @@ internal sealed unsafe partial class Room
             return;
         }
 
-        var s = table.Assign(slotIndex, role, address, addressLength, now);
+        if (slotIndex != preferred)
+        {
+            requestedToken = 0;
+        }
+
+        var s = table.Assign(slotIndex, role, address, addressLength, now, requestedToken);
         s.JoinMessageId = id;
         s.Name = join.Name;
         s.BoxId = join.BoxId;
@@ -173,19 +212,7 @@ internal sealed unsafe partial class Room
         s.Capabilities = join.Capabilities;
         s.Endpoint = FormatAddress(address, addressLength);
 
-        accept.Token = 0;
-        accept.SourceSlot = Slot.Server;
-        accept.DestinationSlot = (byte)slotIndex;
-        accept.MessageId = id;
-        accept.AssignedSlot = (byte)slotIndex;
-        accept.Room = (byte)Index;
-        accept.HeartbeatMilliseconds = (int)options.HeartbeatInterval.TotalMilliseconds;
-        accept.SessionToken = s.Token;
-        accept.SlotTimeoutMilliseconds = (int)options.SlotTimeout.TotalMilliseconds;
-        accept.MaxJammers = options.MaxJammers;
-        accept.SampleRate = options.SampleRate;
-        accept.ServerTimeMicroseconds = (ulong)((now - startTicks) * 1_000_000.0 / System.Diagnostics.Stopwatch.Frequency);
-        s.AcceptLength = accept.Write(s.AcceptDatagram, 0);
+        WriteAccept(s, id, now);
 
         if (role == SlotRole.Jammer && (join.Capabilities & JoinCapabilities.WantsPersonalMix) != 0)
         {
@@ -198,10 +225,102 @@ internal sealed unsafe partial class Room
         }
 
         joinsAccepted++;
+        bool gotItBack = join.IsRejoin && requestedToken != 0 && s.Token == requestedToken;
+        if (gotItBack)
+        {
+            rejoins++;
+        }
+
         int cell = RentCell();
         s.AcceptDatagram.AsSpan(0, s.AcceptLength).CopyTo(outCells.AsSpan(cell));
         ReplyUnauthenticated(cell, s.AcceptLength, len, address, addressLength);
-        logger.LogInformation("{Room}: {Name} joined as {Role} in slot {Slot} from {Address}", label, s.Name, role == SlotRole.Jammer ? "jammer" : "engineer", slotIndex, s.Endpoint);
+        logger.LogInformation("{Room}: {Name} {Joined} as {Role} in slot {Slot} from {Address}", label, s.Name, gotItBack ? "rejoined (its slot and token back)" : join.IsRejoin ? "rejoined (a new slot)" : "joined",
+            role == SlotRole.Jammer ? "jammer" : "engineer", slotIndex, s.Endpoint);
+    }
+
+    /// <summary>Writes the slot's Accept for the Join <paramref name="id"/> into its replay buffer.</summary>
+    private void WriteAccept(SlotState s, uint id, long now)
+    {
+        accept.Token = 0;
+        accept.SourceSlot = Slot.Server;
+        accept.DestinationSlot = (byte)s.Index;
+        accept.MessageId = id;
+        accept.AssignedSlot = (byte)s.Index;
+        accept.Room = (byte)Index;
+        accept.HeartbeatMilliseconds = (int)options.HeartbeatInterval.TotalMilliseconds;
+        accept.SessionToken = s.Token;
+        accept.SlotTimeoutMilliseconds = (int)options.SlotTimeout.TotalMilliseconds;
+        accept.MaxJammers = options.MaxJammers;
+        accept.SampleRate = options.SampleRate;
+        accept.ServerTimeMicroseconds = (ulong)((now - startTicks) * 1_000_000.0 / System.Diagnostics.Stopwatch.Frequency);
+        s.AcceptLength = accept.Write(s.AcceptDatagram, 0);
+    }
+
+    /// <summary>
+    /// A rejoin of a member this server still holds (same slot, token and box id): it keeps
+    /// everything, moves to the Join's address, and gets an Accept with its slot and token.
+    /// </summary>
+    private void RejoinInPlace(SlotState s, byte[] buf, int off, int requestLength, byte* address, int addressLength, long now)
+    {
+        uint id = join.MessageId;
+        if (!table.IsOwnerAddress(s.Index, address, addressLength))
+        {
+            table.Rebind(s.Index, address, addressLength);
+            s.Endpoint = FormatAddress(address, addressLength);
+            rebinds++;
+        }
+
+        s.JoinMessageId = id;
+        s.LastHeard = now;
+        s.StatusSeen = false; // the member's Status sequence goes on from the new address
+        WriteAccept(s, id, now);
+        if (s.Role == SlotRole.Engineer)
+        {
+            s.RosterPending = true; // it may have missed announcements: the roster again on its next datagram
+        }
+        else
+        {
+            AnnounceJoin(s, buf, off, requestLength); // the engineers learn its Join again (its message id changed)
+        }
+
+        rejoins++;
+        int cell = RentCell();
+        s.AcceptDatagram.AsSpan(0, s.AcceptLength).CopyTo(outCells.AsSpan(cell));
+        ReplyUnauthenticated(cell, s.AcceptLength, requestLength, address, addressLength);
+        logger.LogInformation("{Room}: {Name} rejoined slot {Slot} from {Address} (still known: same slot and token)", label, s.Name, s.Index, s.Endpoint);
+    }
+
+    /// <summary>
+    /// A Status from an address that owns no slot, with the token of the slot it names and a
+    /// sequence newer than that slot's last: the member's path changed (a NAT rebinding). The
+    /// slot moves to the new address; nothing in a take depends on the address.
+    /// </summary>
+    private bool TryRebind(byte[] buf, int off, int len, byte source, byte* address, int addressLength)
+    {
+        if (!table.InRange(source) || len != StatusMessage.FixedLength)
+        {
+            return false;
+        }
+
+        var s = table.Slots[source];
+        uint token = Message.ReadToken(buf, off);
+        if (!s.Occupied || token == 0 || s.Token != token)
+        {
+            return false;
+        }
+
+        uint sequence = WireFormat.ReadU32(buf, off + 12);
+        if (s.StatusSeen && (int)(sequence - s.LastStatusSequence) <= 0)
+        {
+            return false; // a late copy from the old path
+        }
+
+        string before = s.Endpoint;
+        table.Rebind(source, address, addressLength);
+        s.Endpoint = FormatAddress(address, addressLength);
+        rebinds++;
+        logger.LogInformation("{Room}: slot {Slot} ({Name}) moved from {Before} to {Address} (a rebinding)", label, source, s.Name, before, s.Endpoint);
+        return true;
     }
 
     private void SendReject(byte reason, int retryAfterMs, int requestLength, byte* address, int addressLength)

@@ -84,6 +84,12 @@ internal sealed unsafe partial class Room
         }
 
         slot.BoxState = status.State;
+        if (!slot.StatusSeen || (int)(status.Sequence - slot.LastStatusSequence) > 0)
+        {
+            slot.LastStatusSequence = status.Sequence;
+            slot.StatusSeen = true;
+        }
+
         AckSlot(slot, status.Sequence, AckResult.Ok, status.SentAtMicroseconds);
         if (slot.IsJammer)
         {

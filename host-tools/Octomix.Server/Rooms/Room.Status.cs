@@ -64,7 +64,11 @@ internal sealed partial class Room
             Volatile.Read(ref loopFaults),
             Volatile.Read(ref loopAllocatedBytes),
             mix,
-            slots);
+            slots)
+        {
+            Rebinds = Volatile.Read(ref rebinds),
+            Rejoins = Volatile.Read(ref rejoins),
+        };
     }
 
     private SlotStatus? ReadSlot(SlotState s, long now)

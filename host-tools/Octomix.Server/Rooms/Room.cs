@@ -60,6 +60,8 @@ internal sealed unsafe partial class Room : IDisposable
     private long joinsAccepted;
     private long joinsRejected;
     private long duplicateJoins;
+    private long rebinds;
+    private long rejoins;
     private long slotsExpired;
     private long loopFaults;
 

@@ -89,15 +89,21 @@ internal sealed unsafe class RoomSlotTable
         return -1;
     }
 
-    /// <summary>Gives <paramref name="slot"/> to the address with a fresh random token; returns the slot's state.</summary>
-    public SlotState Assign(int slot, SlotRole role, byte* address, int length, long now)
+    /// <summary>
+    /// Gives <paramref name="slot"/> to the address with a fresh random token, or with
+    /// <paramref name="requestedToken"/> when it is non-zero and no other slot of the room holds
+    /// it (a rejoin after a server restart keeps its token); returns the slot's state.
+    /// </summary>
+    public SlotState Assign(int slot, SlotRole role, byte* address, int length, long now, uint requestedToken = 0)
     {
         var s = Slots[slot];
         Interlocked.Increment(ref s.Generation); // odd: being written
         new ReadOnlySpan<byte>(address, length).CopyTo(new Span<byte>(AddressOf(slot), DatagramIo.AddressStride));
         s.AddressLength = length;
         s.Role = role;
-        s.Token = NewToken();
+        s.Token = requestedToken != 0 && !TokenTaken(requestedToken, slot) ? requestedToken : NewToken();
+        s.LastStatusSequence = 0;
+        s.StatusSeen = false;
         s.JoinedAt = now;
         s.LastHeard = now;
         s.Stats.Reset();
@@ -155,6 +161,32 @@ internal sealed unsafe class RoomSlotTable
         }
 
         Interlocked.Increment(ref s.Generation);
+    }
+
+    /// <summary>The owner of <paramref name="slot"/> is now at this address (a NAT rebinding): nothing else about it changes.</summary>
+    public void Rebind(int slot, byte* address, int length)
+    {
+        var s = Slots[slot];
+        Interlocked.Increment(ref s.Generation);
+        new ReadOnlySpan<byte>(address, length).CopyTo(new Span<byte>(AddressOf(slot), DatagramIo.AddressStride));
+        s.AddressLength = length;
+        Interlocked.Increment(ref s.Generation);
+    }
+
+    /// <summary>True when the address is this slot's owner's.</summary>
+    public bool IsOwnerAddress(int slot, byte* address, int length) => SameAddress(slot, address, length);
+
+    private bool TokenTaken(uint token, int except)
+    {
+        for (int i = 0; i < SlotCount; i++)
+        {
+            if (i != except && Slots[i].Occupied && Slots[i].Token == token)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private bool SameAddress(int slot, byte* address, int length)

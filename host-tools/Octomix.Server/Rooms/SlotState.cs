@@ -44,6 +44,11 @@ internal sealed class SlotState
 
     public long LastHeard;
 
+    /// <summary>Sequence of the newest Status from the owner: a Status from a new address rebinds the slot only when newer (a late duplicate from the old path does not move it back).</summary>
+    public uint LastStatusSequence;
+
+    public bool StatusSeen;
+
     /// <summary>Message id of the Join that got this slot, and the Accept sent for it (replayed for a repeated Join).</summary>
     public uint JoinMessageId;
 

@@ -61,6 +61,12 @@ public sealed record RoomStatus(
     IReadOnlyList<SlotStatus> Slots)
 {
     public long TotalDrops => Drops.Values.Sum();
+
+    /// <summary>Slots moved to a new source address (a NAT rebinding: a newer Status with the slot's token, or a rejoin).</summary>
+    public long Rebinds { get; init; }
+
+    /// <summary>Joins with the Rejoin capability that got their previous slot and token back.</summary>
+    public long Rejoins { get; init; }
 }
 
 /// <summary>The room-mix output of a room.</summary>
