@@ -30,6 +30,9 @@ public sealed class LinkRejectedException(byte reason, string message) : Excepti
 /// <see cref="DuplicateFilter"/>, so a repeated one is handled once), and hands the rest to an
 /// <see cref="ILinkReceiver"/> on its network thread. It joins again when the server goes silent
 /// (a restarted server, a NAT that forgot the mapping).
+/// Every command a box obeys (<see cref="CommandAuth.IsAuthenticated"/>) is signed with the key of
+/// that box's current join, derived from the room's join code and the box's Join as the server
+/// announces it (box id, message id); a box not announced yet cannot be commanded.
 /// </summary>
 /// <remarks>
 /// Threads: one network thread owns the socket's receive side and the timers. Commands may be
@@ -89,6 +92,15 @@ public sealed class EngineerLink : IDisposable
     private int _joins;
     private Exception? _failure;
 
+    // command keys per jammer slot, from the server's announcements of the boxes' Joins (under _lock)
+    private readonly bool[] _keyKnown = new bool[Protocol.Slot.MaxJammerSlots];
+    private readonly ulong[] _keyBoxId = new ulong[Protocol.Slot.MaxJammerSlots];
+    private readonly uint[] _keyJoinId = new uint[Protocol.Slot.MaxJammerSlots];
+    private readonly ulong[] _key0 = new ulong[Protocol.Slot.MaxJammerSlots];
+    private readonly ulong[] _key1 = new ulong[Protocol.Slot.MaxJammerSlots];
+    private ulong _commandSequence;
+    private long _unsigned;
+
     public EngineerLink(LinkOptions options, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -132,6 +144,18 @@ public sealed class EngineerLink : IDisposable
     /// <summary>Datagrams that failed the header or body check.</summary>
     public long BadDatagrams => Interlocked.Read(ref _bad);
 
+    /// <summary>Commands not sent because the destination box's Join was not announced yet (no key to sign them with).</summary>
+    public long UnsignedCommands => Interlocked.Read(ref _unsigned);
+
+    /// <summary>True when the console holds the command key of the box in <paramref name="slot"/> (its Join was announced).</summary>
+    public bool HasCommandKey(byte slot)
+    {
+        lock (_lock)
+        {
+            return Protocol.Slot.IsJammer(slot) && _keyKnown[slot];
+        }
+    }
+
     /// <summary>Joins accepted so far (more than 1: the console joined again after the server went silent).</summary>
     public int Joins => Volatile.Read(ref _joins);
 
@@ -169,7 +193,11 @@ public sealed class EngineerLink : IDisposable
         var answer = new TaskCompletionSource<CommandAnswer?>(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_lock)
         {
-            uint id = SendReliableLocked(message, destination);
+            if (!SendReliableLocked(message, destination, out uint id))
+            {
+                return Task.FromResult<CommandAnswer?>(null);
+            }
+
             _commands[id] = answer;
         }
 
@@ -183,14 +211,18 @@ public sealed class EngineerLink : IDisposable
         var answer = new TaskCompletionSource<FileInfoMessage?>(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_lock)
         {
-            uint id = SendReliableLocked(request, destination);
+            if (!SendReliableLocked(request, destination, out uint id))
+            {
+                return Task.FromResult<FileInfoMessage?>(null);
+            }
+
             _fileInfos[id] = answer;
         }
 
         return answer.Task;
     }
 
-    /// <summary>Sends an unreliable message (Nack, FileRequest) to a box. False when not joined.</summary>
+    /// <summary>Sends an unreliable message (Nack, FileRequest) to a box, signed. False when not joined or the box's key is unknown.</summary>
     public bool Send(Message message, byte destination)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -204,8 +236,8 @@ public sealed class EngineerLink : IDisposable
             message.Token = _token;
             message.SourceSlot = _slot;
             message.DestinationSlot = destination;
-            int length = message.Write(_sendBuffer, 0);
-            return SendRaw(_sendBuffer, 0, length);
+            int length = SignLocked(message.Type, destination, message.Write(_sendBuffer, 0));
+            return length > 0 && SendRaw(_sendBuffer, 0, length);
         }
     }
 
@@ -257,7 +289,8 @@ public sealed class EngineerLink : IDisposable
         _joined.TrySetException(new ObjectDisposedException(nameof(EngineerLink)));
     }
 
-    private uint SendReliableLocked(ControlMessage message, byte destination)
+    /// <summary>Sends a command reliably; false (nothing sent) when the destination box's key is unknown.</summary>
+    private bool SendReliableLocked(ControlMessage message, byte destination, out uint id)
     {
         if (!_isJoined)
         {
@@ -268,13 +301,75 @@ public sealed class EngineerLink : IDisposable
         message.Token = _token;
         message.SourceSlot = _slot;
         message.DestinationSlot = destination;
-        int length = message.Write(_sendBuffer, 0);
+        id = message.MessageId;
+        int length = SignLocked(message.Type, destination, message.Write(_sendBuffer, 0));
+        if (length == 0)
+        {
+            return false;
+        }
+
+        // the retries re-send these bytes: the same sequence, which the box answers from its duplicate filter
         if (!_reliable.Send(_sendBuffer, 0, length, _sender, NowMicros))
         {
             throw new InvalidOperationException($"{Capacity} commands are waiting for answers already");
         }
 
-        return message.MessageId;
+        return true;
+    }
+
+    /// <summary>
+    /// Appends the command trailer to the <paramref name="length"/> bytes in the send buffer when
+    /// the type is one a box authenticates: a new sequence (microseconds since 1970, or one more
+    /// than the last: increasing across console restarts too) and the MAC under the destination
+    /// box's key. Returns the length to send; 0 when that key is unknown (nothing to send).
+    /// </summary>
+    private int SignLocked(MessageType type, byte destination, int length)
+    {
+        if (!CommandAuth.IsAuthenticated(type))
+        {
+            return length;
+        }
+
+        if (!Protocol.Slot.IsJammer(destination) || !_keyKnown[destination])
+        {
+            Interlocked.Increment(ref _unsigned);
+            if (type != MessageType.Nack && type != MessageType.FileRequest)
+            {
+                _logger.LogWarning("{Type} to slot {Slot} not sent: that box's Join has not been announced, so the console has no key to sign it with", Message.MessageTypeName(type), destination);
+            }
+
+            return 0;
+        }
+
+        ulong clock = (ulong)((DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / 10);
+        _commandSequence = Math.Max(_commandSequence + 1, clock);
+        return CommandAuth.Sign(_sendBuffer, 0, length, _commandSequence, _key0[destination], _key1[destination]);
+    }
+
+    /// <summary>The key of a box's join, from the server's announcement (recomputed only when the join is new).</summary>
+    private void LearnKey(JoinMessage join)
+    {
+        byte slot = join.SourceSlot;
+        lock (_lock)
+        {
+            if (_keyKnown[slot] && _keyBoxId[slot] == join.BoxId && _keyJoinId[slot] == join.MessageId)
+            {
+                return;
+            }
+
+            CommandAuth.DeriveKey(_options.JoinCode, join.BoxId, join.MessageId, out _key0[slot], out _key1[slot]);
+            _keyBoxId[slot] = join.BoxId;
+            _keyJoinId[slot] = join.MessageId;
+            _keyKnown[slot] = true;
+        }
+    }
+
+    private void ForgetKey(byte slot)
+    {
+        lock (_lock)
+        {
+            _keyKnown[slot] = false;
+        }
     }
 
     private void Run()
@@ -309,7 +404,9 @@ public sealed class EngineerLink : IDisposable
             int n;
             try
             {
-                if (_socket.Available == 0)
+                // not Available: that is the size of the datagram at the head of the queue, 0 for
+                // an empty one, which would then never be read and hide everything behind it
+                if (!_socket.Poll(0, SelectMode.SelectRead))
                 {
                     return;
                 }
@@ -399,6 +496,7 @@ public sealed class EngineerLink : IDisposable
                 // joins, the whole roster when the console joins, and again every second
                 if (Decode(_memberJoin, n) && Protocol.Slot.IsJammer(_memberJoin.SourceSlot))
                 {
+                    LearnKey(_memberJoin);
                     _receiver!.OnMemberJoined(_memberJoin);
                 }
 
@@ -408,6 +506,7 @@ public sealed class EngineerLink : IDisposable
                 // freed it (silent for the slot timeout, or the box joined again). Not acknowledged.
                 if (Decode(_memberLeave, n) && Protocol.Slot.IsJammer(_memberLeave.SourceSlot))
                 {
+                    ForgetKey(_memberLeave.SourceSlot);
                     _receiver!.OnMemberLeft(_memberLeave.SourceSlot, _memberLeave.MessageId == 0);
                 }
 

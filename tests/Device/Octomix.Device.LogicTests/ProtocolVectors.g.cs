@@ -42,7 +42,7 @@ namespace Octomix.Device.LogicTests
             "type=Nack\ntoken=0x01020304\nsource=16\ndestination=1\nflags=0\nranges=2\nrange=100+3\nrange=4294967294+4\n",
             "type=FileRequest\ntoken=0x01020304\nsource=16\ndestination=1\nflags=0\ntake=9\npart=0\noffset=65536\nlength=4096\n",
             "type=FileData\ntoken=0x00000000\nsource=1\ndestination=16\nflags=0\ntake=9\npart=1\nlength=4\noffset=1024\n",
-            "type=Status\ntoken=0x0badf00d\nsource=3\ndestination=254\nflags=0\nsequence=42\nsentAtUs=123456789\nstate=7\nstatusFlags=79\npeakDb0=12\npeakDb1=255\nlatency=37\nsdFreeMiB=30000\nsdWriteKBps=410\nunderruns=0\noverruns=1\nrttTenthsMs=25\ntake=3\ntimecode=480000\nerror=0\nbufferMs=20\n",
+            "type=Status\ntoken=0x0badf00d\nsource=3\ndestination=254\nflags=0\nsequence=42\nsentAtUs=123456789\nstate=7\nstatusFlags=79\npeakDb0=12\npeakDb1=255\nlatency=37\nsdFreeMiB=30000\nsdWriteKBps=410\nunderruns=0\noverruns=1\nrttTenthsMs=25\ntake=3\ntimecode=480000\nerror=0\nbufferMs=20\nrefusedCommands=0\n",
             "type=Ack\ntoken=0x00000000\nsource=254\ndestination=3\nflags=0\nacked=42\nresult=0\necho=123456789\n",
             "type=Join\ntoken=0x00000000\nsource=255\ndestination=254\nflags=0\nmessage=1\nrole=1\ncapabilities=4\nbox=0x0000a4cf12345678\nrate=48000\nchannels=2\nformat=1\nframesPerPacket=256\njoinCode=\"JAM-42\"\nname=\"Bass Box\"\n",
             "type=Join\ntoken=0x00000000\nsource=255\ndestination=254\nflags=0\nmessage=2147483649\nrole=2\ncapabilities=1\nbox=0x00000000feedface\nrate=48000\nchannels=2\nformat=2\nframesPerPacket=128\njoinCode=\"ABCDEFGHIJKLMNOP\"\nname=\"R\u00E9gie \u266A\"\n",
