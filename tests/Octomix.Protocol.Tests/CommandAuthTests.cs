@@ -156,3 +156,44 @@ public class CommandAuthTests
             authenticated);
     }
 }
+
+/// <summary>The signed commands of docs/protocol-vectors.txt (the box's nanoFramework tests check the same ones).</summary>
+public class SignedVectorTests
+{
+    private static readonly string VectorPath = RepoPaths.Docs(VectorFile.FileName);
+
+    [Fact]
+    public void EverySignedVectorHasItsKeyVerifiesDecodesAndReSignsToItsBytes()
+    {
+        var signed = VectorFile.ReadSigned(VectorPath);
+        Assert.True(signed.Count >= 8, "a signed vector for every authenticated type");
+        var types = new HashSet<MessageType>();
+        foreach (var v in signed)
+        {
+            CommandAuth.DeriveKey(v.JoinCode, v.BoxId, v.JoinId, out ulong k0, out ulong k1);
+            Assert.True((v.Key0, v.Key1) == (k0, k1), v.Name + ": key");
+            Assert.True(CommandAuth.HasValidMac(v.Bytes, 0, v.Bytes.Length, k0, k1), v.Name + ": MAC");
+            Assert.Equal(v.Sequence, CommandAuth.ReadSequence(v.Bytes, 0, v.Bytes.Length));
+            var verifier = new CommandVerifier();
+            verifier.SetJoin(v.JoinCode, v.BoxId, v.JoinId);
+            Assert.Equal(CommandCheck.Fresh, verifier.Verify(v.Bytes, 0, v.Bytes.Length));
+
+            int n = v.Bytes.Length - CommandAuth.TrailerLength;
+            Assert.Equal(DecodeResult.Ok, Message.Peek(v.Bytes, 0, n, out var type));
+            Assert.True(CommandAuth.IsAuthenticated(type), v.Name);
+            types.Add(type);
+            var message = VectorCatalog.NewFor(type);
+            Assert.Equal(DecodeResult.Ok, message.Read(v.Bytes, 0, n));
+            Assert.Equal(v.Fields, message.Describe());
+            Assert.Equal(v.Bytes, VectorCatalog.EncodeSigned(message, v.JoinCode, v.BoxId, v.JoinId, v.Sequence));
+        }
+
+        Assert.Equal(Enum.GetValues<MessageType>().Where(CommandAuth.IsAuthenticated).ToHashSet(), types);
+
+        // the token is outside the MAC: the same Stop with and without the console's token carries one MAC
+        var stop = signed.Single(v => v.Name == "signed-stop").Bytes;
+        var withToken = signed.Single(v => v.Name == "signed-stop-token-not-blanked").Bytes;
+        Assert.NotEqual(stop[4..8], withToken[4..8]);
+        Assert.Equal(stop[^8..], withToken[^8..]);
+    }
+}
