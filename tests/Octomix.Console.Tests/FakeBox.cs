@@ -64,6 +64,9 @@ internal sealed class FakeBox : IDisposable
 
     public int Latency { get; set; } = 805;
 
+    /// <summary>Refused commands its Status reports on top of its own count (as if forgeries had reached it).</summary>
+    public int ExtraRefusedCommands { get; set; }
+
     // how it answers
     public byte RecordResult { get; set; } = AckResult.Ok;
 
@@ -451,6 +454,7 @@ internal sealed class FakeBox : IDisposable
                 PeakDb1 = 255,
                 RttTenthsMs = 5,
                 TakeId = _currentTake,
+                RefusedCommands = (int)_commands.Forged + ExtraRefusedCommands,
             };
             int length = status.Write(_tx, 0);
             SendRaw(length);
