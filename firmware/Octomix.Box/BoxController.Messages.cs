@@ -141,15 +141,17 @@ namespace Octomix.Box
                 return;
             }
 
-            lastServerContact = now;
             if (CommandAuth.IsAuthenticated(type))
             {
+                // before anything else looks at it, and before it counts as the server being heard
                 n = Authenticate(type, n);
                 if (n <= 0)
                 {
                     return;
                 }
             }
+
+            lastServerContact = now;
 
             switch (type)
             {
