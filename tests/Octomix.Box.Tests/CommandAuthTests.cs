@@ -135,6 +135,35 @@ public class CommandAuthTests
     }
 
     [Fact]
+    public void AStopOvertakenOnTheWayByLaterCommandsIsStillObeyed()
+    {
+        using var h = new BoxHarness();
+        h.JoinAndCalibrate();
+        h.Record(1);
+        Assert.True(h.RunUntil(c => c.State == BoxState.Recording, 1000), h.Log());
+        uint id = h.Server.NextId();
+        var stop = h.Server.EngineerDatagram(new TakeControlMessage(MessageType.Stop) { MessageId = id, TakeId = 1 });
+        var later = new List<byte[]>();
+        for (int i = 0; i < 20; i++)
+        {
+            var nack = new NackMessage();
+            nack.AddRange(1_000_000, 1); // nothing the box has: harmless
+            later.Add(h.Server.EngineerDatagram(nack));
+        }
+
+        foreach (var d in later)
+        {
+            h.Server.SendRaw(d, d.Length); // network jitter: the Nacks sent after the Stop arrive first
+        }
+
+        h.Server.SendRaw(stop, stop.Length);
+        Assert.True(h.RunUntil(c => c.State == BoxState.Ready, 2000), h.Log());
+        Assert.Equal(AckResult.Ok, h.Server.AckFor(id)!.Result);
+        Assert.Equal(0, h.Controller.ForgedCommands);
+        Assert.Equal(0, h.Controller.ReplayedCommands);
+    }
+
+    [Fact]
     public void ARetryByteForByteGetsTheSameAnswerAndStartsNoSecondTake()
     {
         using var h = new BoxHarness();

@@ -10,7 +10,7 @@ namespace Octomix.Console.Tests;
 /// <summary>
 /// The console's link against a hand-made server on loopback: it signs every command with the
 /// key of the destination box's announced join (verified here with the box's own
-/// <see cref="CommandVerifier"/>), refuses to command a box it has no key for, and an empty
+/// <see cref="CommandVerifier"/>), each attempt with the box's next sequence, refuses to command a box it has no key for, and an empty
 /// datagram does not deafen it.
 /// </summary>
 public sealed class LinkCommandAuthTests : IDisposable
@@ -132,11 +132,14 @@ public sealed class LinkCommandAuthTests : IDisposable
         Assert.Equal(5u, stop.TakeId);
         Assert.Equal(2, stop.DestinationSlot);
 
-        // the reliable retry is the same datagram (the box answers it from its duplicate filter)
+        // the reliable retry is the same message signed again with a new sequence: fresh for the box
+        // (whose duplicate filter answers it without doing the work twice), never out of its window
         var retry = Next(MessageType.Stop);
         Message.WriteToken(retry, 0, 0);
-        Assert.Equal(stopBytes, retry);
-        Assert.Equal(CommandCheck.Replayed, box.Verify(retry, 0, retry.Length));
+        Assert.Equal(stopBytes[..24], retry[..24]);
+        Assert.True(CommandAuth.ReadSequence(retry, 0, retry.Length) > CommandAuth.ReadSequence(stopBytes, 0, stopBytes.Length));
+        Assert.Equal(CommandCheck.Fresh, box.Verify(retry, 0, retry.Length));
+        Assert.Equal(CommandCheck.Replayed, box.Verify(stopBytes, 0, stopBytes.Length)); // the first attempt, replayed
         Send(new AckMessage { AckedId = stop.MessageId, Result = AckResult.Ok, SourceSlot = 2, DestinationSlot = 16 });
         Assert.True((await answer)!.Value.Ok);
 
@@ -149,7 +152,8 @@ public sealed class LinkCommandAuthTests : IDisposable
         var requestBytes = Next(MessageType.FileRequest);
         Assert.Equal(CommandCheck.Fresh, box.Verify(nackBytes, 0, nackBytes.Length));
         Assert.Equal(CommandCheck.Fresh, box.Verify(requestBytes, 0, requestBytes.Length));
-        Assert.True(CommandAuth.ReadSequence(requestBytes, 0, requestBytes.Length) > CommandAuth.ReadSequence(nackBytes, 0, nackBytes.Length));
+        // one counter per box, +1 per datagram: no gaps for the box's 64-wide window to span
+        Assert.Equal(CommandAuth.ReadSequence(nackBytes, 0, nackBytes.Length) + 1, CommandAuth.ReadSequence(requestBytes, 0, requestBytes.Length));
         Assert.True(CommandAuth.ReadSequence(nackBytes, 0, nackBytes.Length) > CommandAuth.ReadSequence(stopBytes, 0, stopBytes.Length));
 
         // signed for this box's join only: another join id (a rejoin) gives another key

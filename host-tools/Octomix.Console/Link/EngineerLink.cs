@@ -98,7 +98,7 @@ public sealed class EngineerLink : IDisposable
     private readonly uint[] _keyJoinId = new uint[Protocol.Slot.MaxJammerSlots];
     private readonly ulong[] _key0 = new ulong[Protocol.Slot.MaxJammerSlots];
     private readonly ulong[] _key1 = new ulong[Protocol.Slot.MaxJammerSlots];
-    private ulong _commandSequence;
+    private readonly ulong[] _sequence = new ulong[Protocol.Slot.MaxJammerSlots];
     private long _unsigned;
 
     public EngineerLink(LinkOptions options, ILogger logger)
@@ -308,7 +308,9 @@ public sealed class EngineerLink : IDisposable
             return false;
         }
 
-        // the retries re-send these bytes: the same sequence, which the box answers from its duplicate filter
+        // every attempt, this first one too, is signed again with a new sequence on its way out
+        // (SocketSender): a retry is fresh for the box, whose duplicate filter answers it without
+        // doing the work twice, and it never falls out of the box's replay window
         if (!_reliable.Send(_sendBuffer, 0, length, _sender, NowMicros))
         {
             throw new InvalidOperationException($"{Capacity} commands are waiting for answers already");
@@ -319,9 +321,8 @@ public sealed class EngineerLink : IDisposable
 
     /// <summary>
     /// Appends the command trailer to the <paramref name="length"/> bytes in the send buffer when
-    /// the type is one a box authenticates: a new sequence (microseconds since 1970, or one more
-    /// than the last: increasing across console restarts too) and the MAC under the destination
-    /// box's key. Returns the length to send; 0 when that key is unknown (nothing to send).
+    /// the type is one a box authenticates: the next sequence of the destination box and the MAC
+    /// under its key. Returns the length to send; 0 when that key is unknown (nothing to send).
     /// </summary>
     private int SignLocked(MessageType type, byte destination, int length)
     {
@@ -341,9 +342,25 @@ public sealed class EngineerLink : IDisposable
             return 0;
         }
 
-        ulong clock = (ulong)((DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / 10);
-        _commandSequence = Math.Max(_commandSequence + 1, clock);
-        return CommandAuth.Sign(_sendBuffer, 0, length, _commandSequence, _key0[destination], _key1[destination]);
+        return CommandAuth.Sign(_sendBuffer, 0, length, ++_sequence[destination], _key0[destination], _key1[destination]);
+    }
+
+    /// <summary>
+    /// Signs a command datagram again (same length) with the destination's next sequence, as it
+    /// leaves: the reliable sender's retries carry a new sequence each. Under <see cref="_lock"/>
+    /// (the reliable sender is only driven under it). A datagram for a box whose key is gone
+    /// (its slot was freed) leaves as it is, and that box refuses it.
+    /// </summary>
+    private void ResignLocked(byte[] buffer, int offset, int count)
+    {
+        byte destination = buffer[offset + 9];
+        if (count < ProtocolConstants.HeaderSize + CommandAuth.TrailerLength || !CommandAuth.IsAuthenticated((MessageType)buffer[offset + 3])
+            || !Protocol.Slot.IsJammer(destination) || !_keyKnown[destination])
+        {
+            return;
+        }
+
+        CommandAuth.Sign(buffer, offset, count - CommandAuth.TrailerLength, ++_sequence[destination], _key0[destination], _key1[destination]);
     }
 
     /// <summary>The key of a box's join, from the server's announcement (recomputed only when the join is new).</summary>
@@ -358,6 +375,11 @@ public sealed class EngineerLink : IDisposable
             }
 
             CommandAuth.DeriveKey(_options.JoinCode, join.BoxId, join.MessageId, out _key0[slot], out _key1[slot]);
+
+            // a counter per box, +1 per datagram, from the clock (µs since 1970) when the key was
+            // learnt: above whatever an earlier console sent under the same key (it cannot have
+            // sent a command per microsecond), and without gaps the box's window would have to span
+            _sequence[slot] = (ulong)((DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / 10);
             _keyBoxId[slot] = join.BoxId;
             _keyJoinId[slot] = join.MessageId;
             _keyKnown[slot] = true;
@@ -810,6 +832,10 @@ public sealed class EngineerLink : IDisposable
     /// <summary>The socket as the reliable sender sees it.</summary>
     private sealed class SocketSender(EngineerLink link) : IDatagramSender
     {
-        public bool Send(byte[] buffer, int offset, int count) => link.SendRaw(buffer, offset, count);
+        public bool Send(byte[] buffer, int offset, int count)
+        {
+            link.ResignLocked(buffer, offset, count);
+            return link.SendRaw(buffer, offset, count);
+        }
     }
 }
