@@ -8,7 +8,10 @@ namespace Octomix.Board.Esp32Reference
     /// <remarks>
     /// Format, kept plain on purpose so a test can parse it and compare it with the KiCad netlist:
     /// one <c>public const int Name = GPIO;</c> per line, followed on the same line by a comment
-    /// that starts with the signal as hardware.md names it ("I2S1 BCK → WM8960 BCLK").
+    /// that starts with the signal as hardware.md names it, an arrow (→ ← ↔) and the part pin it is
+    /// wired to, up to the first full stop: "I2S1 BCK → WM8960 BCLK." The part is a part's value or
+    /// Function field in schematics/octomix-box, the last word one of its pin names; the test
+    /// tests/Octomix.Schematics.Tests checks every constant against the netlist.
     ///
     /// Pins deliberately left alone: GPIO6–11 (the module's SPI flash), GPIO16/17 (the WROVER's
     /// PSRAM), GPIO1/3 (UART0: console and flashing), GPIO12 (MTDI strapping pin: selects the
@@ -26,13 +29,13 @@ namespace Octomix.Board.Esp32Reference
         public const int PlaybackDataOut = 33; // I2S2 DATA OUT → PCM5102A DIN. RTC pin (32 kHz crystal pad; free on the WROVER).
         public const int CodecI2cData = 18; // I2C SDA ↔ WM8960 SDIN. Also the firmware's default I2C1 data pin; 4.7 kΩ pull-up on the codec board.
         public const int CodecI2cClock = 23; // I2C SCL → WM8960 SCLK. Moved from the firmware's default (GPIO19), which is the link LED here.
-        public const int SdClock = 14; // SD CLK. Fixed: the ESP32's SDMMC host reaches the card only through the IO_MUX pins 14/15/2 (slot 1). 10 kΩ pull-up.
-        public const int SdCommand = 15; // SD CMD. Fixed by the SDMMC IO_MUX. Strapping pin (MTDO: boot log, SDIO timing); the 10 kΩ pull-up SD mode needs is also its default level.
-        public const int SdData0 = 2; // SD D0. Fixed by the SDMMC IO_MUX. Strapping pin: must be low or floating to enter the serial bootloader, so the card's 10 kΩ pull-up can block flashing (see README, "Flashing with the card attached").
-        public const int JoinButton = 36; // join button (external pull-up). Active low. Input-only pin without internal pull-up (hence the external 10 kΩ). ESP32 errata: GPIO36/39 glitch low for ~80 ns while the SAR ADCs are powered (Wi-Fi uses ADC2, the knob ADC1), so the button is polled and debounced, never used as an edge interrupt.
-        public const int LinkLed = 19; // LEDs: link. Active high through a series resistor.
-        public const int RecordLed = 21; // LEDs: record. Active high through a series resistor.
-        public const int BeatLed = 22; // LEDs: beat. Active high through a series resistor.
-        public const int ClickKnob = 34; // click-level pot (ADC1). ADC1 channel 6; ADC1 because ADC2 cannot be read while Wi-Fi runs. Input-only pin. Wiper between 3.3 V and GND.
+        public const int SdClock = 14; // SD CLK → microSD CLK. Fixed: the ESP32's SDMMC host reaches the card only through the IO_MUX pins 14/15/2 (slot 1). 10 kΩ pull-up.
+        public const int SdCommand = 15; // SD CMD ↔ microSD CMD. Fixed by the SDMMC IO_MUX. Strapping pin (MTDO: boot log, SDIO timing); the 10 kΩ pull-up SD mode needs is also its default level.
+        public const int SdData0 = 2; // SD D0 ↔ microSD DAT0. Fixed by the SDMMC IO_MUX. Strapping pin: must be low or floating to enter the serial bootloader, so the card's 10 kΩ pull-up can block flashing (see README, "Flashing with the card attached").
+        public const int JoinButton = 36; // join button (external pull-up) ← join button A (contact B to GND). Active low. Input-only pin without internal pull-up (hence the external 10 kΩ). ESP32 errata: GPIO36/39 glitch low for ~80 ns while the SAR ADCs are powered (Wi-Fi uses ADC2, the knob ADC1), so the button is polled and debounced, never used as an edge interrupt.
+        public const int LinkLed = 19; // LEDs: link → link LED A (anode; cathode to GND through 330 Ω). Active high.
+        public const int RecordLed = 21; // LEDs: record → record LED A (anode; cathode to GND through 330 Ω). Active high.
+        public const int BeatLed = 22; // LEDs: beat → beat LED A (anode; cathode to GND through 330 Ω). Active high.
+        public const int ClickKnob = 34; // click-level pot (ADC1) ← click-level pot WIPER. ADC1 channel 6; ADC1 because ADC2 cannot be read while Wi-Fi runs. Input-only pin. Wiper between 3.3 V and GND.
     }
 }

@@ -227,6 +227,10 @@ namespace Octomix.Box
             SendNotice(stopNotice, currentTake, recorder.FramesWritten);
             sdFreeBytes = SafeFreeBytes();
             files.TakeClosed(currentTake, recorder.Path, recorder.PartCount, timeline.FirstSampleIndex, timeline.LatencyFrames);
+            if (recorder.HasDigest)
+            {
+                files.DigestKnown(currentTake, 0, recorder.Digest.A, recorder.Digest.B, recorder.Digest.Length);
+            }
             uint take = currentTake;
             currentTake = 0;
             Transition(BoxState.Collecting, BoxEvent.FileClosed, "take " + take + ": " + recorder.FramesWritten + " frames in "

@@ -71,6 +71,9 @@ namespace Octomix.Box
         /// <summary>Join the room right after boot, as if the join button had been pressed.</summary>
         public bool AutoJoin { get; set; }
 
+        /// <summary>Sum the take checksum while recording: ready at Stop, at the checksum's cost in every block (off by default).</summary>
+        public bool DigestWhileRecording { get; set; }
+
         /// <summary>Seconds of sent audio kept for retransmission (NACK).</summary>
         public int RetransmitSeconds { get; set; }
 

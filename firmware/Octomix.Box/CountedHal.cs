@@ -14,10 +14,68 @@ namespace Octomix.Box
         /// <summary>Calls since the counter was created.</summary>
         public long Total;
 
+        /// <summary>
+        /// Told about every call (what it is, the file it goes to, its bytes) when set: the device
+        /// cost model (`octomix bench device`) listens here. Null on the box: one field test per
+        /// call, inline (no extra managed call). A call is told before it is made (a file's position
+        /// is where it goes), a receive after it (with the bytes received).
+        /// </summary>
+        public IHalCallListener Listener;
+
         public void Add()
         {
             Total++;
         }
+    }
+
+    /// <summary>The kinds of board call a <see cref="IHalCallListener"/> is told about.</summary>
+    public static class HalCall
+    {
+        public const int AudioRead = 1;
+        public const int AudioWrite = 2;
+        public const int Clock = 3;
+        public const int WallClock = 4;
+        public const int Button = 5;
+        public const int Lights = 6;
+        public const int Knob = 7;
+
+        /// <summary>A datagram sent: the buffer, offset and count are the datagram.</summary>
+        public const int Send = 8;
+
+        /// <summary>A receive (told after it, with the bytes received: 0 = nothing was waiting).</summary>
+        public const int Receive = 9;
+
+        public const int SocketOther = 10;
+
+        /// <summary>Card calls that are not about an open file (mount, exists, list, free space, delete, mkdir).</summary>
+        public const int Storage = 11;
+
+        /// <summary>A file opened: told after the open, with the new (inner) file.</summary>
+        public const int FileOpen = 12;
+
+        /// <summary>File write: count bytes at the file's current position.</summary>
+        public const int FileWrite = 13;
+
+        /// <summary>File read: count bytes asked for at the file's current position.</summary>
+        public const int FileRead = 14;
+
+        /// <summary>Position set: told before the move, count = the new position (clamped to int).</summary>
+        public const int FileSeek = 15;
+
+        public const int FileFlush = 16;
+        public const int FileClose = 17;
+
+        /// <summary>Length or Position read: no card I/O.</summary>
+        public const int FileQuery = 18;
+    }
+
+    /// <summary>
+    /// Hears every counted board call (see <see cref="HalCallCounter.Listener"/>): its kind
+    /// (<see cref="HalCall"/>), the uncounted file it goes to (null when none) and its bytes.
+    /// </summary>
+    public interface IHalCallListener
+    {
+        void Call(int kind, IStorageFile file, byte[] buffer, int offset, int count);
     }
 
     internal sealed class CountedAudioIn : IAudioIn
@@ -45,6 +103,11 @@ namespace Octomix.Box
         public void Read(byte[] buffer, int offset, int count)
         {
             counter.Total++;
+            if (counter.Listener != null)
+            {
+                counter.Listener.Call(HalCall.AudioRead, null, buffer, offset, count);
+            }
+
             inner.Read(buffer, offset, count);
         }
     }
@@ -74,6 +137,11 @@ namespace Octomix.Box
         public void Write(byte[] buffer, int offset, int count)
         {
             counter.Total++;
+            if (counter.Listener != null)
+            {
+                counter.Listener.Call(HalCall.AudioWrite, null, buffer, offset, count);
+            }
+
             inner.Write(buffer, offset, count);
         }
     }
@@ -97,24 +165,45 @@ namespace Octomix.Box
         public bool Connect(string host, int port)
         {
             counter.Total++;
+            if (counter.Listener != null)
+            {
+                counter.Listener.Call(HalCall.SocketOther, null, null, 0, 0);
+            }
+
             return inner.Connect(host, port);
         }
 
         public bool Send(byte[] buffer, int offset, int count)
         {
             counter.Total++;
+            if (counter.Listener != null)
+            {
+                counter.Listener.Call(HalCall.Send, null, buffer, offset, count);
+            }
+
             return inner.Send(buffer, offset, count);
         }
 
         public int Receive(byte[] buffer, int offset, int count)
         {
+            int n = inner.Receive(buffer, offset, count);
             counter.Total++;
-            return inner.Receive(buffer, offset, count);
+            if (counter.Listener != null)
+            {
+                counter.Listener.Call(HalCall.Receive, null, buffer, offset, n);
+            }
+
+            return n;
         }
 
         public void Close()
         {
             counter.Total++;
+            if (counter.Listener != null)
+            {
+                counter.Listener.Call(HalCall.SocketOther, null, null, 0, 0);
+            }
+
             inner.Close();
         }
     }
@@ -135,6 +224,11 @@ namespace Octomix.Box
             get
             {
                 counter.Total++;
+                if (counter.Listener != null)
+                {
+                    counter.Listener.Call(HalCall.Clock, null, null, 0, 0);
+                }
+
                 return inner.Microseconds;
             }
         }
@@ -144,6 +238,11 @@ namespace Octomix.Box
             get
             {
                 counter.Total++;
+                if (counter.Listener != null)
+                {
+                    counter.Listener.Call(HalCall.WallClock, null, null, 0, 0);
+                }
+
                 return inner.UtcNow;
             }
         }
@@ -165,6 +264,11 @@ namespace Octomix.Box
             get
             {
                 counter.Total++;
+                if (counter.Listener != null)
+                {
+                    counter.Listener.Call(HalCall.Button, null, null, 0, 0);
+                }
+
                 return inner.IsPressed;
             }
         }
@@ -184,6 +288,11 @@ namespace Octomix.Box
         public void Show(int mask)
         {
             counter.Total++;
+            if (counter.Listener != null)
+            {
+                counter.Listener.Call(HalCall.Lights, null, null, 0, 0);
+            }
+
             inner.Show(mask);
         }
     }
@@ -207,6 +316,11 @@ namespace Octomix.Box
         public int Read()
         {
             counter.Total++;
+            if (counter.Listener != null)
+            {
+                counter.Listener.Call(HalCall.Knob, null, null, 0, 0);
+            }
+
             return inner.Read();
         }
     }
@@ -232,6 +346,11 @@ namespace Octomix.Box
             get
             {
                 counter.Total++;
+                if (counter.Listener != null)
+                {
+                    counter.Listener.Call(HalCall.Storage, null, null, 0, 0);
+                }
+
                 return inner.FreeBytes;
             }
         }
@@ -239,37 +358,68 @@ namespace Octomix.Box
         public bool Mount()
         {
             counter.Total++;
+            if (counter.Listener != null)
+            {
+                counter.Listener.Call(HalCall.Storage, null, null, 0, 0);
+            }
+
             return inner.Mount();
         }
 
         public bool Exists(string path)
         {
             counter.Total++;
+            if (counter.Listener != null)
+            {
+                counter.Listener.Call(HalCall.Storage, null, null, 0, 0);
+            }
+
             return inner.Exists(path);
         }
 
         public void Delete(string path)
         {
             counter.Total++;
+            if (counter.Listener != null)
+            {
+                counter.Listener.Call(HalCall.Storage, null, null, 0, 0);
+            }
+
             inner.Delete(path);
         }
 
         public void CreateDirectory(string path)
         {
             counter.Total++;
+            if (counter.Listener != null)
+            {
+                counter.Listener.Call(HalCall.Storage, null, null, 0, 0);
+            }
+
             inner.CreateDirectory(path);
         }
 
         public string[] ListFiles(string directory)
         {
             counter.Total++;
+            if (counter.Listener != null)
+            {
+                counter.Listener.Call(HalCall.Storage, null, null, 0, 0);
+            }
+
             return inner.ListFiles(directory);
         }
 
         public IStorageFile Open(string path, FileOpenMode mode)
         {
+            IStorageFile file = inner.Open(path, mode);
             counter.Total++;
-            return new CountedStorageFile(inner.Open(path, mode), counter);
+            if (counter.Listener != null)
+            {
+                counter.Listener.Call(HalCall.FileOpen, file, null, 0, 0);
+            }
+
+            return new CountedStorageFile(file, counter);
         }
     }
 
@@ -289,6 +439,11 @@ namespace Octomix.Box
             get
             {
                 counter.Total++;
+                if (counter.Listener != null)
+                {
+                    counter.Listener.Call(HalCall.FileQuery, inner, null, 0, 0);
+                }
+
                 return inner.Length;
             }
         }
@@ -298,12 +453,22 @@ namespace Octomix.Box
             get
             {
                 counter.Total++;
+                if (counter.Listener != null)
+                {
+                    counter.Listener.Call(HalCall.FileQuery, inner, null, 0, 0);
+                }
+
                 return inner.Position;
             }
 
             set
             {
                 counter.Total++;
+                if (counter.Listener != null)
+                {
+                    counter.Listener.Call(HalCall.FileSeek, inner, null, 0, value > int.MaxValue ? int.MaxValue : (int)value);
+                }
+
                 inner.Position = value;
             }
         }
@@ -311,24 +476,44 @@ namespace Octomix.Box
         public void Write(byte[] buffer, int offset, int count)
         {
             counter.Total++;
+            if (counter.Listener != null)
+            {
+                counter.Listener.Call(HalCall.FileWrite, inner, buffer, offset, count);
+            }
+
             inner.Write(buffer, offset, count);
         }
 
         public int Read(byte[] buffer, int offset, int count)
         {
             counter.Total++;
+            if (counter.Listener != null)
+            {
+                counter.Listener.Call(HalCall.FileRead, inner, buffer, offset, count);
+            }
+
             return inner.Read(buffer, offset, count);
         }
 
         public void Flush()
         {
             counter.Total++;
+            if (counter.Listener != null)
+            {
+                counter.Listener.Call(HalCall.FileFlush, inner, null, 0, 0);
+            }
+
             inner.Flush();
         }
 
         public void Dispose()
         {
             counter.Total++;
+            if (counter.Listener != null)
+            {
+                counter.Listener.Call(HalCall.FileClose, inner, null, 0, 0);
+            }
+
             inner.Dispose();
         }
     }

@@ -1,6 +1,7 @@
 using System;
 using Octomix.Drivers.Bwf;
 using Octomix.Hal;
+using Octomix.Protocol;
 
 namespace Octomix.Box
 {
@@ -33,7 +34,9 @@ namespace Octomix.Box
         private readonly IStorage card;
         private readonly PcmFormat format;
         private readonly byte[] journalBytes = new byte[128];
+        private readonly TakeChecksum digest = new TakeChecksum();
         private BwfWriter writer;
+        private bool digesting;
 
         public Recorder(IStorage card, PcmFormat format)
         {
@@ -58,6 +61,25 @@ namespace Octomix.Box
 
         /// <summary>Why the last take ended early, in words (null when it did not).</summary>
         public string LastError { get; private set; }
+
+        /// <summary>
+        /// Setting <c>digest_while_recording</c>: sum the take checksum over the audio as it is
+        /// written, so the take is ready at Stop instead of after a pass over the file. Costs the
+        /// checksum's per-word work in every block (docs/device-budget.md §6a).
+        /// </summary>
+        public bool DigestWhileRecording { get; set; }
+
+        /// <summary>The checksum of the audio data written (valid when <see cref="HasDigest"/>).</summary>
+        public TakeChecksum Digest
+        {
+            get { return digest; }
+        }
+
+        /// <summary>True when the last take was closed whole, in one part, with its digest summed as written.</summary>
+        public bool HasDigest
+        {
+            get { return digesting && writer == null && LastError == null && PartCount == 1; }
+        }
 
         /// <summary>"takes/take-000012.wav": part 0 of take <paramref name="takeId"/>.</summary>
         public static string TakePath(uint takeId)
@@ -159,6 +181,8 @@ namespace Octomix.Box
             FramesWritten = 0;
             PartCount = 1;
             LastError = null;
+            digest.Reset();
+            digesting = DigestWhileRecording;
         }
 
         /// <summary>Appends one block. Never throws: a card failure closes the file (valid sizes) and is returned.</summary>
@@ -172,6 +196,11 @@ namespace Octomix.Box
             try
             {
                 writer.Write(block, offset, count);
+                if (digesting)
+                {
+                    digest.Update(block, offset, count);
+                }
+
                 return RecordResult.Ok;
             }
             catch (BwfWriteException e)

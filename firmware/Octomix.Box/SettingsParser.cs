@@ -34,6 +34,7 @@ namespace Octomix.Box
         public const string KeyClickSound = "click_sound";
         public const string KeyClickLevel = "click_level";
         public const string KeyJam = "jam";
+        public const string KeyDigestWhileRecording = "digest_while_recording";
         public const string KeyAutoJoin = "auto_join";
         public const string KeyRetransmitSeconds = "retransmit_seconds";
         public const string KeyPrefillBlocks = "prefill_blocks";
@@ -70,6 +71,7 @@ namespace Octomix.Box
             KeySampleRate, KeyBits, KeyChannels, KeyBlockFrames, KeyClickSound, KeyClickLevel, KeyJam,
             KeyAutoJoin, KeyRetransmitSeconds, KeyPrefillBlocks, KeyCaptureBufferBlocks, KeySdMarginPercent, KeyChecksumSliceBytes,
             KeyChecksumBudgetMicros, KeyFileChunksPerBlock, KeyFileChunkBytes, KeyJoinRetrySeconds, KeyNetworkTimeoutSeconds,
+            KeyDigestWhileRecording,
         };
 
         /// <summary>
@@ -444,6 +446,7 @@ namespace Octomix.Box
                     return null;
                 case KeyJam:
                 case KeyAutoJoin:
+                case KeyDigestWhileRecording:
                     bool on;
                     if (!ParseBool(value, out on))
                     {
@@ -453,6 +456,10 @@ namespace Octomix.Box
                     if (key == KeyJam)
                     {
                         s.Jam = on;
+                    }
+                    else if (key == KeyDigestWhileRecording)
+                    {
+                        s.DigestWhileRecording = on;
                     }
                     else
                     {

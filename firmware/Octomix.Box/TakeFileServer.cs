@@ -232,6 +232,36 @@ namespace Octomix.Box
             }
         }
 
+        /// <summary>
+        /// A part whose checksum the recorder summed as it wrote it (<see cref="Recorder.HasDigest"/>):
+        /// ready now, without the pass over the file, when the file's data length is the digest's.
+        /// False (the pass runs as before) when the part is unknown, damaged or of another length.
+        /// </summary>
+        public bool DigestKnown(uint takeId, int part, ulong a, ulong b, long length)
+        {
+            TakePart p = Find(takeId, part, false);
+            if (p == null || p.Damaged || p.DataBytes != length)
+            {
+                return false;
+            }
+
+            p.ChecksumA = a;
+            p.ChecksumB = b;
+            p.ChecksumDone = true;
+            for (int i = 0; i < jobCount; i++)
+            {
+                if (jobQueue[i] == p)
+                {
+                    jobCount--;
+                    Array.Copy(jobQueue, i + 1, jobQueue, i, jobCount - i);
+                    jobQueue[jobCount] = null;
+                    break;
+                }
+            }
+
+            return true;
+        }
+
         /// <summary>Fills a FileInfo answer for (take, part). <paramref name="recording"/>: that take is still being recorded.</summary>
         public void Describe(FileInfoMessage info, uint takeId, int part, bool recording)
         {

@@ -22,6 +22,7 @@ internal static class BenchCommand
         var command = new Command("bench", "Benchmarks");
         command.Subcommands.Add(Server());
         command.Subcommands.Add(MixBenchCommand.Create());
+        command.Subcommands.Add(DeviceBenchCommand.Create());
         return command;
     }
 

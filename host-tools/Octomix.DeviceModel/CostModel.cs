@@ -1,0 +1,85 @@
+namespace Octomix.DeviceModel;
+
+/// <summary>What a block costs, µs, by kind of work.</summary>
+public readonly record struct BlockCost(double ManagedMicros, double NativeMicros, double SdMicros, double NetworkMicros)
+{
+    public double TotalMicros => ManagedMicros + NativeMicros + SdMicros + NetworkMicros;
+}
+
+/// <summary>
+/// Prices <see cref="BlockCounts"/> with <see cref="DeviceCosts"/>: managed = S × statements +
+/// M × calls + N × native calls; native work = copies, I2S, timers, GPIO, the checksum's words,
+/// FatFs CPU; card = its commands; network = polls, sends, receives.
+/// </summary>
+public static class CostModel
+{
+    public static BlockCost Price(BlockCounts c, CostColumn column)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        double s = DeviceCosts.Statement.Pick(column);
+        double m = DeviceCosts.Call.Pick(column);
+        double n = DeviceCosts.Native.Pick(column);
+        double managed = (c.Statements * s) + (c.ManagedCalls * m) + (c.NativeCalls * n);
+        double native = (c.BytesCopied * DeviceCosts.PsramCopy.Pick(column))
+            + (c.I2sReadBytes * DeviceCosts.I2sRead.Pick(column))
+            + (c.I2sWriteBytes * DeviceCosts.I2sWrite.Pick(column))
+            + (c.TimerReads * DeviceCosts.Timer.Pick(column))
+            + (c.GpioOps * DeviceCosts.Gpio.Pick(column))
+            + (c.ChecksumWords * DeviceCosts.WordSum.Pick(column))
+            + (c.FatFsCalls * DeviceCosts.FatFsCall.Pick(column))
+            + (c.FatFsSyncs * DeviceCosts.FatFsSync.Pick(column))
+            + (c.ChainSteps * DeviceCosts.ChainStep.Pick(column))
+            + (c.BounceBuffers * DeviceCosts.Bounce.Pick(column));
+        double sd = (c.SdSingleWrites * DeviceCosts.SdSingleWrite.Pick(column))
+            + (c.SdMultiWrites * DeviceCosts.SdSingleWrite.Pick(column))
+            + (c.SdMultiExtraSectors * DeviceCosts.SdMultiSector.Pick(column))
+            + (c.SdSectorReads * DeviceCosts.SdSingleRead.Pick(column));
+        double network = (c.Polls * DeviceCosts.Poll.Pick(column))
+            + (c.DatagramsSent * DeviceCosts.Send.Pick(column))
+            + (c.DatagramsReceived * DeviceCosts.Receive.Pick(column));
+        return new BlockCost(managed, native, sd, network);
+    }
+
+    /// <summary>
+    /// One 64-byte chunk of the take checksum, counted as the box does it (§6): its read call
+    /// (a sector read every 8th chunk through FatFs's file buffer), the clock read after it, 8
+    /// words summed. The simulated card is given this cost as its read time, so the box's time
+    /// box stops its turns where the ESP32's would.
+    /// </summary>
+    public static BlockCounts ChecksumChunk(int chunkBytes = 64)
+    {
+        var c = new BlockCounts();
+        double words = chunkBytes / 8.0;
+        c.ChecksumWords = words;
+        c.ChecksumBytes = chunkBytes;
+        c.ManagedCalls = ManagedWork.ChecksumChunkCalls + (words * ManagedWork.WordCalls) + ManagedWork.FileCallCalls + ManagedWork.ClockCalls;
+        c.Statements = ManagedWork.ChecksumChunkStatements + (words * ManagedWork.WordStatements) + ManagedWork.FileCallStatements + ManagedWork.ClockStatements;
+        c.NativeCalls = words + 2; // BitConverter per word, the read, the clock
+        c.TimerReads = 1;
+        c.FatFsCalls = 1;
+        c.SdSectorReads = chunkBytes / (double)SdCardModel.SectorBytes;
+        c.BytesCopied = chunkBytes + (chunkBytes / (double)SdCardModel.SectorBytes * SdCardModel.SectorBytes); // out of fp->buf; the sector read's bounce
+        c.BounceBuffers = chunkBytes / (double)SdCardModel.SectorBytes;
+        return c;
+    }
+
+    /// <summary>One served FileData chunk (§7): its read (whole sectors, bounced), the send, the clock read, the managed work.</summary>
+    public static BlockCounts ServeChunk(int chunkBytes)
+    {
+        var c = new BlockCounts();
+        double sectors = Math.Ceiling(chunkBytes / (double)SdCardModel.SectorBytes);
+        c.ServedChunks = 1;
+        c.ServedBytes = chunkBytes;
+        c.ManagedCalls = ManagedWork.ServeChunkCalls + ManagedWork.FileCallCalls + ManagedWork.OtherSendCalls + ManagedWork.ClockCalls;
+        c.Statements = ManagedWork.ServeChunkStatements + ManagedWork.FileCallStatements + ManagedWork.OtherSendStatements + ManagedWork.ClockStatements;
+        c.NativeCalls = 3;
+        c.TimerReads = 1;
+        c.FatFsCalls = 1;
+        c.SdSectorReads = sectors;
+        c.BounceBuffers = 1;
+        c.BytesCopied = sectors * SdCardModel.SectorBytes;
+        c.DatagramsSent = 1;
+        c.DatagramBytesSent = chunkBytes + 28;
+        return c;
+    }
+}

@@ -1,0 +1,269 @@
+using System.Text.Json.Nodes;
+using Octomix.Cli;
+using Octomix.DeviceModel;
+using Octomix.Hal;
+
+namespace Octomix.Box.Tests;
+
+/// <summary>
+/// The device cost model (`octomix bench device`): its arithmetic on fixed counts, the SD path
+/// it models, and the command's JSON on a short run of the real box on the simulated board.
+/// </summary>
+public class DeviceModelTests
+{
+    [Fact]
+    public void TheModelPricesAFixedCountSetWithTheCostTable()
+    {
+        var c = new BlockCounts
+        {
+            Statements = 100, ManagedCalls = 10, NativeCalls = 5,
+            BytesCopied = 1000, I2sReadBytes = 1024, TimerReads = 2,
+            SdSingleWrites = 3, SdSectorReads = 1,
+            Polls = 1, DatagramsSent = 1,
+        };
+
+        var used = CostModel.Price(c, CostColumn.Used);
+        Assert.Equal((100 * 1.5) + (10 * 4) + (5 * 8), used.ManagedMicros, 6);              // 230
+        Assert.Equal((1000 * 0.033) + (1024 * 0.073) + (2 * 2), used.NativeMicros, 6);     // 111.752
+        Assert.Equal((3 * 1710) + 1280, used.SdMicros, 6);                                 // 6410
+        Assert.Equal(35 + 275, used.NetworkMicros, 6);                                     // 310
+        Assert.Equal(7061.752, used.TotalMicros, 6);
+
+        var low = CostModel.Price(c, CostColumn.Low);
+        Assert.Equal((100 * 1) + (10 * 3) + (5 * 5), low.ManagedMicros, 6);
+        Assert.Equal((3 * 1370) + 1020, low.SdMicros, 6);
+        var high = CostModel.Price(c, CostColumn.High);
+        Assert.Equal((3 * 2270) + 1710, high.SdMicros, 6);
+        Assert.True(low.TotalMicros < used.TotalMicros && used.TotalMicros < high.TotalMicros);
+    }
+
+    [Fact]
+    public void EveryCostHasASourceAndAnOrderedRange()
+    {
+        Assert.Equal(DeviceCosts.All.Count, DeviceCosts.All.Select(f => f.Symbol).Distinct().Count());
+        foreach (var f in DeviceCosts.All)
+        {
+            Assert.False(string.IsNullOrWhiteSpace(f.Source), f.Symbol);
+            Assert.True(f.Low <= f.Used && f.Used <= f.High, f.Symbol);
+        }
+    }
+
+    /// <summary>
+    /// A 1,024-byte write from a managed (PSRAM) buffer at a sector boundary inside an allocated
+    /// cluster: two bounced single-block data writes, then nanoFramework's f_sync writes the
+    /// directory entry — three single-block writes, no multi-block write.
+    /// </summary>
+    [Fact]
+    public void AManagedWriteIsBouncedSectorBySectorAndSyncedAfter()
+    {
+        var card = new SdCardModel();
+        var file = new NoFile();
+        card.Open(file, length: 8192, position: 8192); // the header and some audio: cluster 0 allocated
+        card.Counts = new BlockCounts();
+        card.Write(file, 1024);
+        var c = card.Counts;
+        Assert.Equal(3, c.SdSingleWrites);
+        Assert.Equal(0, c.SdMultiWrites);
+        Assert.Equal(0, c.SdSectorReads); // the window still holds the directory sector
+        Assert.Equal(1, c.SdDirectorySectorWrites);
+        Assert.Equal(1024, c.BytesCopied); // the bounce buffer's memcpy
+        Assert.Equal(1, c.BounceBuffers);
+
+        // With DMA-capable buffers the same write is one multi-block write (a lever, not today's box).
+        var dma = new SdCardModel { DmaCapableBuffers = true };
+        dma.Open(file, 8192, 8192);
+        dma.Counts = new BlockCounts();
+        dma.Write(file, 1024);
+        Assert.Equal(1, dma.Counts.SdMultiWrites);
+        Assert.Equal(1, dma.Counts.SdMultiExtraSectors);
+        Assert.Equal(1, dma.Counts.SdSingleWrites); // the directory entry
+    }
+
+    /// <summary>The first write into a new cluster takes it from the FAT: FAT window read, both FATs, FSInfo, the directory sector again.</summary>
+    [Fact]
+    public void ANewClusterWritesBothFatsAndFsInfo()
+    {
+        var card = new SdCardModel(clusterBytes: 4096);
+        var file = new NoFile();
+        card.Open(file, 4096, 4096);
+        card.Counts = new BlockCounts();
+        card.Write(file, 512);
+        var c = card.Counts;
+        Assert.Equal(2, c.SdSectorReads);          // the FAT sector into the window, then the directory sector back
+        Assert.Equal(3, c.SdFatSectorWrites);      // FAT 1, FAT 2, FSInfo
+        Assert.Equal(1 + 2 + 1 + 1, c.SdSingleWrites); // data, 2 FATs, directory, FSInfo
+    }
+
+    /// <summary>
+    /// 768-byte writes (a 24-bit mono block) straddle sectors: the partial sector goes through the
+    /// file buffer, is written by every f_sync and again when the next write fills it; a seek into
+    /// the middle of a sector reads it.
+    /// </summary>
+    [Fact]
+    public void UnalignedWritesRewriteTheSectorTheyShare()
+    {
+        var card = new SdCardModel();
+        var file = new NoFile();
+        card.Open(file, 8192, 8192);
+        card.Counts = new BlockCounts();
+        card.Write(file, 768); // sector 16 whole (bounced), half of 17 into the file buffer
+        Assert.Equal(0, card.Counts.SdSectorReads); // nothing beyond the end to keep
+        Assert.Equal(3, card.Counts.SdSingleWrites); // 16, 17 at the f_sync, the directory entry
+
+        card.Counts = new BlockCounts();
+        card.Write(file, 768); // the rest of 17 (still in the buffer), then half of 18
+        Assert.Equal(0, card.Counts.SdSectorReads);
+        Assert.Equal(3, card.Counts.SdSingleWrites); // 17 when leaving it, 18 at the f_sync, the directory entry
+
+        card.Counts = new BlockCounts();
+        card.Seek(file, 4); // the header's size field
+        Assert.Equal(0, card.Counts.SdSingleWrites); // the f_sync left nothing dirty
+        Assert.Equal(1, card.Counts.SdSectorReads);  // sector 0
+    }
+
+    [Fact]
+    public void SeekingFromTheStartWalksTheClusterChain()
+    {
+        var card = new SdCardModel();
+        var file = new NoFile();
+        long size = 300L * 32768;
+        card.Open(file, size, size);
+        card.Counts = new BlockCounts();
+        card.Seek(file, 4);
+        Assert.Equal(0, card.Counts.ChainSteps);
+        card.Seek(file, size);
+        Assert.Equal(299, card.Counts.ChainSteps);
+        Assert.InRange(card.Counts.SdSectorReads, 3, 4); // 128 FAT entries per sector, plus the sector the position lands in
+    }
+
+    /// <summary>--late-take-seconds: a new file's audio is priced as if the take were minutes in, so the header rewrite's seek back walks the long chain.</summary>
+    [Fact]
+    public void ALateTakeMovesTheAudioButNotTheHeader()
+    {
+        var card = new SdCardModel { PretendBytesWritten = 100L * 32768 };
+        var file = new NoFile();
+        card.Open(file, 0, 0);
+        card.Write(file, 4096); // the header: not moved
+        card.Write(file, 1024); // the first audio: 100 clusters later
+        card.Counts = new BlockCounts();
+        card.Seek(file, 4);
+        Assert.Equal(0, card.Counts.ChainSteps);
+        card.Seek(file, 4096 + 1024); // back to the end
+        Assert.Equal(100, card.Counts.ChainSteps);
+    }
+
+    [Fact]
+    public void TheGeneratedSectionIsReplacedBetweenItsMarkers()
+    {
+        string doc = "# t\nbefore\n" + DeviceReport.BeginMarker + "\nold table\n" + DeviceReport.EndMarker + "\nafter\n";
+        string updated = DeviceReport.ReplaceSection(doc, "new table\n");
+        Assert.Equal("# t\nbefore\n" + DeviceReport.BeginMarker + "\nnew table\n" + DeviceReport.EndMarker + "\nafter\n", updated);
+        Assert.Throws<InvalidOperationException>(() => DeviceReport.ReplaceSection("no markers", "x"));
+    }
+
+    /// <summary>
+    /// The command in-process on a short run (one format, every mode, 60 blocks each): the last
+    /// stdout line is the documented JSON object, the same JSON is written to the output folder,
+    /// and the counts are the box's (one card write of one block per recording block).
+    /// </summary>
+    [Fact]
+    public void TheCommandPrintsTheDocumentedJsonAsItsLastLine()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "octomix-bench-device-test-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var options = new DeviceBenchOptions { Formats = [new DeviceFormat(48000, 24, 2)], MeasuredBlocks = 60, TakeSeconds = 0.5 };
+            var stdout = new StringWriter();
+            var stderr = new StringWriter();
+            int exit = DeviceBenchCommand.Run(options, json: true, folder, docPath: null, stdout, stderr);
+            Assert.True(exit == 0, stderr.ToString());
+
+            string[] lines = stdout.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var json = JsonNode.Parse(lines[^1])!.AsObject();
+            var formats = json["formats"]!.AsArray();
+            Assert.Equal(DeviceModes.All, formats.Select(f => f!["mode"]!.GetValue<string>()));
+            foreach (var f in formats)
+            {
+                Assert.Equal(48000, f!["rate"]!.GetValue<int>());
+                Assert.Equal(24, f["bits"]!.GetValue<int>());
+                Assert.Equal(2, f["channels"]!.GetValue<int>());
+                Assert.InRange(f["averagePercentOfPeriod"]!.GetValue<double>(), 1, 1000);
+                Assert.True(f["worstPercentOfPeriod"]!.GetValue<double>() >= f["averagePercentOfPeriod"]!.GetValue<double>());
+                Assert.InRange(f["heapBytes"]!.GetValue<long>(), 100_000, 2_000_000);
+                Assert.Equal(60, f["blocks"]!.GetValue<int>());
+            }
+
+            var recording = formats.Single(f => f!["mode"]!.GetValue<string>() == DeviceModes.Recording)!;
+            var jamming = formats.Single(f => f!["mode"]!.GetValue<string>() == DeviceModes.Jamming)!;
+            Assert.InRange(recording["perBlock"]!["sdDataBytesWritten"]!.GetValue<double>(), 1536, 1600); // 256 frames × 6 bytes, and the header fields
+            Assert.True(recording["averagePercentOfPeriod"]!.GetValue<double>() > jamming["averagePercentOfPeriod"]!.GetValue<double>(), "the card write costs");
+            Assert.Equal(288, recording["sdNeededKBytesPerSecond"]!.GetValue<double>());
+
+            var collection = json["collection"]!.AsObject();
+            Assert.True(collection["readyAfterStopSeconds"]!.GetValue<double>() > 0);
+            Assert.True(collection["gapsSecondsAt2PercentLoss"]!.GetValue<double>() > 0);
+            Assert.True(collection["servingKBytesPerSecond"]!.GetValue<double>() > 0);
+            Assert.Equal(300 * 288000.0, collection["takeBytes"]!.GetValue<double>());
+
+            string file = Assert.Single(Directory.GetFiles(folder, "device-*.json"));
+            Assert.Equal(lines[^1], File.ReadAllText(file).TrimEnd());
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, true);
+            }
+        }
+    }
+
+    /// <summary>
+    /// digest_while_recording, priced: every recording block sums its bytes (the checksum's
+    /// per-word cost moves into the loop) and the take is ready within a few blocks of Stop.
+    /// </summary>
+    [Fact]
+    public void TheDigestWhileRecordingMovesTheChecksumIntoTheBlockAndMakesTheTakeReadyAtStop()
+    {
+        var before = DeviceBench.Run(new DeviceBenchOptions { Formats = [new DeviceFormat(48000, 16, 2)], Modes = [DeviceModes.Recording, DeviceModes.Collecting], MeasuredBlocks = 60, TakeSeconds = 0.5 });
+        var after = DeviceBench.Run(new DeviceBenchOptions
+        {
+            Formats = [new DeviceFormat(48000, 16, 2)], Modes = [DeviceModes.Recording, DeviceModes.Collecting], MeasuredBlocks = 60, TakeSeconds = 0.5,
+            ExtraSettings = "digest_while_recording = on",
+        });
+        Assert.All(before.Runs.Concat(after.Runs), r => Assert.Null(r.Problem));
+
+        var recordingBefore = before.Runs[0];
+        var recordingAfter = after.Runs[0];
+        Assert.Equal(0, recordingBefore.Average().ChecksumBytes);
+        Assert.Equal(1024, recordingAfter.Average().ChecksumBytes, 6);
+        Assert.Equal(128, recordingAfter.Average().ChecksumWords, 6);
+        Assert.True(recordingAfter.AverageMicros(CostColumn.Used) > recordingBefore.AverageMicros(CostColumn.Used) + (128 * 10));
+
+        Assert.Equal(-1, before.Runs[1].ReadyAfterStopBlocks);
+        Assert.InRange(after.Runs[1].ReadyAfterStopBlocks, 1, 4);
+        Assert.InRange(after.Collection!.ReadyAfterStopSeconds, 0, 1);
+        Assert.True(before.Collection!.ReadyAfterStopSeconds > 600, "the pass over a 5-minute take");
+    }
+
+    /// <summary>A file the card model is told about; it never touches a disk.</summary>
+    private sealed class NoFile : IStorageFile
+    {
+        public long Length => 0;
+
+        public long Position { get; set; }
+
+        public void Write(byte[] buffer, int offset, int count)
+        {
+        }
+
+        public int Read(byte[] buffer, int offset, int count) => 0;
+
+        public void Flush()
+        {
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+}
