@@ -21,6 +21,9 @@ namespace Octomix.Board.Esp32Reference
         /// </summary>
         public const int ReceiveScratchBytes = 2048;
 
+        /// <summary>Empty or oversized datagrams one <see cref="Receive"/> drops before it says "none waiting".</summary>
+        public const int MaxDroppedPerCall = 8;
+
         private readonly ILog _log;
         private readonly byte[] _scratch = new byte[ReceiveScratchBytes];
         private Socket _socket;
@@ -31,6 +34,9 @@ namespace Octomix.Board.Esp32Reference
         }
 
         public bool IsConnected { get { return _socket != null; } }
+
+        /// <summary>Datagrams received and dropped: empty, or longer than the caller's buffer.</summary>
+        public long DroppedDatagrams { get; private set; }
 
         public bool Connect(string host, int port)
         {
@@ -83,12 +89,26 @@ namespace Octomix.Board.Esp32Reference
             AudioRange.CheckSpan(buffer, offset, count, "buffer");
             try
             {
-                if (!socket.Poll(0, SelectMode.SelectRead)) return 0;
-                int received = socket.Receive(_scratch, 0, _scratch.Length, SocketFlags.None);
-                // received == scratch length: possibly truncated, so too long either way.
-                if (received <= 0 || received > count || received == _scratch.Length) return 0;
-                Array.Copy(_scratch, 0, buffer, offset, received);
-                return received;
+                // Datagrams of any length are consumed, 0 included: readiness comes from a
+                // zero-timeout poll (never from Available, which is the size of the datagram at
+                // the head of the queue and 0 for an empty one), and an empty or oversized one is
+                // dropped and the next one looked at, so it cannot hide a good datagram behind it.
+                for (int dropped = 0; dropped < MaxDroppedPerCall; dropped++)
+                {
+                    if (!socket.Poll(0, SelectMode.SelectRead)) return 0;
+                    int received = socket.Receive(_scratch, 0, _scratch.Length, SocketFlags.None);
+                    // received == scratch length: possibly truncated, so too long either way.
+                    if (received <= 0 || received > count || received == _scratch.Length)
+                    {
+                        DroppedDatagrams++;
+                        continue;
+                    }
+
+                    Array.Copy(_scratch, 0, buffer, offset, received);
+                    return received;
+                }
+
+                return 0;
             }
             catch (SocketException)
             {

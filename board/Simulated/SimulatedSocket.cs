@@ -31,6 +31,9 @@ public sealed class SimulatedSocket : IDatagramSocket
 {
     private const int QueueSlots = 1024;
 
+    /// <summary>Empty datagrams one receive call drops before it returns "nothing waiting".</summary>
+    private const int MaxSkippedPerCall = 64;
+
     private readonly SimulatedTime time;
     private readonly NetworkConditions conditions;
     private readonly Random random;
@@ -55,6 +58,9 @@ public sealed class SimulatedSocket : IDatagramSocket
     public long Dropped { get; private set; }
 
     public long Errors { get; private set; }
+
+    /// <summary>Zero-length datagrams received and dropped.</summary>
+    public long EmptyDatagrams { get; private set; }
 
     /// <summary>The local port (to tell boxes apart at a fake server).</summary>
     public int LocalPort => (socket?.LocalEndPoint as IPEndPoint)?.Port ?? 0;
@@ -176,11 +182,18 @@ public sealed class SimulatedSocket : IDatagramSocket
         }
     }
 
+    /// <summary>
+    /// The next datagram with data, or 0 when none is waiting. Datagrams of any length are
+    /// consumed, 0 included: readiness is asked with a zero-timeout poll, not with
+    /// <see cref="Socket.Available"/> (the size of the datagram at the head of the queue, 0 for
+    /// an empty one, which would then stay there and hide everything behind it). At most
+    /// <see cref="MaxSkippedPerCall"/> empty or oversized datagrams are dropped per call.
+    /// </summary>
     private int ReceiveNow(byte[] buffer, int offset, int count)
     {
         try
         {
-            while (socket!.Available > 0)
+            for (int skipped = 0; skipped < MaxSkippedPerCall && socket!.Poll(0, SelectMode.SelectRead); skipped++)
             {
                 int n = socket.Receive(buffer, offset, count, SocketFlags.None);
                 if (n > 0)
@@ -188,6 +201,8 @@ public sealed class SimulatedSocket : IDatagramSocket
                     Received++;
                     return n;
                 }
+
+                EmptyDatagrams++;
             }
         }
         catch (SocketException)

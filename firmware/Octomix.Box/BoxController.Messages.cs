@@ -38,6 +38,7 @@ namespace Octomix.Box
         private AudioPacket audioIn;
         private ReliableSender reliable;
         private DuplicateFilter duplicates;
+        private readonly CommandVerifier commands = new CommandVerifier();
 
         private byte slot = Slot.None;
         private uint token;
@@ -53,6 +54,21 @@ namespace Octomix.Box
         public long BadDatagrams { get; private set; }
 
         public long IgnoredDatagrams { get; private set; }
+
+        /// <summary>
+        /// Engineer's commands refused because they failed authentication (no trailer, a wrong
+        /// MAC: forged, whatever their source address). Also in every Status (refused commands).
+        /// </summary>
+        public long ForgedCommands
+        {
+            get { return commands.Forged; }
+        }
+
+        /// <summary>Correctly signed commands seen again (a replay, or a retry of one acted on already): never acted on twice.</summary>
+        public long ReplayedCommands
+        {
+            get { return commands.Replayed; }
+        }
 
         /// <summary>Round trip to the server from the last Status Ack, tenths of ms (0xFFFF unknown).</summary>
         public int RttTenthsMs
@@ -121,7 +137,18 @@ namespace Octomix.Box
                 return;
             }
 
+            if (CommandAuth.IsAuthenticated(type))
+            {
+                // before anything else looks at it, and before it counts as the server being heard
+                n = Authenticate(type, n);
+                if (n <= 0)
+                {
+                    return;
+                }
+            }
+
             membership.Heard(now);
+
             switch (type)
             {
                 case MessageType.Audio:
@@ -216,6 +243,8 @@ namespace Octomix.Box
             token = membership.Token;
             heartbeatMs = membership.HeartbeatMilliseconds;
             files.SetIdentity(token, slot);
+            // this join's command key (a rejoin is a new Join: a new key, fresh replay windows)
+            commands.SetJoin(join.JoinCode, join.BoxId, membership.JoinMessageId);
             if (change != MembershipChange.Joined)
             {
                 // back in the room with the same identity (or a new one when the old slot was
@@ -536,6 +565,55 @@ namespace Octomix.Box
             playout.Put(audioIn.Timecode, rx, audioIn.PayloadOffset, audioIn.FrameCount);
         }
 
+        /// <summary>
+        /// Checks an engineer's command against the key of this join. Returns the length of the
+        /// message without its trailer when it is fresh; 0 when it must not be acted on: forged
+        /// (counted, logged now and then), or a repeat — then a reliable command whose answer the
+        /// duplicate filter still holds gets that answer again (the console's retry after a lost
+        /// Ack), and a FileInfoRequest is answered (no side effects); nothing is done twice.
+        /// </summary>
+        private int Authenticate(MessageType type, int n)
+        {
+            if (!InRoom)
+            {
+                IgnoredDatagrams++;
+                return 0;
+            }
+
+            byte check = commands.Verify(rx, 0, n);
+            if (check == CommandCheck.Fresh)
+            {
+                return n - CommandAuth.TrailerLength;
+            }
+
+            if (check == CommandCheck.Forged)
+            {
+                long forged = commands.Forged;
+                if (forged == 1 || forged % 100 == 0)
+                {
+                    log.Write(LogLevel.Warning, Message.MessageTypeName(type) + " refused: it failed authentication (forged, or signed for another join); " + forged + " so far");
+                }
+
+                return 0;
+            }
+
+            int length = n - CommandAuth.TrailerLength;
+            if (type == MessageType.FileInfoRequest)
+            {
+                OnFileInfoRequest(length);
+            }
+            else if (type != MessageType.FileRequest && type != MessageType.Nack)
+            {
+                int entry;
+                if (duplicates.IsDuplicate(rx[8], Message.ReadToken(rx, 0), ControlMessage.ReadMessageId(rx, 0), out entry) && duplicates.ResponseLength(entry) > 0)
+                {
+                    socket.Send(duplicates.ResponseBuffer(entry), 0, duplicates.ResponseLength(entry));
+                }
+            }
+
+            return 0;
+        }
+
         /// <summary>Commands are for this box's slot (or everyone).</summary>
         private bool ForMe(Message m)
         {
@@ -687,6 +765,7 @@ namespace Octomix.Box
             status.ErrorCode = (byte)(errorCode != 0 ? errorCode : (now < flashUntil ? flashCode : 0));
             int bufferMs = playout.BufferedFrames * 1000 / format.SampleRate;
             status.BufferMilliseconds = (byte)(bufferMs > 255 ? 255 : bufferMs);
+            status.RefusedCommands = commands.Forged > 0xFFFF ? 0xFFFF : (int)commands.Forged;
             int length = status.Write(tx, 0);
             socket.Send(tx, 0, length);
         }

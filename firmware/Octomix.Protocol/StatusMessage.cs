@@ -25,7 +25,7 @@ namespace Octomix.Protocol
     ///  44    8 current timecode, i64 (sample index in the take, or the running capture count)
     ///  52    1 error code (0 = none; same codes as the box's LEDs)
     ///  53    1 playback buffer depth, ms
-    ///  54    2 reserved, 0
+    ///  54    2 commands refused since boot: failed authentication (CommandAuth), u16 saturating
     /// </code>
     /// </summary>
     public sealed class StatusMessage : Message
@@ -73,6 +73,9 @@ namespace Octomix.Protocol
 
         public byte BufferMilliseconds { get; set; }
 
+        /// <summary>Commands the box refused since boot because they failed authentication (forged), saturating at 65535.</summary>
+        public int RefusedCommands { get; set; }
+
         public override int Length
         {
             get { return FixedLength; }
@@ -96,7 +99,7 @@ namespace Octomix.Protocol
             WireFormat.WriteI64(b, o + 44, Timecode);
             b[o + 52] = ErrorCode;
             b[o + 53] = BufferMilliseconds;
-            WireFormat.WriteU16(b, o + 54, 0);
+            WireFormat.WriteU16(b, o + 54, Clamp16(RefusedCommands));
         }
 
         protected override DecodeResult ReadBody(byte[] b, int o, int count)
@@ -122,6 +125,7 @@ namespace Octomix.Protocol
             Timecode = WireFormat.ReadI64(b, o + 44);
             ErrorCode = b[o + 52];
             BufferMilliseconds = b[o + 53];
+            RefusedCommands = WireFormat.ReadU16(b, o + 54);
             return DecodeResult.Ok;
         }
 
@@ -143,6 +147,7 @@ namespace Octomix.Protocol
             Line(text, "timecode", Timecode);
             Line(text, "error", ErrorCode);
             Line(text, "bufferMs", BufferMilliseconds);
+            Line(text, "refusedCommands", RefusedCommands);
         }
 
         private static int Clamp16(int v)

@@ -68,6 +68,8 @@ internal sealed class BenchRoom : IDisposable
                 var join = new JoinMessage();
                 if (join.Read(buffer, 0, n) == DecodeResult.Ok)
                 {
+                    // the key of the box's commands, as a console derives it from the announced Join
+                    CommandAuth.DeriveKey(join.JoinCode, join.BoxId, join.MessageId, out key0, out key1);
                     Send(new AcceptMessage
                     {
                         MessageId = join.MessageId, AssignedSlot = BoxSlot, SessionToken = 0xC0FFEE01, HeartbeatMilliseconds = 250,
@@ -99,14 +101,25 @@ internal sealed class BenchRoom : IDisposable
         }
     }
 
+    private ulong key0;
+    private ulong key1;
+    private ulong nextSequence = 1;
+
     public uint NextId() => nextId++;
 
+    /// <summary>A command as the console sends it: signed with the key of the box's join (docs/protocol.md, "Authenticated commands").</summary>
     public void SendAsEngineer(Message m)
     {
         m.SourceSlot = Slot.FirstEngineer;
         m.DestinationSlot = BoxSlot;
         m.Token = 0;
-        Send(m);
+        int n = m.Write(outgoing, 0);
+        if (CommandAuth.IsAuthenticated(m.Type))
+        {
+            n = CommandAuth.Sign(outgoing, 0, n, nextSequence++, key0, key1);
+        }
+
+        SendRaw(outgoing, n);
     }
 
     public void Record(uint take)

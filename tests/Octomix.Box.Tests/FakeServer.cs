@@ -8,7 +8,9 @@ namespace Octomix.Box.Tests;
 /// The server and an engineer in one, built from the Protocol classes on a loopback UDP socket:
 /// answers Join (Accept, or Reject when told to) and Status (Ack with the echo), records every
 /// datagram the box sends, and sends the engineer's commands (source slot 16, token 0 as the
-/// real server's forwarding leaves it). Polled from the test's thread between box blocks.
+/// real server's forwarding leaves it), signed as the console signs them (CommandAuth: the key of
+/// the box's latest Join, from its join code, box id and message id). Polled from the test's
+/// thread between box blocks.
 /// </summary>
 public sealed class FakeServer : IDisposable
 {
@@ -17,6 +19,9 @@ public sealed class FakeServer : IDisposable
     private readonly Socket socket;
     private readonly byte[] buffer = new byte[65536];
     private uint nextMessageId = 5000;
+    private ulong nextSequence = 1;
+    private ulong key0;
+    private ulong key1;
 
     public FakeServer()
     {
@@ -92,7 +97,7 @@ public sealed class FakeServer : IDisposable
     /// <summary>Reads everything waiting; answers Join and Status.</summary>
     public void Poll()
     {
-        while (socket.Available > 0)
+        while (socket.Poll(0, SelectMode.SelectRead))
         {
             EndPoint from = new IPEndPoint(IPAddress.Any, 0);
             int n;
@@ -129,6 +134,8 @@ public sealed class FakeServer : IDisposable
 
                 var join = new JoinMessage();
                 Assert.Equal(DecodeResult.Ok, join.Read(datagram, 0, n));
+                CommandAuth.DeriveKey(join.JoinCode, join.BoxId, join.MessageId, out key0, out key1);
+                HasCommandKey = true;
                 if (RejectWith is byte reason)
                 {
                     Send(new RejectMessage { MessageId = join.MessageId, Reason = reason, DestinationSlot = Slot.None });
@@ -158,13 +165,41 @@ public sealed class FakeServer : IDisposable
 
     public uint NextId() => nextMessageId++;
 
-    /// <summary>Sends a message to the box as the engineer (token 0, source 16), destination the box's slot.</summary>
+    /// <summary>True once a Join arrived: the key of the box's commands is known.</summary>
+    public bool HasCommandKey { get; private set; }
+
+    /// <summary>Sends a message to the box as the engineer (token 0, source 16), destination the box's slot; commands signed.</summary>
     public void SendAsEngineer(Message m)
+    {
+        var bytes = EngineerDatagram(m);
+        SendRaw(bytes, bytes.Length);
+    }
+
+    /// <summary>
+    /// The datagram <see cref="SendAsEngineer"/> sends (a fresh sequence each call when the type
+    /// is authenticated): for tests that replay or bend genuine commands.
+    /// </summary>
+    public byte[] EngineerDatagram(Message m)
     {
         m.SourceSlot = EngineerSlot;
         m.DestinationSlot = AssignedSlot;
         m.Token = 0;
-        Send(m);
+        var bytes = new byte[ProtocolConstants.MaxDatagram];
+        int n = m.Write(bytes, 0);
+        if (CommandAuth.IsAuthenticated(m.Type))
+        {
+            Assert.True(HasCommandKey, "no Join yet: no key to sign the command with");
+            n = CommandAuth.Sign(bytes, 0, n, nextSequence++, key0, key1);
+        }
+
+        return bytes[..n];
+    }
+
+    /// <summary>Signs a hand-made command datagram of <paramref name="n"/> bytes as the engineer; returns its new length.</summary>
+    public int Sign(byte[] bytes, int n)
+    {
+        Assert.True(HasCommandKey, "no Join yet: no key to sign the command with");
+        return CommandAuth.Sign(bytes, 0, n, nextSequence++, key0, key1);
     }
 
     public void Send(Message m)

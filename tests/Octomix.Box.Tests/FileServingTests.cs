@@ -125,10 +125,11 @@ public class FileServingTests
         h.Server.SendAsEngineer(new FileRequestMessage { TakeId = 33, Part = 5, Offset = 0, RequestLength = 100 });       // no such part
         h.Server.SendAsEngineer(new FileRequestMessage { TakeId = 33, Part = 0, Offset = (uint)dataBytes, RequestLength = 100 }); // past the end
         var bad = new byte[ProtocolConstants.MaxDatagram];
-        int n = new FileRequestMessage { TakeId = 33, Offset = 0, RequestLength = 1 }.Write(bad, 0);
+        int n = new FileRequestMessage { TakeId = 33, Offset = 0, RequestLength = 1, SourceSlot = FakeServer.EngineerSlot, DestinationSlot = h.Server.AssignedSlot }.Write(bad, 0);
         bad[24] = 0;
         bad[25] = 0;
-        bad[26] = 2; // 131072 bytes: over the 65536 limit, the decoder refuses it
+        bad[26] = 2; // 131072 bytes: over the 65536 limit, the decoder refuses it (after the genuine trailer)
+        n = h.Server.Sign(bad, n);
         h.Server.SendRaw(bad, n);
         h.Run(10);
         Assert.Empty(h.Server.Decoded(MessageType.FileData, () => new FileDataMessage()));

@@ -320,6 +320,24 @@ public sealed class EngineTests(ITestOutputHelper output) : IAsyncLifetime
         return take;
     }
 
+    [Fact]
+    public async Task ABoxThatRefusedForgedCommandsIsReportedAndGenuineCommandsVerify()
+    {
+        await using var engine = await Start(["Anna"]);
+        var anna = Box(engine, "Anna");
+        Assert.True(await Wait.UntilAsync(() => Track(engine, "Anna").Readiness.Ready, TimeSpan.FromSeconds(20)), Dump(engine));
+        anna.ExtraRefusedCommands = 3;
+        Assert.True(
+            await Wait.UntilAsync(() => engine.Snapshot().Events.Any(e => e.Contains("box Anna: refused 3 command(s) that failed authentication", StringComparison.Ordinal)), TimeSpan.FromSeconds(10)),
+            string.Join("\n", engine.Snapshot().Events));
+
+        // the console's own commands verify at the box: none of them is counted
+        var outcome = await engine.RecordAsync(CancellationToken.None);
+        Assert.Single(outcome.Recording);
+        Assert.Single(anna.Records);
+        Assert.Equal(0, anna.ForgedCommands);
+    }
+
     private async Task<ConsoleEngine> Start(IReadOnlyList<string> tracks, CollectionOptions? collection = null, TimeProvider? clock = null)
     {
         var options = new ConsoleEngineOptions

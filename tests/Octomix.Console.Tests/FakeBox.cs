@@ -25,6 +25,7 @@ internal sealed class FakeBox : IDisposable
     private long _nextStatus;
     private uint _currentTake;
     private int _infoRequests;
+    private readonly CommandVerifier _commands = new();
 
     public FakeBox(int serverPort, string joinCode, string name, int seed = 1)
     {
@@ -47,12 +48,24 @@ internal sealed class FakeBox : IDisposable
 
     public bool Joined => Slot != Octomix.Protocol.Slot.None;
 
+    /// <summary>The box id its Joins carry.</summary>
+    public ulong BoxId => (ulong)Name.GetHashCode(StringComparison.Ordinal) | 1;
+
+    /// <summary>Commands refused because their trailer did not verify (as the real box counts them).</summary>
+    public long ForgedCommands => _commands.Forged;
+
+    /// <summary>Correctly signed commands seen again (retries, replays).</summary>
+    public long ReplayedCommands => _commands.Replayed;
+
     // what Status says
     public byte State { get; set; } = BoxStateCode.Ready;
 
     public byte Flags { get; set; } = StatusFlags.SdCardOk | StatusFlags.SdFastEnough | StatusFlags.Calibrated;
 
     public int Latency { get; set; } = 805;
+
+    /// <summary>Refused commands its Status reports on top of its own count (as if forgeries had reached it).</summary>
+    public int ExtraRefusedCommands { get; set; }
 
     // how it answers
     public byte RecordResult { get; set; } = AckResult.Ok;
@@ -200,12 +213,26 @@ internal sealed class FakeBox : IDisposable
             return;
         }
 
+        if (CommandAuth.IsAuthenticated(type))
+        {
+            // as the real box: only commands signed with this join's key; a repeat (the console's
+            // retry) is handled as before (these handlers are idempotent), unreliable ones are dropped
+            byte check = _commands.Verify(_rx, 0, n);
+            if (check == CommandCheck.Forged || (check == CommandCheck.Replayed && (type == MessageType.FileRequest || type == MessageType.Nack)))
+            {
+                return;
+            }
+
+            n -= CommandAuth.TrailerLength;
+        }
+
         switch (type)
         {
             case MessageType.Accept:
                 var accept = new AcceptMessage();
                 if (accept.Read(_rx, 0, n) == DecodeResult.Ok && !Joined)
                 {
+                    _commands.SetJoin(JoinCode, BoxId, accept.MessageId);
                     Token = accept.SessionToken;
                     Slot = accept.AssignedSlot;
                 }
@@ -402,7 +429,7 @@ internal sealed class FakeBox : IDisposable
     {
         lock (_lock)
         {
-            var join = new JoinMessage { MessageId = _nextId++, JoinCode = JoinCode, Name = Name, BoxId = (ulong)Name.GetHashCode(StringComparison.Ordinal) | 1, SourceSlot = Octomix.Protocol.Slot.None, DestinationSlot = Octomix.Protocol.Slot.Server };
+            var join = new JoinMessage { MessageId = _nextId++, JoinCode = JoinCode, Name = Name, BoxId = BoxId, SourceSlot = Octomix.Protocol.Slot.None, DestinationSlot = Octomix.Protocol.Slot.Server };
             int length = join.Write(_tx, 0);
             SendRaw(length);
         }
@@ -427,6 +454,7 @@ internal sealed class FakeBox : IDisposable
                 PeakDb1 = 255,
                 RttTenthsMs = 5,
                 TakeId = _currentTake,
+                RefusedCommands = (int)_commands.Forged + ExtraRefusedCommands,
             };
             int length = status.Write(_tx, 0);
             SendRaw(length);

@@ -112,6 +112,45 @@ internal static class VectorCatalog
         yield return ("notice-card-full", new NoticeMessage { Token = 0x1234ABCD, SourceSlot = 2, MessageId = 9, Code = NoticeCode.TakeStoppedCardFull, TakeId = 3, Detail = 4_800_000 });
     }
 
+    /// <summary>
+    /// Commands as a box receives them from the server: signed by the console with the key of the
+    /// box's join (join code, box id, Join message id), token blanked — and one with the console's
+    /// token still in, which does not change the MAC.
+    /// </summary>
+    public static IEnumerable<(string Name, string JoinCode, ulong BoxId, uint JoinId, ulong Sequence, Message Message)> Signed()
+    {
+        const string code = "JAM-42";
+        const ulong box = 0x0000A4CF12345678;
+        const uint join = 1;
+        const ulong t = 1_733_500_000_000_000; // µs since 1970, as the console numbers its commands
+        yield return ("signed-record", code, box, join, t, new RecordMessage
+        {
+            Token = 0, SourceSlot = 16, DestinationSlot = 2, MessageId = 100, TakeId = 3, TempoCentiBpm = 9700,
+            BeatsPerBar = 4, BeatUnit = 4, CountInBars = 1, ClickSound = 2, ClickLevel = 80,
+            Flags2 = (byte)(RecordFlags.StreamAudio | RecordFlags.ClickDuringTake), StartDelayMilliseconds = 500,
+            OriginSamples = 1_728_000_000, SampleRate = 48000, Project = "Demo", Scene = "Session 1", Track = "Bass",
+        });
+        yield return ("signed-stop", code, box, join, t + 1, new TakeControlMessage(MessageType.Stop) { Token = 0, SourceSlot = 16, DestinationSlot = 2, MessageId = 101, TakeId = 3 });
+        yield return ("signed-stop-token-not-blanked", code, box, join, t + 1, new TakeControlMessage(MessageType.Stop) { Token = 0x01020304, SourceSlot = 16, DestinationSlot = 2, MessageId = 101, TakeId = 3 });
+        yield return ("signed-playback-start", code, box, join, t + 2, new TakeControlMessage(MessageType.PlaybackStart) { SourceSlot = 16, DestinationSlot = 2, MessageId = 102, TakeId = 3, StartDelayMilliseconds = 300 });
+        yield return ("signed-playback-stop", code, box, join, t + 3, new TakeControlMessage(MessageType.PlaybackStop) { SourceSlot = 16, DestinationSlot = 2, MessageId = 103, TakeId = 3 });
+        yield return ("signed-calibrate", "ABCDEFGHIJKLMNOP", 0xFEEDFACE, 0x80000001, 1, new SimpleControlMessage(MessageType.Calibrate) { SourceSlot = 17, DestinationSlot = 5, MessageId = 78 });
+        yield return ("signed-file-info-request", code, box, join, t + 4, new FileInfoRequestMessage { SourceSlot = 16, DestinationSlot = 2, MessageId = 104, TakeId = 3, Part = 0 });
+        yield return ("signed-file-request", code, box, join, t + 5, new FileRequestMessage { SourceSlot = 16, DestinationSlot = 2, TakeId = 3, Part = 0, Offset = 65536, RequestLength = 4096 });
+        var nack = new NackMessage { SourceSlot = 16, DestinationSlot = 2 };
+        nack.AddRange(100, 3);
+        yield return ("signed-nack", code, box, join, t + 6, nack);
+    }
+
+    /// <summary>A catalog command with its trailer.</summary>
+    public static byte[] EncodeSigned(Message m, string joinCode, ulong boxId, uint joinId, ulong sequence)
+    {
+        CommandAuth.DeriveKey(joinCode, boxId, joinId, out ulong k0, out ulong k1);
+        var b = new byte[ProtocolConstants.MaxDatagram];
+        int n = CommandAuth.Sign(b, 0, m.Write(b, 0), sequence, k0, k1);
+        return b[..n];
+    }
+
     /// <summary>Malformed datagrams and the result every decoder must give (no exception).</summary>
     public static IEnumerable<(string Name, DecodeResult Expected, MessageType DecodeAs, byte[] Bytes)> Bad()
     {

@@ -13,11 +13,30 @@ internal static class ProtocolVectorText
 {
     /// <summary>
     /// One vector. A good one has <see cref="Fields"/> (one line each, '\n'-terminated) and no
-    /// <see cref="Expect"/>; a malformed datagram has <see cref="Expect"/> and <see cref="DecodeAs"/>.
+    /// <see cref="Expect"/>; a malformed datagram has <see cref="Expect"/> and <see cref="DecodeAs"/>;
+    /// a signed command is a good one with <see cref="Sign"/> (the "sign:" line's text: code=…
+    /// box=0x… join=… sequence=…) and <see cref="Key"/> (the "key:" line's: 0x&lt;k0&gt; 0x&lt;k1&gt;),
+    /// its hex the datagram with the 16-byte trailer.
     /// </summary>
-    public sealed record Vector(string Name, string Fields, IReadOnlyList<string> HexBytes, string? Expect, string? DecodeAs)
+    public sealed record Vector(string Name, string Fields, IReadOnlyList<string> HexBytes, string? Expect, string? DecodeAs, string? Sign = null, string? Key = null)
     {
         public bool IsBad => Expect != null;
+
+        public bool IsSigned => Sign != null;
+
+        /// <summary>A value of the "sign:" line ("code", "box", "join", "sequence"), as written.</summary>
+        public string SignValue(string name)
+        {
+            foreach (string part in (Sign ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (part.StartsWith(name + "=", StringComparison.Ordinal))
+                {
+                    return part[(name.Length + 1)..];
+                }
+            }
+
+            throw new FormatException(Name + ": sign: has no " + name);
+        }
 
         /// <summary>The bytes as the file writes them: two hex digits each, one space between.</summary>
         public string Hex => string.Join(" ", HexBytes);
@@ -30,6 +49,8 @@ internal static class ProtocolVectorText
         string? name = null;
         string? expect = null;
         string? decodeAs = null;
+        string? sign = null;
+        string? key = null;
         var fields = new StringBuilder();
         var hex = new List<string>();
         bool inHex = false;
@@ -46,10 +67,17 @@ internal static class ProtocolVectorText
                 throw new FormatException(name + ": decode-as missing");
             }
 
-            vectors.Add(new Vector(name, fields.ToString(), hex.ToArray(), expect, decodeAs));
+            if ((sign == null) != (key == null))
+            {
+                throw new FormatException(name + ": a signed vector needs both sign: and key:");
+            }
+
+            vectors.Add(new Vector(name, fields.ToString(), hex.ToArray(), expect, decodeAs, sign, key));
             name = null;
             expect = null;
             decodeAs = null;
+            sign = null;
+            key = null;
             inHex = false;
             fields.Clear();
             hex.Clear();
@@ -83,6 +111,14 @@ internal static class ProtocolVectorText
             else if (line.StartsWith("decode-as:", StringComparison.Ordinal))
             {
                 decodeAs = line[10..].Trim();
+            }
+            else if (line.StartsWith("sign:", StringComparison.Ordinal))
+            {
+                sign = line[5..].Trim();
+            }
+            else if (line.StartsWith("key:", StringComparison.Ordinal))
+            {
+                key = line[4..].Trim();
             }
             else
             {

@@ -15,6 +15,7 @@ public sealed partial class ConsoleEngine : ILinkReceiver
     private readonly uint[] _lastStatusSequence = new uint[Slot.MaxJammerSlots];
     private readonly long[] _statusReceived = new long[Slot.MaxJammerSlots];
     private readonly long[] _statusLost = new long[Slot.MaxJammerSlots];
+    private readonly int[] _refusedCommands = new int[Slot.MaxJammerSlots];
     private readonly NackMessage _nack = new();
     private readonly TimecodeRange[] _gaps = new TimecodeRange[64];
     private long _nextNackAt;
@@ -65,6 +66,13 @@ public sealed partial class ConsoleEngine : ILinkReceiver
             }
         }
 
+        if (status.RefusedCommands > _refusedCommands[slot])
+        {
+            string box = _members.TryGetValue(slot, out var who) ? who.Name : "slot " + slot;
+            Event($"box {box}: refused {status.RefusedCommands - _refusedCommands[slot]} command(s) that failed authentication ({status.RefusedCommands} since it booted): something other than this console is sending it commands", LogLevel.Warning);
+        }
+
+        _refusedCommands[slot] = status.RefusedCommands;
         _lastStatusArrival[slot] = arrivalMicros;
         _lastStatusSentAt[slot] = status.SentAtMicroseconds;
         _lastStatusSequence[slot] = status.Sequence;
@@ -206,6 +214,7 @@ public sealed partial class ConsoleEngine : ILinkReceiver
         _statuses.TryRemove(slot, out _);
         _statusReceived[slot] = 0;
         _statusLost[slot] = 0;
+        _refusedCommands[slot] = 0;
         _statusJitter[slot] = 0;
         Volatile.Write(ref _boxRttPeak[slot], 0);
     }

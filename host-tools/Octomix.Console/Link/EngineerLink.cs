@@ -32,6 +32,9 @@ public sealed class LinkRejectedException(byte reason, string message) : Excepti
 /// protocol's <see cref="RoomMembership"/> (the box's own code): when the server goes silent (a
 /// restarted server, a path the server's rebinding could not repair) the console rejoins with its
 /// slot and token, and commands sent meanwhile wait in the reliable sender for the way back.
+/// Every command a box obeys (<see cref="CommandAuth.IsAuthenticated"/>) is signed with the key of
+/// that box's current join, derived from the room's join code and the box's Join as the server
+/// announces it (box id, message id); a box not announced yet cannot be commanded.
 /// </summary>
 /// <remarks>
 /// Threads: one network thread owns the socket's receive side and the timers. Commands may be
@@ -88,6 +91,15 @@ public sealed class EngineerLink : IDisposable
     private long _bad;
     private Exception? _failure;
 
+    // command keys per jammer slot, from the server's announcements of the boxes' Joins (under _lock)
+    private readonly bool[] _keyKnown = new bool[Protocol.Slot.MaxJammerSlots];
+    private readonly ulong[] _keyBoxId = new ulong[Protocol.Slot.MaxJammerSlots];
+    private readonly uint[] _keyJoinId = new uint[Protocol.Slot.MaxJammerSlots];
+    private readonly ulong[] _key0 = new ulong[Protocol.Slot.MaxJammerSlots];
+    private readonly ulong[] _key1 = new ulong[Protocol.Slot.MaxJammerSlots];
+    private readonly ulong[] _sequence = new ulong[Protocol.Slot.MaxJammerSlots];
+    private long _unsigned;
+
     public EngineerLink(LinkOptions options, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -140,6 +152,18 @@ public sealed class EngineerLink : IDisposable
 
     /// <summary>Datagrams that failed the header or body check.</summary>
     public long BadDatagrams => Interlocked.Read(ref _bad);
+
+    /// <summary>Commands not sent because the destination box's Join was not announced yet (no key to sign them with).</summary>
+    public long UnsignedCommands => Interlocked.Read(ref _unsigned);
+
+    /// <summary>True when the console holds the command key of the box in <paramref name="slot"/> (its Join was announced).</summary>
+    public bool HasCommandKey(byte slot)
+    {
+        lock (_lock)
+        {
+            return Protocol.Slot.IsJammer(slot) && _keyKnown[slot];
+        }
+    }
 
     /// <summary>Joins accepted so far (more than 1: the console joined again after the server went silent).</summary>
     public int Joins
@@ -214,7 +238,11 @@ public sealed class EngineerLink : IDisposable
         var answer = new TaskCompletionSource<CommandAnswer?>(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_lock)
         {
-            uint id = SendReliableLocked(message, destination);
+            if (!SendReliableLocked(message, destination, out uint id))
+            {
+                return Task.FromResult<CommandAnswer?>(null);
+            }
+
             _commands[id] = answer;
         }
 
@@ -228,14 +256,18 @@ public sealed class EngineerLink : IDisposable
         var answer = new TaskCompletionSource<FileInfoMessage?>(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_lock)
         {
-            uint id = SendReliableLocked(request, destination);
+            if (!SendReliableLocked(request, destination, out uint id))
+            {
+                return Task.FromResult<FileInfoMessage?>(null);
+            }
+
             _fileInfos[id] = answer;
         }
 
         return answer.Task;
     }
 
-    /// <summary>Sends an unreliable message (Nack, FileRequest) to a box. False when not joined.</summary>
+    /// <summary>Sends an unreliable message (Nack, FileRequest) to a box, signed. False when not joined or the box's key is unknown.</summary>
     public bool Send(Message message, byte destination)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -249,8 +281,8 @@ public sealed class EngineerLink : IDisposable
             message.Token = _token;
             message.SourceSlot = _slot;
             message.DestinationSlot = destination;
-            int length = message.Write(_sendBuffer, 0);
-            return SendRaw(_sendBuffer, 0, length);
+            int length = SignLocked(message.Type, destination, message.Write(_sendBuffer, 0));
+            return length > 0 && SendRaw(_sendBuffer, 0, length);
         }
     }
 
@@ -304,7 +336,8 @@ public sealed class EngineerLink : IDisposable
         _joined.TrySetException(new ObjectDisposedException(nameof(EngineerLink)));
     }
 
-    private uint SendReliableLocked(ControlMessage message, byte destination)
+    /// <summary>Sends a command reliably; false (nothing sent) when the destination box's key is unknown.</summary>
+    private bool SendReliableLocked(ControlMessage message, byte destination, out uint id)
     {
         // while rejoining the command waits in the reliable sender (same slot and token after the rejoin)
         if (!_hasIdentity)
@@ -316,13 +349,97 @@ public sealed class EngineerLink : IDisposable
         message.Token = _token;
         message.SourceSlot = _slot;
         message.DestinationSlot = destination;
-        int length = message.Write(_sendBuffer, 0);
+        id = message.MessageId;
+        int length = SignLocked(message.Type, destination, message.Write(_sendBuffer, 0));
+        if (length == 0)
+        {
+            return false;
+        }
+
+        // every attempt, this first one too, is signed again with a new sequence on its way out
+        // (SocketSender): a retry is fresh for the box, whose duplicate filter answers it without
+        // doing the work twice, and it never falls out of the box's replay window
         if (!_reliable.Send(_sendBuffer, 0, length, _sender, NowMicros))
         {
             throw new InvalidOperationException($"{Capacity} commands are waiting for answers already");
         }
 
-        return message.MessageId;
+        return true;
+    }
+
+    /// <summary>
+    /// Appends the command trailer to the <paramref name="length"/> bytes in the send buffer when
+    /// the type is one a box authenticates: the next sequence of the destination box and the MAC
+    /// under its key. Returns the length to send; 0 when that key is unknown (nothing to send).
+    /// </summary>
+    private int SignLocked(MessageType type, byte destination, int length)
+    {
+        if (!CommandAuth.IsAuthenticated(type))
+        {
+            return length;
+        }
+
+        if (!Protocol.Slot.IsJammer(destination) || !_keyKnown[destination])
+        {
+            Interlocked.Increment(ref _unsigned);
+            if (type != MessageType.Nack && type != MessageType.FileRequest)
+            {
+                _logger.LogWarning("{Type} to slot {Slot} not sent: that box's Join has not been announced, so the console has no key to sign it with", Message.MessageTypeName(type), destination);
+            }
+
+            return 0;
+        }
+
+        return CommandAuth.Sign(_sendBuffer, 0, length, ++_sequence[destination], _key0[destination], _key1[destination]);
+    }
+
+    /// <summary>
+    /// Signs a command datagram again (same length) with the destination's next sequence, as it
+    /// leaves: the reliable sender's retries carry a new sequence each. Under <see cref="_lock"/>
+    /// (the reliable sender is only driven under it). A datagram for a box whose key is gone
+    /// (its slot was freed) leaves as it is, and that box refuses it.
+    /// </summary>
+    private void ResignLocked(byte[] buffer, int offset, int count)
+    {
+        byte destination = buffer[offset + 9];
+        if (count < ProtocolConstants.HeaderSize + CommandAuth.TrailerLength || !CommandAuth.IsAuthenticated((MessageType)buffer[offset + 3])
+            || !Protocol.Slot.IsJammer(destination) || !_keyKnown[destination])
+        {
+            return;
+        }
+
+        CommandAuth.Sign(buffer, offset, count - CommandAuth.TrailerLength, ++_sequence[destination], _key0[destination], _key1[destination]);
+    }
+
+    /// <summary>The key of a box's join, from the server's announcement (recomputed only when the join is new).</summary>
+    private void LearnKey(JoinMessage join)
+    {
+        byte slot = join.SourceSlot;
+        lock (_lock)
+        {
+            if (_keyKnown[slot] && _keyBoxId[slot] == join.BoxId && _keyJoinId[slot] == join.MessageId)
+            {
+                return;
+            }
+
+            CommandAuth.DeriveKey(_options.JoinCode, join.BoxId, join.MessageId, out _key0[slot], out _key1[slot]);
+
+            // a counter per box, +1 per datagram, from the clock (µs since 1970) when the key was
+            // learnt: above whatever an earlier console sent under the same key (it cannot have
+            // sent a command per microsecond), and without gaps the box's window would have to span
+            _sequence[slot] = (ulong)((DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / 10);
+            _keyBoxId[slot] = join.BoxId;
+            _keyJoinId[slot] = join.MessageId;
+            _keyKnown[slot] = true;
+        }
+    }
+
+    private void ForgetKey(byte slot)
+    {
+        lock (_lock)
+        {
+            _keyKnown[slot] = false;
+        }
     }
 
     private void Run()
@@ -357,7 +474,9 @@ public sealed class EngineerLink : IDisposable
             int n;
             try
             {
-                if (_socket.Available == 0)
+                // not Available: that is the size of the datagram at the head of the queue, 0 for
+                // an empty one, which would then never be read and hide everything behind it
+                if (!_socket.Poll(0, SelectMode.SelectRead))
                 {
                     return;
                 }
@@ -447,6 +566,7 @@ public sealed class EngineerLink : IDisposable
                 // joins, the whole roster when the console joins, and again every second
                 if (Decode(_memberJoin, n) && Protocol.Slot.IsJammer(_memberJoin.SourceSlot))
                 {
+                    LearnKey(_memberJoin);
                     _receiver!.OnMemberJoined(_memberJoin);
                 }
 
@@ -456,6 +576,7 @@ public sealed class EngineerLink : IDisposable
                 // freed it (silent for the slot timeout, or the box joined again). Not acknowledged.
                 if (Decode(_memberLeave, n) && Protocol.Slot.IsJammer(_memberLeave.SourceSlot))
                 {
+                    ForgetKey(_memberLeave.SourceSlot);
                     _receiver!.OnMemberLeft(_memberLeave.SourceSlot, _memberLeave.MessageId == 0);
                 }
 
@@ -755,6 +876,10 @@ public sealed class EngineerLink : IDisposable
     /// <summary>The socket as the reliable sender sees it.</summary>
     private sealed class SocketSender(EngineerLink link) : IDatagramSender
     {
-        public bool Send(byte[] buffer, int offset, int count) => link.SendRaw(buffer, offset, count);
+        public bool Send(byte[] buffer, int offset, int count)
+        {
+            link.ResignLocked(buffer, offset, count);
+            return link.SendRaw(buffer, offset, count);
+        }
     }
 }

@@ -43,7 +43,7 @@ namespace Octomix.Device.LogicTests
             "type=Nack\ntoken=0x01020304\nsource=16\ndestination=1\nflags=0\nranges=2\nrange=100+3\nrange=4294967294+4\n",
             "type=FileRequest\ntoken=0x01020304\nsource=16\ndestination=1\nflags=0\ntake=9\npart=0\noffset=65536\nlength=4096\n",
             "type=FileData\ntoken=0x00000000\nsource=1\ndestination=16\nflags=0\ntake=9\npart=1\nlength=4\noffset=1024\n",
-            "type=Status\ntoken=0x0badf00d\nsource=3\ndestination=254\nflags=0\nsequence=42\nsentAtUs=123456789\nstate=7\nstatusFlags=79\npeakDb0=12\npeakDb1=255\nlatency=37\nsdFreeMiB=30000\nsdWriteKBps=410\nunderruns=0\noverruns=1\nrttTenthsMs=25\ntake=3\ntimecode=480000\nerror=0\nbufferMs=20\n",
+            "type=Status\ntoken=0x0badf00d\nsource=3\ndestination=254\nflags=0\nsequence=42\nsentAtUs=123456789\nstate=7\nstatusFlags=79\npeakDb0=12\npeakDb1=255\nlatency=37\nsdFreeMiB=30000\nsdWriteKBps=410\nunderruns=0\noverruns=1\nrttTenthsMs=25\ntake=3\ntimecode=480000\nerror=0\nbufferMs=20\nrefusedCommands=0\n",
             "type=Ack\ntoken=0x00000000\nsource=254\ndestination=3\nflags=0\nacked=42\nresult=0\necho=123456789\n",
             "type=Join\ntoken=0x00000000\nsource=255\ndestination=254\nflags=0\nmessage=1\nrole=1\ncapabilities=4\nbox=0x0000a4cf12345678\nrate=48000\nchannels=2\nformat=1\nframesPerPacket=256\njoinCode=\"JAM-42\"\nname=\"Bass Box\"\n",
             "type=Join\ntoken=0x00000000\nsource=255\ndestination=254\nflags=0\nmessage=2147483649\nrole=2\ncapabilities=1\nbox=0x00000000feedface\nrate=48000\nchannels=2\nformat=2\nframesPerPacket=128\njoinCode=\"ABCDEFGHIJKLMNOP\"\nname=\"R\u00E9gie \u266A\"\n",
@@ -158,6 +158,123 @@ namespace Octomix.Device.LogicTests
             "4f 58 01 01 01 00 00 00 00 ff 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 01 00 02 01 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00",
             "4f 58 01 02 00 00 00 00 ff fe 00 00 02 00 00 00 01 00 00 00 01 00 00 00",
             "4f 58 01 20 00 00 00 00 ff fe 00 00 01 00 00 00 01 00 00 00 b7 0b 00 00 04 04 01 01 50 03 00 00 00 00 00 00 00 00 00 00 80 bb 00 00 00 00 00",
+        };
+
+        public static readonly string[] SignedNames =
+        {
+            "signed-record",
+            "signed-stop",
+            "signed-stop-token-not-blanked",
+            "signed-playback-start",
+            "signed-playback-stop",
+            "signed-calibrate",
+            "signed-file-info-request",
+            "signed-file-request",
+            "signed-nack",
+        };
+
+        public static readonly string[] SignedJoinCodes =
+        {
+            "JAM-42",
+            "JAM-42",
+            "JAM-42",
+            "JAM-42",
+            "JAM-42",
+            "ABCDEFGHIJKLMNOP",
+            "JAM-42",
+            "JAM-42",
+            "JAM-42",
+        };
+
+        public static readonly ulong[] SignedBoxIds =
+        {
+            0x0000a4cf12345678UL,
+            0x0000a4cf12345678UL,
+            0x0000a4cf12345678UL,
+            0x0000a4cf12345678UL,
+            0x0000a4cf12345678UL,
+            0x00000000feedfaceUL,
+            0x0000a4cf12345678UL,
+            0x0000a4cf12345678UL,
+            0x0000a4cf12345678UL,
+        };
+
+        public static readonly uint[] SignedJoinIds =
+        {
+            1u,
+            1u,
+            1u,
+            1u,
+            1u,
+            2147483649u,
+            1u,
+            1u,
+            1u,
+        };
+
+        public static readonly ulong[] SignedSequences =
+        {
+            1733500000000000UL,
+            1733500000000001UL,
+            1733500000000001UL,
+            1733500000000002UL,
+            1733500000000003UL,
+            1UL,
+            1733500000000004UL,
+            1733500000000005UL,
+            1733500000000006UL,
+        };
+
+        public static readonly ulong[] SignedKeys0 =
+        {
+            0x94faaf849db6650cUL,
+            0x94faaf849db6650cUL,
+            0x94faaf849db6650cUL,
+            0x94faaf849db6650cUL,
+            0x94faaf849db6650cUL,
+            0x7c25c8626554b492UL,
+            0x94faaf849db6650cUL,
+            0x94faaf849db6650cUL,
+            0x94faaf849db6650cUL,
+        };
+
+        public static readonly ulong[] SignedKeys1 =
+        {
+            0xa0259956b2f4697eUL,
+            0xa0259956b2f4697eUL,
+            0xa0259956b2f4697eUL,
+            0xa0259956b2f4697eUL,
+            0xa0259956b2f4697eUL,
+            0x26e445b7385e8430UL,
+            0xa0259956b2f4697eUL,
+            0xa0259956b2f4697eUL,
+            0xa0259956b2f4697eUL,
+        };
+
+        public static readonly string[] SignedFields =
+        {
+            "type=Record\ntoken=0x00000000\nsource=16\ndestination=2\nflags=0\nmessage=100\ntake=3\ntempoCentiBpm=9700\nbeatsPerBar=4\nbeatUnit=4\ncountInBars=1\nclickSound=2\nclickLevel=80\nrecordFlags=3\nstartDelayMs=500\norigin=1728000000\nrate=48000\nproject=\"Demo\"\nscene=\"Session 1\"\ntrack=\"Bass\"\n",
+            "type=Stop\ntoken=0x00000000\nsource=16\ndestination=2\nflags=0\nmessage=101\ntake=3\nstartDelayMs=0\n",
+            "type=Stop\ntoken=0x01020304\nsource=16\ndestination=2\nflags=0\nmessage=101\ntake=3\nstartDelayMs=0\n",
+            "type=PlaybackStart\ntoken=0x00000000\nsource=16\ndestination=2\nflags=0\nmessage=102\ntake=3\nstartDelayMs=300\n",
+            "type=PlaybackStop\ntoken=0x00000000\nsource=16\ndestination=2\nflags=0\nmessage=103\ntake=3\nstartDelayMs=0\n",
+            "type=Calibrate\ntoken=0x00000000\nsource=17\ndestination=5\nflags=0\nmessage=78\n",
+            "type=FileInfoRequest\ntoken=0x00000000\nsource=16\ndestination=2\nflags=0\nmessage=104\ntake=3\npart=0\n",
+            "type=FileRequest\ntoken=0x00000000\nsource=16\ndestination=2\nflags=0\ntake=3\npart=0\noffset=65536\nlength=4096\n",
+            "type=Nack\ntoken=0x00000000\nsource=16\ndestination=2\nflags=0\nranges=1\nrange=100+3\n",
+        };
+
+        public static readonly string[] SignedHex =
+        {
+            "4f 58 01 20 00 00 00 00 10 02 00 00 64 00 00 00 03 00 00 00 e4 25 00 00 04 04 01 02 50 03 f4 01 00 30 ff 66 00 00 00 00 80 bb 00 00 04 44 65 6d 6f 09 53 65 73 73 69 6f 6e 20 31 04 42 61 73 73 00 d8 b7 eb 9b 28 06 00 69 e0 02 a8 90 9b af 7b",
+            "4f 58 01 21 00 00 00 00 10 02 00 00 65 00 00 00 03 00 00 00 00 00 00 00 01 d8 b7 eb 9b 28 06 00 d4 1e 6c 71 db 70 a6 0f",
+            "4f 58 01 21 04 03 02 01 10 02 00 00 65 00 00 00 03 00 00 00 00 00 00 00 01 d8 b7 eb 9b 28 06 00 d4 1e 6c 71 db 70 a6 0f",
+            "4f 58 01 22 00 00 00 00 10 02 00 00 66 00 00 00 03 00 00 00 2c 01 00 00 02 d8 b7 eb 9b 28 06 00 5e 12 2f c8 29 9e e6 0a",
+            "4f 58 01 23 00 00 00 00 10 02 00 00 67 00 00 00 03 00 00 00 00 00 00 00 03 d8 b7 eb 9b 28 06 00 39 c9 d9 1d 10 83 74 d5",
+            "4f 58 01 27 00 00 00 00 11 05 00 00 4e 00 00 00 01 00 00 00 00 00 00 00 4f 01 52 8c 6e af ee 16",
+            "4f 58 01 25 00 00 00 00 10 02 00 00 68 00 00 00 03 00 00 00 00 00 00 00 04 d8 b7 eb 9b 28 06 00 2d 46 0f ae da ba 91 0c",
+            "4f 58 01 04 00 00 00 00 10 02 00 00 03 00 00 00 00 00 00 00 00 00 01 00 00 10 00 00 05 d8 b7 eb 9b 28 06 00 85 e9 d6 f3 e8 f0 da 63",
+            "4f 58 01 02 00 00 00 00 10 02 00 00 01 00 00 00 64 00 00 00 03 00 00 00 06 d8 b7 eb 9b 28 06 00 58 08 3b 81 c0 f8 03 5e",
         };
     }
 }
