@@ -15,4 +15,18 @@ foreach (var hidden in InternalCommands.Create())
     root.Subcommands.Add(hidden);
 }
 
-return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+var parse = root.Parse(args);
+
+// A flag that does not parse (`--tempo abc`, an unknown option, a missing value): one sentence
+// per problem on stderr, exit 2, as docs/console.md promises; not the parser's type names.
+if (parse.Action is System.CommandLine.Invocation.ParseErrorAction && parse.Errors.Count > 0)
+{
+    foreach (var line in CliText.DescribeParseErrors(parse))
+    {
+        Console.Error.WriteLine(line);
+    }
+
+    return 2;
+}
+
+return await parse.InvokeAsync().ConfigureAwait(false);

@@ -47,6 +47,34 @@ public class ConsoleCommandTests
     }
 
     [Fact]
+    public void ANumericFlagThatIsNotANumberIsOneSentenceAndExitCode2()
+    {
+        string db = Path.Combine(ExportToolRunner.TempDirectory(), "n.db");
+        var (code, stdout, stderr) = Run(TimeSpan.FromSeconds(30), "console", "--db", db, "--tempo", "abc", "--count-in", "1.5", "--port", "x");
+        Assert.Equal(2, code);
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal(3, lines.Length);
+        Assert.Contains("octomix console: --tempo: \"abc\" is not a number", lines);
+        Assert.Contains("octomix console: --count-in: \"1.5\" is not a whole number", lines);
+        Assert.Contains("octomix console: --port: \"x\" is not a whole number", lines);
+        Assert.DoesNotContain("System.", stderr, StringComparison.Ordinal);
+        Assert.Equal("", stdout); // no help page dumped
+        Assert.False(File.Exists(db));
+
+        (code, _, stderr) = Run(TimeSpan.FromSeconds(30), "demo", "--seconds", "soon");
+        Assert.Equal(2, code);
+        Assert.Equal("octomix demo: --seconds: \"soon\" is not a number", stderr.Trim());
+
+        (code, _, stderr) = Run(TimeSpan.FromSeconds(30), "box", "--server", "127.0.0.1:1", "--join-code", "X", "--name", "A", "--latency", "lots");
+        Assert.Equal(2, code);
+        Assert.Equal("octomix box: --latency: \"lots\" is not a whole number", stderr.Trim());
+
+        (code, _, stderr) = Run(TimeSpan.FromSeconds(30), "console", "--no-such-flag");
+        Assert.Equal(2, code);
+        Assert.Contains("--no-such-flag", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AScriptWithNoBoxReportsEveryTrackAndFails()
     {
         string root = ExportToolRunner.TempDirectory();
