@@ -10,7 +10,7 @@ namespace Octomix.Cli;
 /// Runs `octomix console`: the script's actions in order (record then stop, stop, collect,
 /// export, play back; a JSON summary), or the interactive screen on a terminal, or — without a
 /// terminal and without actions — a headless console printing its table now and then until
-/// Ctrl+C. Exit codes: 0 done, 1 something did not work (named on stderr), 2 bad flags.
+/// Ctrl+C. Exit codes: <see cref="ExitCodes"/>.
 /// </summary>
 internal sealed class ConsoleRunner(ConsoleSettings settings)
 {
@@ -47,6 +47,28 @@ internal sealed class ConsoleRunner(ConsoleSettings settings)
         if (settings.NewSession)
         {
             Console.Error.WriteLine($"octomix console: new session \"{settings.Engine.Session.Name}\": boxes join with join_code = {settings.Engine.Session.JoinCode}");
+        }
+
+        SessionLock sessionLock;
+        try
+        {
+            sessionLock = SessionLock.Acquire(settings.Engine.DatabasePath);
+        }
+        catch (SessionLockedException e)
+        {
+            Console.Error.WriteLine("octomix console: " + e.Message);
+            return ExitCodes.SessionInUse;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"octomix console: cannot lock the session database {settings.Engine.DatabasePath}: {e.Message}");
+            return ExitCodes.Failed;
+        }
+
+        using var heldLock = sessionLock;
+        if (sessionLock.TookOverFrom != null)
+        {
+            Console.Error.WriteLine($"octomix console: took over the session lock left by {sessionLock.TookOverFrom} (no longer running)");
         }
 
         ConsoleEngine engine;
@@ -479,4 +501,20 @@ internal sealed class InteractiveConsole(ConsoleEngine engine, string logFile)
         Console.Write("\r\n" + text);
         return char.ToLowerInvariant(Console.ReadKey(intercept: true).KeyChar) == 'y';
     }
+}
+
+/// <summary>`octomix console`'s exit codes (docs/console.md).</summary>
+internal static class ExitCodes
+{
+    /// <summary>Everything asked was done.</summary>
+    public const int Done = 0;
+
+    /// <summary>Something did not work (named on stderr).</summary>
+    public const int Failed = 1;
+
+    /// <summary>Bad flags (every problem named).</summary>
+    public const int BadFlags = 2;
+
+    /// <summary>Another console holds the session database's lock.</summary>
+    public const int SessionInUse = 3;
 }

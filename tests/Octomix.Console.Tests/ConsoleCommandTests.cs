@@ -146,6 +146,52 @@ public class ConsoleCommandTests
     }
 
     [Fact]
+    public async Task ASecondConsoleOnTheSameDatabaseIsRefusedWithExitCode3()
+    {
+        string root = ExportToolRunner.TempDirectory();
+        string db = Path.Combine(root, "s.db");
+        var start = Start("console", "--db", db, "--recordings", root, "--port", "0", "--bind", "127.0.0.1", "--session", "Locked",
+            "--tracks", "Anna", "--status-interval", "0.3", "--monitor", "none");
+        using var first = Process.Start(start)!;
+        var stderr = new System.Text.StringBuilder();
+        first.ErrorDataReceived += (_, e) =>
+        {
+            lock (stderr)
+            {
+                stderr.AppendLine(e.Data);
+            }
+        };
+        first.BeginErrorReadLine();
+        _ = first.StandardOutput.ReadToEndAsync();
+        string Text()
+        {
+            lock (stderr)
+            {
+                return stderr.ToString();
+            }
+        }
+
+        try
+        {
+            Assert.True(await Wait.UntilAsync(() => Text().Contains("why not ready", StringComparison.Ordinal), TimeSpan.FromSeconds(60)), Text());
+            var (code, _, second) = Run(TimeSpan.FromSeconds(60), "console", "--db", db, "--recordings", root, "--port", "0", "--bind", "127.0.0.1", "--collect", "--monitor", "none");
+            Assert.Equal(3, code);
+            Assert.Contains($"the session database is in use by another console (pid {first.Id} on ", second, StringComparison.Ordinal);
+            Assert.DoesNotContain("server started", second, StringComparison.Ordinal); // refused before anything started
+        }
+        finally
+        {
+            OutputTestSupport.Signal(first.Id, "TERM");
+            Assert.True(first.WaitForExit(30_000), Text());
+        }
+
+        Assert.False(File.Exists(db + ".lock")); // released at exit
+        var (after, _, text) = Run(TimeSpan.FromSeconds(60), "console", "--db", db, "--recordings", root, "--port", "0", "--bind", "127.0.0.1", "--collect", "--monitor", "none");
+        Assert.NotEqual(3, after);
+        Assert.Contains("no take to collect", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TheScreenShowsTracksReadinessAndTheTake()
     {
         var session = new SessionInfo { Name = "Verse", JoinCode = "BLUE42", Project = "Album" };
