@@ -125,7 +125,17 @@ internal sealed class ConsoleRunner(ConsoleSettings settings)
                 Say($"only {engine.Snapshot().Tracks.Count(t => t.Readiness.Ready)} of {want} track(s) ready after {settings.WaitTimeout.TotalSeconds:0} s; recording with those");
             }
 
-            var record = await engine.RecordAsync(cancel).ConfigureAwait(false);
+            RecordOutcome record;
+            try
+            {
+                record = await engine.RecordAsync(cancel).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException e)
+            {
+                Say("not recording: " + e.Message);
+                return ExitCodes.Failed;
+            }
+
             foreach (var problem in record.NotRecording)
             {
                 Say("not recording " + problem);
@@ -199,7 +209,7 @@ internal sealed class ConsoleRunner(ConsoleSettings settings)
             }
             catch (Exception e) when (e is InvalidOperationException or ArgumentException or IOException)
             {
-                Say("export: " + e.Message);
+                Say("export: " + (DiskSpace.IsFull(e) ? DiskSpace.FullMessage(actions.ExportFolder ?? settings.Engine.RecordingsFolder) + ": " + e.Message : e.Message));
                 failures++;
             }
         }

@@ -68,6 +68,13 @@ public sealed partial class ConsoleEngine
                 return new RecordOutcome(null, [], problems);
             }
 
+            // preflight: the folder takes files and holds the take twice; else nothing is created
+            if (RecordPreflight.Problem(_options.RecordingsFolder, RecordPreflight.TakeBytes(ready.Count, session.SampleRate, _options.ExpectedTakeLength), _options.CheckFreeSpace) is string refused)
+            {
+                Event("not recording: " + refused, LogLevel.Error);
+                throw new RecordRefusedException(refused);
+            }
+
             // take sample 0 comes after the start delay, the pre-roll and the count-in; near
             // midnight the origin keeps the clock of the day the files start (never a negative TimeReference)
             var now = _options.Clock.GetLocalNow();
@@ -96,7 +103,23 @@ public sealed partial class ConsoleEngine
                     SpoolPath = SpoolPath(info, view.Track),
                 };
                 _store.SaveTakeTrack(row);
-                var stream = new TrackStream(row, [], _spoolWriter);
+                TrackStream stream;
+                try
+                {
+                    stream = new TrackStream(row, [], _spoolWriter);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // the folder went away between the preflight and now: the take ends here, nothing wedged
+                    take.StopMonitor();
+                    take.Dispose();
+                    string why = (DiskSpace.IsFull(e) ? DiskSpace.FullMessage(row.SpoolPath) : $"cannot create the spool {row.SpoolPath}: {e.Message}") + "; no box was asked to record";
+                    _store.SetTakeState(info.Id, TakeState.Incomplete, DateTime.UtcNow);
+                    _store.SetTakeReport(info.Id, why);
+                    Event($"take {info.Number}: " + why, LogLevel.Error);
+                    throw new RecordRefusedException(why, e);
+                }
+
                 stream.Monitor = take.Mixer.AddTrack(view.Track.Name, latency, row.FirstSampleIndex);
                 ApplyMix(stream.Monitor, view.Track);
                 take.Add(stream);
@@ -502,8 +525,15 @@ public sealed partial class ConsoleEngine
         var take = new OpenTake(info);
         foreach (var row in _store.TakeTracks(info.Id).Where(t => t.State is TakeTrackState.Recording or TakeTrackState.Incomplete))
         {
-            var stream = new TrackStream(row, _store.SpoolRanges(info.Id, row.TrackId), _spoolWriter);
-            take.Add(stream);
+            try
+            {
+                take.Add(new TrackStream(row, _store.SpoolRanges(info.Id, row.TrackId), _spoolWriter));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                take.Dispose();
+                throw new InvalidOperationException($"take {info.Number} (id {info.Id}) cannot be re-opened: its spool {row.SpoolPath}: {e.Message}; make the recordings folder writable and start the console again", e);
+            }
         }
 
         if (info.State == TakeState.Recording)
