@@ -588,7 +588,12 @@ public sealed partial class ConsoleEngine
             else if (choice.Equals("auto", StringComparison.OrdinalIgnoreCase))
             {
                 var player = AudioPlayerLocator.Find(take.Info.SampleRate);
-                sink = player != null ? new PlayerProcessSink(player) : new DiscardSink();
+                sink = player != null ? new SupervisedPlayerSink(() => new PlayerProcessSink(player), m => Event($"take {take.Info.Number}: {m}", LogLevel.Warning))
+                    : new DiscardSink("monitor stopped: no audio player found (pw-play, paplay, aplay, ffplay); --monitor PATH writes it to a FIFO or file");
+                if (player == null)
+                {
+                    Event(sink.Description, LogLevel.Warning);
+                }
             }
             else
             {
@@ -597,8 +602,8 @@ public sealed partial class ConsoleEngine
         }
         catch (Exception e) when (e is IOException or InvalidOperationException or System.ComponentModel.Win32Exception)
         {
-            Event($"monitor output {choice}: {e.Message}; monitoring to nowhere", LogLevel.Warning);
-            sink = new DiscardSink();
+            sink = new DiscardSink($"monitor stopped: {choice}: {e.Message}");
+            Event(sink.Description, LogLevel.Warning);
         }
 
         take.Sink = sink;

@@ -41,6 +41,8 @@ public sealed class OpenTake : IDisposable
         }
     }
 
+    private string? _monitorOutput;
+
     public uint Id => _info.Id;
 
     public List<TrackStream> Tracks { get; } = [];
@@ -51,8 +53,12 @@ public sealed class OpenTake : IDisposable
 
     public IMonitorSink? Sink { get; set; }
 
-    /// <summary>Where the monitor went (kept after the output stopped).</summary>
-    public string? MonitorOutput { get; set; }
+    /// <summary>Where the monitor goes now (the sink's live description: a player that died says so), kept after the output stopped.</summary>
+    public string? MonitorOutput
+    {
+        get => Sink?.Description ?? _monitorOutput;
+        set => _monitorOutput = value;
+    }
 
     /// <summary>The exported folder's files, once written.</summary>
     public TakeExportResult? Export { get; set; }
@@ -94,6 +100,7 @@ public sealed class OpenTake : IDisposable
     /// <summary>Stops the monitor output (the take ended); the mixer and its counters stay readable.</summary>
     public void StopMonitor()
     {
+        _monitorOutput = MonitorOutput;
         Output?.Dispose();
         Output = null;
         Sink?.Dispose();
