@@ -111,8 +111,10 @@ internal sealed class ConsoleRunner(ConsoleSettings settings)
             }
             catch (OperationCanceledException) when (cancel.IsCancellationRequested)
             {
-                Console.Error.WriteLine("octomix console: interrupted; a take in progress is in the database: start the console again to finish it");
-                return 1;
+                Console.Error.WriteLine(engine.CurrentTake?.Info.State is TakeState.Recording or TakeState.Stopping or TakeState.Collecting
+                    ? $"octomix console: interrupted; take {engine.CurrentTake.Info.Number} is {engine.CurrentTake.Info.State.ToString().ToLowerInvariant()} and kept in the database: start the console again (--stop --collect) to finish it"
+                    : "octomix console: interrupted; no take was in progress");
+                return ExitCodes.Failed;
             }
         }
     }

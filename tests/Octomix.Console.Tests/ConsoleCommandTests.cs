@@ -192,6 +192,66 @@ public class ConsoleCommandTests
     }
 
     [Fact]
+    public async Task CtrlCWithoutATakeSaysSoAndASecondCtrlCForcesWithoutACrash()
+    {
+        string root = ExportToolRunner.TempDirectory();
+        string[] script = ["console", "--db", Path.Combine(root, "s.db"), "--recordings", root, "--port", "0", "--bind", "127.0.0.1", "--session", "Sig",
+            "--tracks", "Anna", "--record", "5s", "--wait-timeout", "60s", "--monitor", "none"];
+
+        // one Ctrl+C while the script waits for boxes: a graceful stop that does not claim a take
+        var (code, stderr) = await InterruptAsync(Start(script), "waiting for boxes", twice: false);
+        Assert.Equal(1, code);
+        Assert.Contains("octomix: Ctrl+C: stopping (again to force)", stderr, StringComparison.Ordinal);
+        Assert.Contains("interrupted; no take was in progress", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("take in progress", stderr, StringComparison.Ordinal);
+
+        // two in a row, to the console and to a box: either graceful (it was quick) or forced (130), never an abort (134)
+        (code, stderr) = await InterruptAsync(Start(script), "waiting for boxes", twice: true);
+        Assert.True(code is 1 or 130, $"exit {code}: {stderr}");
+        Assert.DoesNotContain("Unhandled exception", stderr, StringComparison.Ordinal);
+        for (int round = 0; round < 3; round++)
+        {
+            (code, stderr) = await InterruptAsync(Start("box", "--server", "127.0.0.1:9", "--join-code", "X", "--name", "Sig", "--card", Path.Combine(root, "card" + round)), "", twice: true, settle: TimeSpan.FromSeconds(3));
+            Assert.True(code is 0 or 130, $"exit {code}: {stderr}");
+            Assert.DoesNotContain("Unhandled exception", stderr, StringComparison.Ordinal);
+        }
+    }
+
+    private static async Task<(int Code, string Stderr)> InterruptAsync(ProcessStartInfo start, string after, bool twice, TimeSpan? settle = null)
+    {
+        using var process = Process.Start(start)!;
+        var stderr = new System.Text.StringBuilder();
+        process.ErrorDataReceived += (_, e) =>
+        {
+            lock (stderr)
+            {
+                stderr.AppendLine(e.Data);
+            }
+        };
+        process.BeginErrorReadLine();
+        _ = process.StandardOutput.ReadToEndAsync();
+        string Text()
+        {
+            lock (stderr)
+            {
+                return stderr.ToString();
+            }
+        }
+
+        Assert.True(await Wait.UntilAsync(() => Text().Contains(after, StringComparison.Ordinal), TimeSpan.FromSeconds(60)), Text());
+        await Task.Delay(settle ?? TimeSpan.Zero);
+        OutputTestSupport.Signal(process.Id, "INT");
+        if (twice)
+        {
+            OutputTestSupport.Signal(process.Id, "INT");
+        }
+
+        Assert.True(process.WaitForExit(30_000), Text());
+        process.WaitForExit();
+        return (process.ExitCode, Text());
+    }
+
+    [Fact]
     public void TheScreenShowsTracksReadinessAndTheTake()
     {
         var session = new SessionInfo { Name = "Verse", JoinCode = "BLUE42", Project = "Album" };
