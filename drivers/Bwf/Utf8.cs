@@ -82,20 +82,62 @@ namespace Octomix.Drivers.Bwf
             return new string(chars, 0, n);
         }
 
-        /// <summary>Writes <paramref name="s"/> as ASCII into a fixed NUL-padded field; non-ASCII characters become '?'.</summary>
+        /// <summary>
+        /// Writes <paramref name="s"/> as ASCII into a fixed NUL-padded field (bext is ASCII by EBU
+        /// Tech 3285). Latin letters lose their accents ("Chloé" → "Chloe", "ß" → "ss", "Œ" → "OE"),
+        /// typographic quotes and dashes become their ASCII forms; anything else becomes '?'. The
+        /// exact text stays in the iXML (UTF-8). Table-based: no Normalize on nanoFramework.
+        /// </summary>
         public static void PutAsciiField(string s, byte[] b, int pos, int size)
         {
             int len = s == null ? 0 : s.Length;
-            for (int i = 0; i < size; i++)
+            int j = 0;
+            for (int i = 0; i < len && j < size; i++)
             {
-                if (i < len)
+                char c = s[i];
+                if ((c >= 32 && c < 127) || c == '\r' || c == '\n')
                 {
-                    char c = s[i];
-                    b[pos + i] = c >= 32 && c < 127 ? (byte)c : (c == '\r' || c == '\n' ? (byte)c : (byte)'?');
+                    b[pos + j++] = (byte)c;
+                    continue;
                 }
-                else b[pos + i] = 0;
+
+                if (c >= 0xD800 && c <= 0xDBFF && i + 1 < len && s[i + 1] >= 0xDC00 && s[i + 1] <= 0xDFFF) i++; // one '?' per code point
+                char first = '?', second = '_';
+                if (c >= LatinFirst && c < LatinEnd)
+                {
+                    first = Latin[2 * (c - LatinFirst)];
+                    second = Latin[2 * (c - LatinFirst) + 1];
+                }
+                else if ((c >= 0x2010 && c <= 0x2015) || c == 0x2212) first = '-';
+                else if ((c >= 0x2018 && c <= 0x201B) || c == 0x2032) first = '\'';
+                else if ((c >= 0x201C && c <= 0x201F) || c == 0x2033) first = '"';
+                else if (c == 0x2022 || c == 0x2026) first = '.';
+                else if (c == 0x20AC) { first = 'E'; second = 'U'; }
+                b[pos + j++] = (byte)first;
+                if (second != '_' && j < size) b[pos + j++] = (byte)second;
             }
+            for (; j < size; j++) b[pos + j] = 0;
         }
+
+        /// <summary>ASCII for U+00A0..U+017F (Latin-1 Supplement, Latin Extended-A), two characters each ('_' = none); from NFD without the combining marks, plus the letters that have no decomposition.</summary>
+        private const int LatinFirst = 0xA0;
+        private const int LatinEnd = 0x180;
+
+        private const string Latin =
+            " _!_c_L_?_Y_|_S_\"_c_a_<<-_-_R_-_" // U+00A0
+            + "o_+-2_3_'_u_P_._,_1_o_>>?_?_?_?_" // U+00B0
+            + "A_A_A_A_A_A_AEC_E_E_E_E_I_I_I_I_" // U+00C0
+            + "D_N_O_O_O_O_O_x_O_U_U_U_U_Y_Thss" // U+00D0
+            + "a_a_a_a_a_a_aec_e_e_e_e_i_i_i_i_" // U+00E0
+            + "d_n_o_o_o_o_o_/_o_u_u_u_u_y_thy_" // U+00F0
+            + "A_a_A_a_A_a_C_c_C_c_C_c_C_c_D_d_" // U+0100
+            + "D_d_E_e_E_e_E_e_E_e_E_e_G_g_G_g_" // U+0110
+            + "G_g_G_g_H_h_H_h_I_i_I_i_I_i_I_i_" // U+0120
+            + "I_i_IJijJ_j_K_k_q_L_l_L_l_L_l_L_" // U+0130
+            + "l_L_l_N_n_N_n_N_n_'nN_n_O_o_O_o_" // U+0140
+            + "O_o_OEoeR_r_R_r_R_r_S_s_S_s_S_s_" // U+0150
+            + "S_s_T_t_T_t_T_t_U_u_U_u_U_u_U_u_" // U+0160
+            + "U_u_U_u_W_w_Y_y_Y_Z_z_Z_z_Z_z_s_"; // U+0170
 
         /// <summary>Reads a NUL-terminated (or full-width) ASCII field.</summary>
         public static string AsciiField(byte[] b, int pos, int size)

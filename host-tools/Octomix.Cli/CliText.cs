@@ -1,3 +1,5 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 
@@ -77,6 +79,60 @@ internal static class CliText
     };
 
     public static bool TryParseLogLevel(string? text, out LogLevel level) => Enum.TryParse(text, ignoreCase: true, out level);
+
+    /// <summary>
+    /// The parser's errors as sentences that name the command, the flag and the value:
+    /// <c>octomix console: --tempo: "abc" is not a number</c>. One line per distinct problem.
+    /// </summary>
+    public static IReadOnlyList<string> DescribeParseErrors(ParseResult parse)
+    {
+        string prefix = "octomix" + (parse.CommandResult.Command is RootCommand ? "" : " " + parse.CommandResult.Command.Name) + ": ";
+        var lines = new List<string>();
+        foreach (var error in parse.Errors)
+        {
+            string line = prefix + Describe(error);
+            if (!lines.Contains(line))
+            {
+                lines.Add(line);
+            }
+        }
+
+        return lines;
+    }
+
+    private static string Describe(ParseError error)
+    {
+        var option = error.SymbolResult switch
+        {
+            OptionResult o => o,
+            ArgumentResult { Parent: OptionResult o } => o,
+            _ => null,
+        };
+        if (option != null && option.Tokens.Count > 0 && NumberKind(option.Option.ValueType) is string kind)
+        {
+            string value = option.Tokens[^1].Value;
+            return $"{option.Option.Name}: \"{value}\" is not {kind}";
+        }
+
+        return error.Message;
+    }
+
+    /// <summary>"a number", "a whole number" for the numeric option types; null for the others.</summary>
+    private static string? NumberKind(Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        if (type == typeof(double) || type == typeof(float) || type == typeof(decimal))
+        {
+            return "a number";
+        }
+
+        if (type == typeof(int) || type == typeof(long) || type == typeof(short) || type == typeof(byte) || type == typeof(uint) || type == typeof(ulong) || type == typeof(ushort))
+        {
+            return "a whole number";
+        }
+
+        return null;
+    }
 
     /// <summary>A join code nobody guesses by accident: "OX-" and 5 letters/digits without look-alikes.</summary>
     public static string NewJoinCode()

@@ -10,7 +10,7 @@ namespace Octomix.Cli;
 /// Runs `octomix console`: the script's actions in order (record then stop, stop, collect,
 /// export, play back; a JSON summary), or the interactive screen on a terminal, or — without a
 /// terminal and without actions — a headless console printing its table now and then until
-/// Ctrl+C. Exit codes: 0 done, 1 something did not work (named on stderr), 2 bad flags.
+/// Ctrl+C. Exit codes: <see cref="ExitCodes"/>.
 /// </summary>
 internal sealed class ConsoleRunner(ConsoleSettings settings)
 {
@@ -22,17 +22,27 @@ internal sealed class ConsoleRunner(ConsoleSettings settings)
     public async Task<int> RunAsync(CancellationToken cancel)
     {
         bool interactive = !settings.Actions.Any && !settings.NoUi && !Console.IsInputRedirected && !Console.IsOutputRedirected;
-        FileLoggerProvider? fileLog = null;
         string logFile = Path.Combine(Path.GetDirectoryName(settings.Engine.DatabasePath)!, "octomix-console.log");
+        FileLoggerProvider? fileLog = null;
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(logFile)!);
+            fileLog = new FileLoggerProvider(logFile, settings.LogLevel);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"octomix console: cannot write the log {logFile}: {e.Message}");
+        }
+
         using var loggers = LoggerFactory.Create(b =>
         {
             b.SetMinimumLevel(settings.LogLevel);
-            if (interactive)
+            if (fileLog != null)
             {
-                fileLog = new FileLoggerProvider(logFile, settings.LogLevel);
-                b.AddProvider(fileLog);
+                b.AddProvider(fileLog); // every mode: the session's log beside its database
             }
-            else
+
+            if (!interactive)
             {
                 b.AddSimpleConsole(o =>
                 {
@@ -47,6 +57,28 @@ internal sealed class ConsoleRunner(ConsoleSettings settings)
         if (settings.NewSession)
         {
             Console.Error.WriteLine($"octomix console: new session \"{settings.Engine.Session.Name}\": boxes join with join_code = {settings.Engine.Session.JoinCode}");
+        }
+
+        SessionLock sessionLock;
+        try
+        {
+            sessionLock = SessionLock.Acquire(settings.Engine.DatabasePath);
+        }
+        catch (SessionLockedException e)
+        {
+            Console.Error.WriteLine("octomix console: " + e.Message);
+            return ExitCodes.SessionInUse;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"octomix console: cannot lock the session database {settings.Engine.DatabasePath}: {e.Message}");
+            return ExitCodes.Failed;
+        }
+
+        using var heldLock = sessionLock;
+        if (sessionLock.TookOverFrom != null)
+        {
+            Console.Error.WriteLine($"octomix console: took over the session lock left by {sessionLock.TookOverFrom} (no longer running)");
         }
 
         ConsoleEngine engine;
@@ -79,8 +111,10 @@ internal sealed class ConsoleRunner(ConsoleSettings settings)
             }
             catch (OperationCanceledException) when (cancel.IsCancellationRequested)
             {
-                Console.Error.WriteLine("octomix console: interrupted; a take in progress is in the database: start the console again to finish it");
-                return 1;
+                Console.Error.WriteLine(engine.CurrentTake?.Info.State is TakeState.Recording or TakeState.Stopping or TakeState.Collecting
+                    ? $"octomix console: interrupted; take {engine.CurrentTake.Info.Number} is {engine.CurrentTake.Info.State.ToString().ToLowerInvariant()} and kept in the database: start the console again (--stop --collect) to finish it"
+                    : "octomix console: interrupted; no take was in progress");
+                return ExitCodes.Failed;
             }
         }
     }
@@ -98,12 +132,22 @@ internal sealed class ConsoleRunner(ConsoleSettings settings)
         if (actions.Record is TimeSpan length)
         {
             int want = settings.WaitBoxes ?? engine.Tracks.Count;
-            if (!await engine.WaitForReadyAsync(want, settings.WaitTimeout, cancel).ConfigureAwait(false))
+            if (!await WaitForBoxesAsync(engine, want, settings.WaitTimeout, cancel).ConfigureAwait(false))
             {
                 Say($"only {engine.Snapshot().Tracks.Count(t => t.Readiness.Ready)} of {want} track(s) ready after {settings.WaitTimeout.TotalSeconds:0} s; recording with those");
             }
 
-            var record = await engine.RecordAsync(cancel).ConfigureAwait(false);
+            RecordOutcome record;
+            try
+            {
+                record = await engine.RecordAsync(cancel).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException e)
+            {
+                Say("not recording: " + e.Message);
+                return ExitCodes.Failed;
+            }
+
             foreach (var problem in record.NotRecording)
             {
                 Say("not recording " + problem);
@@ -145,7 +189,7 @@ internal sealed class ConsoleRunner(ConsoleSettings settings)
             }
             else
             {
-                _collection = await engine.CollectAsync(cancel).ConfigureAwait(false);
+                _collection = await CollectWithProgressAsync(engine, cancel).ConfigureAwait(false);
                 foreach (var track in _collection.Tracks)
                 {
                     Say(track.Complete
@@ -153,10 +197,6 @@ internal sealed class ConsoleRunner(ConsoleSettings settings)
                         : $"  {track.TrackName}: INCOMPLETE: {track.Problem}");
                 }
 
-                if (!_collection.Complete)
-                {
-                    failures++;
-                }
             }
         }
 
@@ -177,7 +217,7 @@ internal sealed class ConsoleRunner(ConsoleSettings settings)
             }
             catch (Exception e) when (e is InvalidOperationException or ArgumentException or IOException)
             {
-                Say("export: " + e.Message);
+                Say("export: " + (DiskSpace.IsFull(e) ? DiskSpace.FullMessage(actions.ExportFolder ?? settings.Engine.RecordingsFolder) + ": " + e.Message : e.Message));
                 failures++;
             }
         }
@@ -207,7 +247,95 @@ internal sealed class ConsoleRunner(ConsoleSettings settings)
             Console.Out.Flush();
         }
 
-        return failures == 0 ? 0 : 1;
+        // a take this run recorded or collected is complete only when every one of its tracks is
+        var missing = engine.CurrentTake != null && (actions.Record != null || collect)
+            ? TakeSummary.MissingTracks(engine).Where(m => collect || m.Why.StartsWith("not recorded", StringComparison.Ordinal)).ToList()
+            : [];
+        if (missing.Count > 0)
+        {
+            Say($"take {engine.CurrentTake!.Info.Number} is NOT complete: {missing.Count} track(s) missing:");
+            foreach (var (track, why) in missing)
+            {
+                Say($"  {track}: {why}");
+            }
+
+            Say(collect ? "collect again when the boxes are back (--collect), or export what is there (--export --export-partial)" : "collect it (--collect) to fetch what the stream missed");
+            return ExitCodes.TakeIncomplete;
+        }
+
+        return failures == 0 ? ExitCodes.Done : ExitCodes.Failed;
+    }
+
+    /// <summary>Waits for <paramref name="want"/> ready tracks; a line per track whenever its state changes, and every 5 s for those not ready.</summary>
+    private static async Task<bool> WaitForBoxesAsync(ConsoleEngine engine, int want, TimeSpan timeout, CancellationToken cancel)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var said = new Dictionary<string, string>(StringComparer.Ordinal);
+        var lastRound = TimeSpan.Zero;
+        while (true)
+        {
+            var tracks = engine.Snapshot().Tracks;
+            int ready = tracks.Count(t => t.Readiness.Ready);
+            bool round = clock.Elapsed - lastRound >= TimeSpan.FromSeconds(5);
+            foreach (var t in tracks)
+            {
+                string state = t.Readiness.Ready ? "ready" + (t.Track.BoxName != null ? $" (box {t.Track.BoxName})" : "") : "not ready: " + string.Join(", ", t.Readiness.Reasons);
+                if (!said.TryGetValue(t.Track.Name, out var before) || before != state || (round && !t.Readiness.Ready))
+                {
+                    said[t.Track.Name] = state;
+                    Say($"waiting for boxes ({clock.Elapsed.TotalSeconds:0} of {timeout.TotalSeconds:0} s, {ready} of {want} ready): {t.Track.Name}: {state}");
+                }
+            }
+
+            if (round)
+            {
+                lastRound = clock.Elapsed;
+            }
+
+            if (ready >= want)
+            {
+                return true;
+            }
+
+            if (clock.Elapsed >= timeout)
+            {
+                return false;
+            }
+
+            await Task.Delay(250, cancel).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Collects; a line per track every second its copy grew, and when its state changes.</summary>
+    private static async Task<CollectionReport> CollectWithProgressAsync(ConsoleEngine engine, CancellationToken cancel)
+    {
+        var collecting = engine.CollectAsync(cancel);
+        var said = new Dictionary<string, (TakeTrackState State, long Bytes)>(StringComparer.Ordinal);
+        while (!collecting.IsCompleted)
+        {
+            if (engine.Snapshot().Take is not { } take)
+            {
+                await Task.WhenAny(collecting, Task.Delay(1000, cancel)).ConfigureAwait(false);
+                continue;
+            }
+
+            foreach (var t in take.Tracks)
+            {
+                long bytes = t.StreamBytes + t.FetchedBytes;
+                if (said.TryGetValue(t.TrackName, out var before) && before == (t.State, bytes))
+                {
+                    continue;
+                }
+
+                said[t.TrackName] = (t.State, bytes);
+                string of = t.DataBytes > 0 ? $" of {t.DataBytes}" : "";
+                Say($"collecting {t.TrackName} (box {t.BoxName}): {t.State.ToString().ToLowerInvariant()}, {bytes}{of} bytes ({t.FetchedBytes} fetched)");
+            }
+
+            await Task.WhenAny(collecting, Task.Delay(1000, cancel)).ConfigureAwait(false);
+        }
+
+        return await collecting.ConfigureAwait(false);
     }
 
     private async Task<int> HeadlessAsync(ConsoleEngine engine, CancellationToken cancel)
@@ -479,4 +607,23 @@ internal sealed class InteractiveConsole(ConsoleEngine engine, string logFile)
         Console.Write("\r\n" + text);
         return char.ToLowerInvariant(Console.ReadKey(intercept: true).KeyChar) == 'y';
     }
+}
+
+/// <summary>`octomix console`'s exit codes (docs/console.md).</summary>
+internal static class ExitCodes
+{
+    /// <summary>Everything asked was done.</summary>
+    public const int Done = 0;
+
+    /// <summary>Something did not work (named on stderr).</summary>
+    public const int Failed = 1;
+
+    /// <summary>Bad flags (every problem named).</summary>
+    public const int BadFlags = 2;
+
+    /// <summary>Another console holds the session database's lock.</summary>
+    public const int SessionInUse = 3;
+
+    /// <summary>The take is not complete: a track no box recorded, a stem not collected (each named on stderr and in --json).</summary>
+    public const int TakeIncomplete = 4;
 }

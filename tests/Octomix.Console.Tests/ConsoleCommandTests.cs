@@ -47,6 +47,34 @@ public class ConsoleCommandTests
     }
 
     [Fact]
+    public void ANumericFlagThatIsNotANumberIsOneSentenceAndExitCode2()
+    {
+        string db = Path.Combine(ExportToolRunner.TempDirectory(), "n.db");
+        var (code, stdout, stderr) = Run(TimeSpan.FromSeconds(30), "console", "--db", db, "--tempo", "abc", "--count-in", "1.5", "--port", "x");
+        Assert.Equal(2, code);
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal(3, lines.Length);
+        Assert.Contains("octomix console: --tempo: \"abc\" is not a number", lines);
+        Assert.Contains("octomix console: --count-in: \"1.5\" is not a whole number", lines);
+        Assert.Contains("octomix console: --port: \"x\" is not a whole number", lines);
+        Assert.DoesNotContain("System.", stderr, StringComparison.Ordinal);
+        Assert.Equal("", stdout); // no help page dumped
+        Assert.False(File.Exists(db));
+
+        (code, _, stderr) = Run(TimeSpan.FromSeconds(30), "demo", "--seconds", "soon");
+        Assert.Equal(2, code);
+        Assert.Equal("octomix demo: --seconds: \"soon\" is not a number", stderr.Trim());
+
+        (code, _, stderr) = Run(TimeSpan.FromSeconds(30), "box", "--server", "127.0.0.1:1", "--join-code", "X", "--name", "A", "--latency", "lots");
+        Assert.Equal(2, code);
+        Assert.Equal("octomix box: --latency: \"lots\" is not a whole number", stderr.Trim());
+
+        (code, _, stderr) = Run(TimeSpan.FromSeconds(30), "console", "--no-such-flag");
+        Assert.Equal(2, code);
+        Assert.Contains("--no-such-flag", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AScriptWithNoBoxReportsEveryTrackAndFails()
     {
         string root = ExportToolRunner.TempDirectory();
@@ -115,6 +143,112 @@ public class ConsoleCommandTests
         Assert.Contains("session \"Quiet\"", Text(), StringComparison.Ordinal);
         Assert.Contains("Anna", Text(), StringComparison.Ordinal);
         Assert.Equal("", await stdout); // stdout stays clean (JSON only, when asked)
+    }
+
+    [Fact]
+    public async Task ASecondConsoleOnTheSameDatabaseIsRefusedWithExitCode3()
+    {
+        string root = ExportToolRunner.TempDirectory();
+        string db = Path.Combine(root, "s.db");
+        var start = Start("console", "--db", db, "--recordings", root, "--port", "0", "--bind", "127.0.0.1", "--session", "Locked",
+            "--tracks", "Anna", "--status-interval", "0.3", "--monitor", "none");
+        using var first = Process.Start(start)!;
+        var stderr = new System.Text.StringBuilder();
+        first.ErrorDataReceived += (_, e) =>
+        {
+            lock (stderr)
+            {
+                stderr.AppendLine(e.Data);
+            }
+        };
+        first.BeginErrorReadLine();
+        _ = first.StandardOutput.ReadToEndAsync();
+        string Text()
+        {
+            lock (stderr)
+            {
+                return stderr.ToString();
+            }
+        }
+
+        try
+        {
+            Assert.True(await Wait.UntilAsync(() => Text().Contains("why not ready", StringComparison.Ordinal), TimeSpan.FromSeconds(60)), Text());
+            var (code, _, second) = Run(TimeSpan.FromSeconds(60), "console", "--db", db, "--recordings", root, "--port", "0", "--bind", "127.0.0.1", "--collect", "--monitor", "none");
+            Assert.Equal(3, code);
+            Assert.Contains($"the session database is in use by another console (pid {first.Id} on ", second, StringComparison.Ordinal);
+            Assert.DoesNotContain("server started", second, StringComparison.Ordinal); // refused before anything started
+        }
+        finally
+        {
+            OutputTestSupport.Signal(first.Id, "TERM");
+            Assert.True(first.WaitForExit(30_000), Text());
+        }
+
+        Assert.False(File.Exists(db + ".lock")); // released at exit
+        var (after, _, text) = Run(TimeSpan.FromSeconds(60), "console", "--db", db, "--recordings", root, "--port", "0", "--bind", "127.0.0.1", "--collect", "--monitor", "none");
+        Assert.NotEqual(3, after);
+        Assert.Contains("no take to collect", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CtrlCWithoutATakeSaysSoAndASecondCtrlCForcesWithoutACrash()
+    {
+        string root = ExportToolRunner.TempDirectory();
+        string[] script = ["console", "--db", Path.Combine(root, "s.db"), "--recordings", root, "--port", "0", "--bind", "127.0.0.1", "--session", "Sig",
+            "--tracks", "Anna", "--record", "5s", "--wait-timeout", "60s", "--monitor", "none"];
+
+        // one Ctrl+C while the script waits for boxes: a graceful stop that does not claim a take
+        var (code, stderr) = await InterruptAsync(Start(script), "waiting for boxes", twice: false);
+        Assert.Equal(1, code);
+        Assert.Contains("octomix: Ctrl+C: stopping (again to force)", stderr, StringComparison.Ordinal);
+        Assert.Contains("interrupted; no take was in progress", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("take in progress", stderr, StringComparison.Ordinal);
+
+        // two in a row, to the console and to a box: either graceful (it was quick) or forced (130), never an abort (134)
+        (code, stderr) = await InterruptAsync(Start(script), "waiting for boxes", twice: true);
+        Assert.True(code is 1 or 130, $"exit {code}: {stderr}");
+        Assert.DoesNotContain("Unhandled exception", stderr, StringComparison.Ordinal);
+        for (int round = 0; round < 3; round++)
+        {
+            (code, stderr) = await InterruptAsync(Start("box", "--server", "127.0.0.1:9", "--join-code", "X", "--name", "Sig", "--card", Path.Combine(root, "card" + round)), "", twice: true, settle: TimeSpan.FromSeconds(3));
+            Assert.True(code is 0 or 130, $"exit {code}: {stderr}");
+            Assert.DoesNotContain("Unhandled exception", stderr, StringComparison.Ordinal);
+        }
+    }
+
+    private static async Task<(int Code, string Stderr)> InterruptAsync(ProcessStartInfo start, string after, bool twice, TimeSpan? settle = null)
+    {
+        using var process = Process.Start(start)!;
+        var stderr = new System.Text.StringBuilder();
+        process.ErrorDataReceived += (_, e) =>
+        {
+            lock (stderr)
+            {
+                stderr.AppendLine(e.Data);
+            }
+        };
+        process.BeginErrorReadLine();
+        _ = process.StandardOutput.ReadToEndAsync();
+        string Text()
+        {
+            lock (stderr)
+            {
+                return stderr.ToString();
+            }
+        }
+
+        Assert.True(await Wait.UntilAsync(() => Text().Contains(after, StringComparison.Ordinal), TimeSpan.FromSeconds(60)), Text());
+        await Task.Delay(settle ?? TimeSpan.Zero);
+        OutputTestSupport.Signal(process.Id, "INT");
+        if (twice)
+        {
+            OutputTestSupport.Signal(process.Id, "INT");
+        }
+
+        Assert.True(process.WaitForExit(30_000), Text());
+        process.WaitForExit();
+        return (process.ExitCode, Text());
     }
 
     [Fact]

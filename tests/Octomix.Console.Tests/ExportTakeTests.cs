@@ -95,6 +95,9 @@ public class ExportTakeTests
         Assert.Contains("Alice mic", exif);
         string exifChloe = ExportToolRunner.Run("exiftool", "-a", "-G1", "-s", Path.Combine(result.Folder, result.Stems[2].FileName));
         Assert.Contains("Chloé <&> 1", exifChloe); // UTF-8 and XML escaping survive in iXML
+        Assert.Matches(@"BwfxmlNote\s*: Blue Song / Verse / take 3 / Chloé <&>", exifChloe); // the exact name in iXML
+        string bextChloe = ExportToolRunner.Run("sndfile-info", "--broadcast", Path.Combine(result.Folder, result.Stems[2].FileName));
+        Assert.Matches(@"Description\s*:\s*Blue Song / Verse / take 3 / Chloe <&>", bextChloe); // bext is ASCII: transliterated, not "Chlo?"
         Assert.Equal(["Verse_3_Alice.wav", "Verse_3_Bob.wav", "Verse_3_Chlo\u00e9.wav"], result.Stems.Select(s => s.FileName));
     }
 

@@ -85,6 +85,56 @@ public class OutputPlayerTests
     }
 
     [Fact]
+    public void ASupervisedPlayerThatDiesIsShownRestartedABoundedNumberOfTimesThenStopped()
+    {
+        string directory = ExportToolRunner.TempDirectory();
+        // a player that reads a little, complains and exits: it dies on every start
+        Script(directory, "aplay", "head -c 4000 > /dev/null\necho 'aplay: underrun: device gone' >&2\nexit 3");
+        var command = AudioPlayerLocator.Find(48000, directory)!;
+        var reports = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        int starts = 0;
+        using var sink = new SupervisedPlayerSink(() => { Interlocked.Increment(ref starts); return new PlayerProcessSink(command); }, reports.Enqueue, maxRestarts: 2, pause: TimeSpan.FromMilliseconds(100));
+        Assert.StartsWith("aplay (pid ", sink.Description);
+        var block = new short[960];
+        Assert.True(WaitUntil(() => { sink.TryWrite(block); return sink.GetStatus().Error?.Contains("not again", StringComparison.Ordinal) == true; }, TimeSpan.FromSeconds(20)),
+            string.Join("\n", reports));
+
+        Assert.Equal(3, starts); // the first start and two restarts, then no more
+        Assert.Equal(2, sink.Restarts);
+        var status = sink.GetStatus();
+        Assert.False(status.Connected);
+        Assert.StartsWith("monitor stopped: audio player aplay exited with code 3", status.Error);
+        Assert.Contains("device gone", status.Error);
+        Assert.Equal(status.Error, sink.Description); // what the screen shows
+        Assert.Contains(reports, r => r.StartsWith("monitor stopped: audio player aplay exited with code 3", StringComparison.Ordinal) && r.Contains("restarting aplay", StringComparison.Ordinal));
+        Assert.Equal(2, reports.Count(r => r.StartsWith("monitor restarted: aplay (pid ", StringComparison.Ordinal)));
+        var clock = Stopwatch.StartNew();
+        Assert.False(sink.TryWrite(block)); // stopped: dropped at once, never blocks
+        Assert.True(clock.Elapsed < TimeSpan.FromMilliseconds(100));
+        Thread.Sleep(500);
+        Assert.Equal(3, starts);
+    }
+
+    [Fact]
+    public void ASupervisedPlayerKilledOnceIsRestartedAndPlaysOn()
+    {
+        string directory = ExportToolRunner.TempDirectory();
+        Script(directory, "aplay", "exec cat > /dev/null");
+        var command = AudioPlayerLocator.Find(48000, directory)!;
+        var reports = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var sink = new SupervisedPlayerSink(() => new PlayerProcessSink(command), reports.Enqueue, maxRestarts: 3, pause: TimeSpan.FromMilliseconds(100));
+        int first = sink.ProcessId;
+        Signal(first, "KILL");
+        var block = new short[960];
+        Assert.True(WaitUntil(() => { sink.TryWrite(block); return sink.ProcessId > 0 && sink.ProcessId != first; }, TimeSpan.FromSeconds(20)), string.Join("\n", reports));
+        Assert.Contains(reports, r => r.StartsWith("monitor stopped: audio player aplay exited with code 137", StringComparison.Ordinal));
+        Assert.Contains("restarted 1 of 3 times (last stop: audio player aplay exited with code 137", sink.Description, StringComparison.Ordinal);
+        long written = sink.GetStatus().FramesWritten;
+        Assert.True(WaitUntil(() => { sink.TryWrite(block); return sink.GetStatus().FramesWritten > written; }, TimeSpan.FromSeconds(10)));
+        Assert.Null(sink.GetStatus().Error);
+    }
+
+    [Fact]
     public void AStoppedPlayerCostsDroppedFramesAndIsKilledOnDispose()
     {
         string directory = ExportToolRunner.TempDirectory();

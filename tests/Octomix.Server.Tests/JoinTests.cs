@@ -85,6 +85,62 @@ public class JoinTests
     }
 
     [Fact]
+    public void AWrongJoinCodeIsLoggedAsSuchAtMostOncePerSourceAndPerSecond()
+    {
+        var log = new LineLogger();
+        using var server = BroadcastServer.Start(TestServer.Options(), log);
+        using var a = new TestPeer(server.Ports[0], "Probe");
+        using var b = new TestPeer(server.Ports[0], "Other");
+
+        // a burst of guesses from one address: every one is answered "wrong join code", one line is logged
+        for (int i = 0; i < 20; i++)
+        {
+            AssertReject(a.JoinRaw(a.NewJoin("GUESS-" + i)), RejectReason.BadJoinCode);
+        }
+
+        Assert.Equal(1, log.Count("wrong join code"));
+        Assert.Contains("join of Probe from 127.0.0.1:", log.Lines.Single(l => l.Contains("wrong join code", StringComparison.Ordinal)), StringComparison.Ordinal);
+
+        // another address within the same second is counted, not logged (the log cannot be flooded by many sources)
+        AssertReject(b.JoinRaw(b.NewJoin("NOPE")), RejectReason.BadJoinCode);
+        Assert.Equal(1, log.Count("wrong join code"));
+
+        // a second later the other address gets its line, with the count of what was left out
+        Thread.Sleep(1100);
+        AssertReject(b.JoinRaw(b.NewJoin("NOPE")), RejectReason.BadJoinCode);
+        Assert.Equal(2, log.Count("wrong join code"));
+        Assert.Contains("20 more refused since the last line", log.Lines.Last(l => l.Contains("wrong join code", StringComparison.Ordinal)), StringComparison.Ordinal);
+
+        // the first address, still within its 10 s: not logged again
+        Thread.Sleep(1100);
+        AssertReject(a.JoinRaw(a.NewJoin("GUESS-X")), RejectReason.BadJoinCode);
+        Assert.Equal(2, log.Count("wrong join code"));
+    }
+
+    /// <summary>Log lines into memory.</summary>
+    private sealed class LineLogger : Microsoft.Extensions.Logging.ILogger
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+
+        public IEnumerable<string> Lines => _lines;
+
+        public int Count(string text) => _lines.Count(l => l.Contains(text, StringComparison.Ordinal));
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => logLevel >= Microsoft.Extensions.Logging.LogLevel.Information;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                _lines.Enqueue(formatter(state, exception));
+            }
+        }
+    }
+
+    [Fact]
     public void EachRoomHasItsOwnJoinCodeWhenGivenOnePerRoom()
     {
         using var server = TestServer.Start(tweak: o => o with { RoomCount = 2, JoinCodes = ["ROOM-A", "ROOM-B"] });

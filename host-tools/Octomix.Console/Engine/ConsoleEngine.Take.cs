@@ -68,6 +68,13 @@ public sealed partial class ConsoleEngine
                 return new RecordOutcome(null, [], problems);
             }
 
+            // preflight: the folder takes files and holds the take twice; else nothing is created
+            if (RecordPreflight.Problem(_options.RecordingsFolder, RecordPreflight.TakeBytes(ready.Count, session.SampleRate, _options.ExpectedTakeLength), _options.CheckFreeSpace) is string refused)
+            {
+                Event("not recording: " + refused, LogLevel.Error);
+                throw new RecordRefusedException(refused);
+            }
+
             // take sample 0 comes after the start delay, the pre-roll and the count-in; near
             // midnight the origin keeps the clock of the day the files start (never a negative TimeReference)
             var now = _options.Clock.GetLocalNow();
@@ -96,7 +103,23 @@ public sealed partial class ConsoleEngine
                     SpoolPath = SpoolPath(info, view.Track),
                 };
                 _store.SaveTakeTrack(row);
-                var stream = new TrackStream(row, [], _spoolWriter);
+                TrackStream stream;
+                try
+                {
+                    stream = new TrackStream(row, [], _spoolWriter);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // the folder went away between the preflight and now: the take ends here, nothing wedged
+                    take.StopMonitor();
+                    take.Dispose();
+                    string why = (DiskSpace.IsFull(e) ? DiskSpace.FullMessage(row.SpoolPath) : $"cannot create the spool {row.SpoolPath}: {e.Message}") + "; no box was asked to record";
+                    _store.SetTakeState(info.Id, TakeState.Incomplete, DateTime.UtcNow);
+                    _store.SetTakeReport(info.Id, why);
+                    Event($"take {info.Number}: " + why, LogLevel.Error);
+                    throw new RecordRefusedException(why, e);
+                }
+
                 stream.Monitor = take.Mixer.AddTrack(view.Track.Name, latency, row.FirstSampleIndex);
                 ApplyMix(stream.Monitor, view.Track);
                 take.Add(stream);
@@ -546,8 +569,15 @@ public sealed partial class ConsoleEngine
         // whole take again), the others are collected
         foreach (var row in _store.TakeTracks(info.Id).Where(t => t.State is not TakeTrackState.Refused))
         {
-            var stream = new TrackStream(row, _store.SpoolRanges(info.Id, row.TrackId), _spoolWriter);
-            take.Add(stream);
+            try
+            {
+                take.Add(new TrackStream(row, _store.SpoolRanges(info.Id, row.TrackId), _spoolWriter));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                take.Dispose();
+                throw new InvalidOperationException($"take {info.Number} (id {info.Id}) cannot be re-opened: its spool {row.SpoolPath}: {e.Message}; make the recordings folder writable and start the console again", e);
+            }
         }
 
         if (info.State == TakeState.Recording)
@@ -602,7 +632,12 @@ public sealed partial class ConsoleEngine
             else if (choice.Equals("auto", StringComparison.OrdinalIgnoreCase))
             {
                 var player = AudioPlayerLocator.Find(take.Info.SampleRate);
-                sink = player != null ? new PlayerProcessSink(player) : new DiscardSink();
+                sink = player != null ? new SupervisedPlayerSink(() => new PlayerProcessSink(player), m => Event($"take {take.Info.Number}: {m}", LogLevel.Warning))
+                    : new DiscardSink("monitor stopped: no audio player found (pw-play, paplay, aplay, ffplay); --monitor PATH writes it to a FIFO or file");
+                if (player == null)
+                {
+                    Event(sink.Description, LogLevel.Warning);
+                }
             }
             else
             {
@@ -611,8 +646,8 @@ public sealed partial class ConsoleEngine
         }
         catch (Exception e) when (e is IOException or InvalidOperationException or System.ComponentModel.Win32Exception)
         {
-            Event($"monitor output {choice}: {e.Message}; monitoring to nowhere", LogLevel.Warning);
-            sink = new DiscardSink();
+            sink = new DiscardSink($"monitor stopped: {choice}: {e.Message}");
+            Event(sink.Description, LogLevel.Warning);
         }
 
         take.Sink = sink;

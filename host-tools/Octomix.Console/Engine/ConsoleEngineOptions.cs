@@ -58,6 +58,15 @@ public sealed record ConsoleEngineOptions
     /// <summary>Name of the console in the room.</summary>
     public string ConsoleName { get; init; } = "Octomix console";
 
+    /// <summary>
+    /// How long a take is expected to run: before a Record the recordings folder's disk must hold
+    /// twice such a take (<see cref="RecordPreflight"/>). Default 10 minutes.
+    /// </summary>
+    public TimeSpan ExpectedTakeLength { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Check the free space before a Record (false: record anyway; the folder must still be writable).</summary>
+    public bool CheckFreeSpace { get; init; } = true;
+
     /// <summary>Keep the spool files after the take was exported (they hold the same audio as the stems).</summary>
     public bool KeepSpools { get; init; }
 

@@ -41,6 +41,8 @@ public sealed class OpenTake : IDisposable
         }
     }
 
+    private string? _monitorOutput;
+
     public uint Id => _info.Id;
 
     /// <summary>The take's end, take index: the end of the tracks that stopped on the Stop; −1 until known.</summary>
@@ -54,8 +56,12 @@ public sealed class OpenTake : IDisposable
 
     public IMonitorSink? Sink { get; set; }
 
-    /// <summary>Where the monitor went (kept after the output stopped).</summary>
-    public string? MonitorOutput { get; set; }
+    /// <summary>Where the monitor goes now (the sink's live description: a player that died says so), kept after the output stopped.</summary>
+    public string? MonitorOutput
+    {
+        get => Sink?.Description ?? _monitorOutput;
+        set => _monitorOutput = value;
+    }
 
     /// <summary>The exported folder's files, once written.</summary>
     public TakeExportResult? Export { get; set; }
@@ -97,6 +103,7 @@ public sealed class OpenTake : IDisposable
     /// <summary>Stops the monitor output (the take ended); the mixer and its counters stay readable.</summary>
     public void StopMonitor()
     {
+        _monitorOutput = MonitorOutput;
         Output?.Dispose();
         Output = null;
         Sink?.Dispose();

@@ -43,6 +43,9 @@ public sealed class StreamSpool : IDisposable
 
     public string Path { get; }
 
+    /// <summary>The last write that failed (a full disk), or null; collection clears it when it starts.</summary>
+    public IOException? WriteFailure { get; set; }
+
     /// <summary>Bytes present.</summary>
     public long PresentBytes
     {
@@ -65,7 +68,16 @@ public sealed class StreamSpool : IDisposable
 
         // the write itself outside the lock: whoever reads the ranges never waits on the disk
         ObjectDisposedException.ThrowIf(_disposed, this);
-        RandomAccess.Write(_handle, data, offset);
+        try
+        {
+            RandomAccess.Write(_handle, data, offset);
+        }
+        catch (IOException e)
+        {
+            WriteFailure = e; // collection says "disk full on the console", not "no file data"
+            throw;
+        }
+
         lock (_lock)
         {
             long added = _present.Add(offset, offset + data.Length);

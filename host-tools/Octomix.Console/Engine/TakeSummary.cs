@@ -88,6 +88,20 @@ public static class TakeSummary
             tracks.Add(node);
         }
 
+        // the take's tracks no box recorded (no box, not ready, refused): listed too, with why
+        foreach (var row in engine.Store.TakeTracks(info.Id).Where(r => r.State == Octomix.Desk.Sessions.TakeTrackState.Refused && take.Tracks.All(s => s.Info.TrackId != r.TrackId)))
+        {
+            tracks.Add(new JsonObject
+            {
+                ["track"] = row.TrackName,
+                ["box"] = string.IsNullOrEmpty(row.BoxName) ? null : row.BoxName,
+                ["slot"] = row.BoxSlot >= 0 ? row.BoxSlot : null,
+                ["state"] = "not recorded",
+                ["problem"] = row.Problem,
+            });
+        }
+
+        var missing = MissingTracks(engine);
         var status = monitor ?? take.Mixer?.GetStatus();
         var root = new JsonObject
         {
@@ -105,7 +119,8 @@ public static class TakeSummary
             ["reaperProject"] = export == null ? null : Path.Combine(export.Files.Folder, export.Files.ReaperProjectFile),
             ["audacityProject"] = export == null ? null : Path.Combine(export.Files.Folder, export.Files.AudacityProjectFile),
             ["collectionSeconds"] = collection == null ? null : Math.Round(collection.Duration.TotalSeconds, 2),
-            ["complete"] = collection?.Complete,
+            ["complete"] = collection == null ? (missing.Count > 0 ? false : null) : collection.Complete && missing.Count == 0,
+            ["missing"] = new JsonArray(missing.Select(m => (JsonNode)new JsonObject { ["track"] = m.Track, ["why"] = m.Why }).ToArray()),
             ["tracks"] = tracks,
         };
         if (status is { } s)
@@ -138,5 +153,28 @@ public static class TakeSummary
         }
 
         return root;
+    }
+
+    /// <summary>
+    /// The current take's tracks that are not (yet) verified stems, with why: a track no box
+    /// recorded, a collection that gave up, a track not collected yet. Empty for a complete take.
+    /// </summary>
+    public static IReadOnlyList<(string Track, string Why)> MissingTracks(ConsoleEngine engine)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        var take = engine.CurrentTake ?? throw new InvalidOperationException("no take");
+        var missing = new List<(string, string)>();
+        foreach (var row in engine.Store.TakeTracks(take.Info.Id).Where(r => r.State != Octomix.Desk.Sessions.TakeTrackState.Complete))
+        {
+            string why = row.State switch
+            {
+                Octomix.Desk.Sessions.TakeTrackState.Refused => "not recorded: " + (row.Problem ?? "no box"),
+                Octomix.Desk.Sessions.TakeTrackState.Incomplete => "incomplete: " + (row.Problem ?? "collection gave up"),
+                _ => "recorded, not collected yet",
+            };
+            missing.Add((row.TrackName, why));
+        }
+
+        return missing;
     }
 }

@@ -66,6 +66,7 @@ public sealed class TrackCollector
     {
         var info = _track.Info;
         long fromStream = _track.Spool.PresentBytes;
+        _track.Spool.WriteFailure = null; // only this collection's writes count
         FileInfoMessage[] parts;
         try
         {
@@ -290,6 +291,14 @@ public sealed class TrackCollector
             }
 
             await _track.DataArrived.WaitAsync(TimeSpan.FromMilliseconds(20), cancel).ConfigureAwait(false);
+            if (_track.Spool.WriteFailure is { } failed)
+            {
+                // the console's disk, not the box: say so at once instead of waiting for "no file data"
+                throw new CollectionException($"track {info.TrackName} (box {info.BoxName}): " + (DiskSpace.IsFull(failed)
+                    ? DiskSpace.FullMessage(_track.Spool.Path) + "; free space and collect again"
+                    : $"the console cannot write {_track.Spool.Path}: {failed.Message}; collect again once it can"));
+            }
+
 
             long count = _track.Spool.PresentBytes;
             if (count > lastCount)

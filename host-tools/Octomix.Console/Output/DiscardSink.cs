@@ -4,11 +4,12 @@ namespace Octomix.Desk.Output;
 /// A monitor that goes nowhere: the mixer still runs in real time (playout, concealment, NACKs
 /// and their counters all work) when there is no player and no FIFO, e.g. in scripts and tests.
 /// </summary>
-public sealed class DiscardSink : IMonitorSink
+public sealed class DiscardSink(string description = "none (monitor discarded)") : IMonitorSink
 {
     private long _frames;
 
-    public string Description => "none (monitor discarded)";
+    /// <summary>"none (monitor discarded)", or why there is no monitor ("monitor stopped: no audio player found…").</summary>
+    public string Description => description;
 
     public bool TryWrite(ReadOnlySpan<short> interleavedStereo)
     {

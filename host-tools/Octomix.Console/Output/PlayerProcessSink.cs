@@ -75,6 +75,46 @@ public sealed class PlayerProcessSink : QueuedSink
 
     public override string Description => $"{Command.Name} (pid {_process.Id})";
 
+    /// <summary>True once the player process has ended.</summary>
+    public bool HasExited
+    {
+        get
+        {
+            try
+            {
+                return _process.HasExited;
+            }
+            catch (InvalidOperationException)
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>"audio player NAME exited with code N: its last stderr lines" (once it has exited).</summary>
+    public string ExitDescription()
+    {
+        string exit = "stopped";
+        try
+        {
+            if (_process.WaitForExit(500))
+            {
+                exit = $"exited with code {_process.ExitCode}";
+            }
+        }
+        catch (InvalidOperationException)
+        {
+        }
+
+        string stderr;
+        lock (_stderrLock)
+        {
+            stderr = string.Join(" | ", _stderr);
+        }
+
+        return $"audio player {Command.Name} {exit}{(stderr.Length > 0 ? ": " + stderr : "")}";
+    }
+
     protected override bool WriteBlock(ReadOnlySpan<byte> block)
     {
         try

@@ -141,6 +141,7 @@ internal sealed unsafe partial class Room
         if (!JoinMessage.JoinCodeMatches(buf, off, joinCode))
         {
             SendReject(RejectReason.BadJoinCode, 0, len, address, addressLength);
+            LogWrongJoinCode(address, addressLength, now);
             return;
         }
 
@@ -322,6 +323,44 @@ internal sealed unsafe partial class Room
         logger.LogInformation("{Room}: slot {Slot} ({Name}) moved from {Before} to {Address} (a rebinding)", label, source, s.Name, before, s.Endpoint);
         return true;
     }
+
+    /// <summary>
+    /// "wrong join code" in the log as a warning, rate-limited so that it can be used neither to
+    /// probe codes nor to flood the log: at most one line per source address per
+    /// <see cref="WrongJoinCodeLogSeconds"/> s (a fixed table of 64 hashed sources, no allocation
+    /// when quiet) and at most one line per second in all; the lines count what they left out.
+    /// </summary>
+    private void LogWrongJoinCode(byte* address, int addressLength, long now)
+    {
+        ulong key = 14695981039346656037UL;
+        for (int i = 0; i < addressLength; i++)
+        {
+            key = (key ^ address[i]) * 1099511628211UL;
+        }
+
+        int k = (int)(key % (ulong)wrongCodeSources.Length);
+        long perSource = System.Diagnostics.Stopwatch.Frequency * WrongJoinCodeLogSeconds;
+        if ((wrongCodeSources[k] == key && now - wrongCodeLoggedAt[k] < perSource) || now - wrongCodeLastLine < System.Diagnostics.Stopwatch.Frequency)
+        {
+            wrongCodeSuppressed++;
+            return;
+        }
+
+        wrongCodeSources[k] = key;
+        wrongCodeLoggedAt[k] = now;
+        wrongCodeLastLine = now;
+        logger.LogWarning("{Room}: join of {Name} from {Address} refused: wrong join code (one line per address per {Seconds} s; {Suppressed} more refused since the last line)",
+            label, join.Name, FormatAddress(address, addressLength), WrongJoinCodeLogSeconds, wrongCodeSuppressed);
+        wrongCodeSuppressed = 0;
+    }
+
+    /// <summary>Seconds between two "wrong join code" lines for one source address.</summary>
+    internal const int WrongJoinCodeLogSeconds = 10;
+
+    private readonly ulong[] wrongCodeSources = new ulong[64];
+    private readonly long[] wrongCodeLoggedAt = new long[64];
+    private long wrongCodeLastLine = long.MinValue / 2;
+    private long wrongCodeSuppressed;
 
     private void SendReject(byte reason, int retryAfterMs, int requestLength, byte* address, int addressLength)
     {

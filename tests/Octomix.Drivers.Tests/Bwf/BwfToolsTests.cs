@@ -56,6 +56,33 @@ public class BwfToolsTests
     }
 
     [Fact]
+    public void The_bext_description_is_transliterated_ascii_and_the_ixml_note_keeps_the_exact_utf8()
+    {
+        var format = new PcmFormat(48000, 2, 2);
+        var md = Metadata(format);
+        md.Description = "Chlo\u00e9 \u00df \u0152uvre \u2013 \u201cx\u201d \u65e5\u672c";
+        var card = new MemoryCard();
+        using (var w = new BwfWriter(card, "t.wav", md, new BwfWriterOptions()))
+            w.Write(Pcm(400, 2), 0, 400);
+        string file = card.Export("t.wav", Tools.TempDir());
+
+        // bext (ASCII by EBU Tech 3285): accents dropped, ligatures spelled out, quotes/dashes ASCII; no letter becomes '?'.
+        string info = Tools.Run("sndfile-info", "--broadcast", file);
+        Assert.Matches(@"Description\s*:\s*Chloe ss OEuvre - ""x"" \?\?\s", info);
+        Assert.Equal("Chloe ss OEuvre - \"x\" ??", BwfReader.Read(card, "t.wav").Description);
+        byte[] bytes = File.ReadAllBytes(file);
+        int bext = IndexOf(bytes, "bext"u8) + 8;
+        for (int i = bext; i < bext + 256; i++)
+            Assert.True(bytes[i] < 0x80, $"bext description byte {i - bext} is 0x{bytes[i]:x2}: not ASCII");
+
+        // iXML NOTE: the exact text, UTF-8.
+        string x = Tools.Run("exiftool", "-a", "-G1", "-s", file);
+        Assert.Matches(@"\[XML\]\s+BwfxmlNote\s*: Chlo\u00e9 \u00df \u0152uvre \u2013 \u201cx\u201d \u65e5\u672c", x);
+    }
+
+    private static int IndexOf(byte[] haystack, ReadOnlySpan<byte> needle) => haystack.AsSpan().IndexOf(needle);
+
+    [Fact]
     public void Exiftool_shows_the_ixml_scene_take_and_track_names()
     {
         var format = new PcmFormat(48000, 2, 2);
