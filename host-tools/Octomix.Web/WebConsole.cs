@@ -74,8 +74,10 @@ public sealed class WebConsole : IAsyncDisposable
         bool loopback = IPAddress.IsLoopback(options.Bind);
         string? token = loopback ? null : options.AccessToken ?? NewToken();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(WebConsole).Assembly.GetName().Name });
+        // ASP.NET Core's own lines go to the caller's loggers, only from Warning up (one line per request otherwise)
         builder.Logging.ClearProviders();
-        builder.Services.AddSingleton(loggers);
+        builder.Logging.AddProvider(new ForwardingLoggerProvider(loggers));
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(k => k.Listen(options.Bind, options.Port));
         builder.Services.ConfigureHttpJsonOptions(j =>
         {
@@ -147,5 +149,16 @@ public sealed class WebConsole : IAsyncDisposable
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             await context.Response.WriteAsJsonAsync(new ApiError("this web console needs its access token (printed when it started): open the printed link with ?token=…")).ConfigureAwait(false);
         };
+    }
+}
+
+/// <summary>Hands the web host's log lines to the loggers the caller gave.</summary>
+internal sealed class ForwardingLoggerProvider(ILoggerFactory loggers) : ILoggerProvider
+{
+    public ILogger CreateLogger(string categoryName) => loggers.CreateLogger(categoryName);
+
+    public void Dispose()
+    {
+        // the caller's loggers stay the caller's
     }
 }
