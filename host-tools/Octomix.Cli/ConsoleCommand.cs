@@ -48,36 +48,79 @@ internal static class ConsoleCommand
     private static readonly Option<bool> NoUi = new("--no-ui") { Description = "No interactive screen even on a terminal" };
     private static readonly Option<bool> KeepSpools = new("--keep-spools") { Description = "Keep the spool files after export" };
     private static readonly Option<string> LogLevelOption = new("--log-level") { Description = "trace, debug, information, warning, error", DefaultValueFactory = _ => "information" };
+    private static readonly Option<bool> Web = new("--web") { Description = "Also serve the web console (prints \"web console: http://HOST:PORT/\" on stdout)" };
+    private static readonly Option<int> WebPort = new("--web-port") { Description = "TCP port of the web console (0 = any free port)", DefaultValueFactory = _ => 7880 };
+    private static readonly Option<string> WebBind = new("--web-bind") { Description = "Address the web console binds (loopback by default; any other address asks for the access token printed at start)", DefaultValueFactory = _ => "127.0.0.1" };
 
     public static Command Create()
     {
         var command = new Command("console", "The engineer's console: sessions, tracks, ready indicators, record/stop/collect/export/play back, the monitor mix.");
+        AddOptions(command);
+        command.Options.Add(Web);
+        command.SetAction((parse, cancel) => RunAsync(parse, web: false, cancel));
+        return command;
+    }
+
+    /// <summary>`octomix web`: the console without its terminal screen, served as the web console (docs/web-console.md).</summary>
+    public static Command CreateWeb()
+    {
+        var command = new Command("web", "The engineer's web console: the console (same flags) served to a browser; prints \"web console: http://HOST:PORT/\".");
+        AddOptions(command);
+        command.SetAction((parse, cancel) => RunAsync(parse, web: true, cancel));
+        return command;
+    }
+
+    private static void AddOptions(Command command)
+    {
         foreach (Option o in new Option[]
         {
             Database, Recordings, SessionName, Project, TrackNames, JoinCode, Rate, Tempo, Meter, CountIn, Click, ClickLevel, CountInOnly,
             Server, Port, Bind, Monitor, PlayoutDelay, WaitBoxes, WaitTimeout, Record, ExpectedLength, IgnoreFreeSpace, Stop, Collect, Export, ExportPartial, Playback, Json,
-            StatusInterval, NoUi, KeepSpools, LogLevelOption,
+            StatusInterval, NoUi, KeepSpools, LogLevelOption, WebPort, WebBind,
         })
         {
             command.Options.Add(o);
         }
-
-        command.SetAction((parse, cancel) => RunAsync(parse, cancel));
-        return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancel)
+    private static async Task<int> RunAsync(ParseResult parse, bool web, CancellationToken cancel)
     {
         var errors = new List<string>();
         var settings = Read(parse, errors);
+        WebSettings? webSettings = null;
+        if (web || parse.GetValue(Web))
+        {
+            int webPort = parse.GetValue(WebPort);
+            if (webPort is < 0 or > 65535)
+            {
+                errors.Add("--web-port: 0..65535");
+            }
+
+            if (!IPAddress.TryParse(parse.GetValue(WebBind), out var webBind))
+            {
+                errors.Add($"--web-bind: \"{parse.GetValue(WebBind)}\" is not an address");
+            }
+
+            webSettings = new WebSettings(webBind ?? IPAddress.Loopback, webPort);
+        }
+
         if (errors.Count > 0 || settings == null)
         {
+            string name = web ? "octomix web: " : "octomix console: ";
             foreach (var e in errors)
             {
-                Console.Error.WriteLine("octomix console: " + e);
+                Console.Error.WriteLine(name + e);
             }
 
             return 2;
+        }
+
+        if (webSettings != null)
+        {
+            // `octomix web` has no terminal screen; the table on stderr only when asked for
+            settings = web
+                ? settings with { Web = webSettings, NoUi = true, StatusInterval = settings.StatusInterval ?? 0 }
+                : settings with { Web = webSettings };
         }
 
         return await new ConsoleRunner(settings).RunAsync(cancel).ConfigureAwait(false);
@@ -287,9 +330,13 @@ internal sealed record ConsoleSettings(
     double? StatusInterval,
     bool NoUi,
     LogLevel LogLevel,
-    bool NewSession)
+    bool NewSession,
+    WebSettings? Web = null)
 {
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
         $"session \"{Engine.Session.Name}\"{(NewSession ? " (new)" : "")}, join code {Engine.Session.JoinCode}, database {Engine.DatabasePath}, recordings {Engine.RecordingsFolder}, " +
         $"server {(Engine.Server ?? "in this process on UDP " + Engine.LocalServerPort)}, monitor {Engine.Monitor}");
 }
+
+/// <summary>Where the web console listens (--web-bind, --web-port).</summary>
+internal sealed record WebSettings(IPAddress Bind, int Port);

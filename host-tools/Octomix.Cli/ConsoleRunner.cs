@@ -94,6 +94,29 @@ internal sealed class ConsoleRunner(ConsoleSettings settings)
 
         await using (engine.ConfigureAwait(false))
         {
+            Octomix.Web.WebConsole? web = null;
+            if (settings.Web is { } webSettings)
+            {
+                try
+                {
+                    web = await Octomix.Web.WebConsole.StartAsync(engine, new Octomix.Web.WebConsoleOptions { Bind = webSettings.Bind, Port = webSettings.Port }, loggers, cancel).ConfigureAwait(false);
+                }
+                catch (InvalidOperationException e)
+                {
+                    Console.Error.WriteLine("octomix console: " + e.Message);
+                    return 1;
+                }
+
+                Console.Out.WriteLine("web console: " + web.Url);
+                if (web.AccessToken != null)
+                {
+                    Console.Out.WriteLine($"web console access token: {web.AccessToken} (open {web.Url}?{Octomix.Web.WebConsole.TokenQuery}={web.AccessToken})");
+                }
+
+                Console.Out.Flush();
+            }
+
+            await using var webLifetime = new WebLifetime(web);
             try
             {
                 if (interactive)
@@ -626,4 +649,16 @@ internal static class ExitCodes
 
     /// <summary>The take is not complete: a track no box recorded, a stem not collected (each named on stderr and in --json).</summary>
     public const int TakeIncomplete = 4;
+}
+
+/// <summary>Stops the web console (if any) before the engine it serves.</summary>
+internal sealed class WebLifetime(Octomix.Web.WebConsole? web) : IAsyncDisposable
+{
+    public async ValueTask DisposeAsync()
+    {
+        if (web != null)
+        {
+            await web.DisposeAsync().ConfigureAwait(false);
+        }
+    }
 }

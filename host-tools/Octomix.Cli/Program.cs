@@ -9,6 +9,7 @@ var root = new RootCommand("Octomix: play and record together from different pla
 root.Subcommands.Add(ServerCommand.Create());
 root.Subcommands.Add(BoxCommand.Create());
 root.Subcommands.Add(ConsoleCommand.Create());
+root.Subcommands.Add(ConsoleCommand.CreateWeb());
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 foreach (var hidden in InternalCommands.Create())

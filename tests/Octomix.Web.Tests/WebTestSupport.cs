@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Octomix.Desk.Engine;
+using Octomix.Desk.Sessions;
+
+namespace Octomix.Web.Tests;
+
+/// <summary>
+/// A real console engine (its server in this process on an ephemeral loopback UDP port, a SQLite
+/// file in a temporary folder) and the web console over it on a real Kestrel (ephemeral TCP port).
+/// </summary>
+internal sealed class WebRig : IAsyncDisposable
+{
+    public const string JoinCode = "WEBTEST";
+
+    private WebRig(string root, ConsoleEngine engine, WebConsole web)
+    {
+        Root = root;
+        Engine = engine;
+        Web = web;
+        Http = new HttpClient { BaseAddress = new Uri(web.Url.GetLeftPart(UriPartial.Authority).Replace(Dns.GetHostName(), "127.0.0.1", StringComparison.Ordinal)), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public string Root { get; }
+
+    public ConsoleEngine Engine { get; }
+
+    public WebConsole Web { get; }
+
+    /// <summary>A client of the page's address (a wildcard bind: reached over 127.0.0.1).</summary>
+    public HttpClient Http { get; }
+
+    public static async Task<WebRig> StartAsync(IReadOnlyList<string>? tracks = null, WebConsoleOptions? web = null)
+    {
+        string root = Path.Combine(Path.GetTempPath(), "octomix-web-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(root);
+        var loggers = NullLoggerFactory.Instance;
+        var engine = await ConsoleEngine.StartAsync(
+            new ConsoleEngineOptions
+            {
+                DatabasePath = Path.Combine(root, "console.db"),
+                RecordingsFolder = Path.Combine(root, "recordings"),
+                Session = new SessionInfo { Name = "Unit", JoinCode = JoinCode },
+                Tracks = tracks ?? [],
+                LocalServerPort = 0,
+                LocalServerBind = IPAddress.Loopback,
+                Monitor = "none",
+            },
+            loggers,
+            CancellationToken.None);
+        try
+        {
+            var console = await WebConsole.StartAsync(engine, web ?? new WebConsoleOptions(), loggers, CancellationToken.None);
+            return new WebRig(root, engine, console);
+        }
+        catch
+        {
+            await engine.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await Web.DisposeAsync();
+        await Engine.DisposeAsync();
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+internal static class Wait
+{
+    /// <summary>Polls until the condition holds; false at the (generous) timeout. Never an assertion by itself.</summary>
+    public static async Task<bool> UntilAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            if (condition())
+            {
+                return true;
+            }
+
+            await Task.Delay(20);
+        }
+
+        return condition();
+    }
+}
