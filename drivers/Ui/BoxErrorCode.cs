@@ -1,7 +1,7 @@
 namespace Octomix.Drivers.Ui
 {
     /// <summary>
-    /// Error codes 1..9, blinked on the record LED in <see cref="LightPattern.Error"/> (n short
+    /// Error codes 1..10, blinked on the record LED in <see cref="LightPattern.Error"/> (n short
     /// blinks, pause, repeat). The box, the docs and the console share these numbers.
     /// </summary>
     public static class BoxErrorCode
@@ -24,9 +24,11 @@ namespace Octomix.Drivers.Ui
         public const int SdWriteFailed = 8;
         /// <summary>Anything else: the audio clocks could not start, an unexpected exception.</summary>
         public const int Internal = 9;
+        /// <summary>The server refused the join code (Reject reason 2): join_code in settings.txt is not the room's.</summary>
+        public const int WrongJoinCode = 10;
 
         public const int Min = 1;
-        public const int Max = 9;
+        public const int Max = 10;
 
         /// <summary>A short English description of <paramref name="code"/> (for logs and the console).</summary>
         public static string Describe(int code)
@@ -42,6 +44,7 @@ namespace Octomix.Drivers.Ui
                 case SdCardFull: return "SD card full";
                 case SdWriteFailed: return "SD card write failed";
                 case Internal: return "internal error";
+                case WrongJoinCode: return "wrong join code";
                 default: return "unknown error code";
             }
         }

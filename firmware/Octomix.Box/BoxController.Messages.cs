@@ -44,6 +44,9 @@ namespace Octomix.Box
         private uint token;
         private RoomMembership membership;
         private bool joinFailed;
+
+        /// <summary>The error code the lights show while idle after a Reject that settings must fix (wrong join code), else 0.</summary>
+        private int joinRejectedCode;
         private bool autoJoinPending;
         private long joinRetryAt = long.MaxValue;
         private int heartbeatMs = 250;
@@ -262,6 +265,7 @@ namespace Octomix.Box
             }
 
             joinFailed = false;
+            joinRejectedCode = 0;
             if (accept.SampleRate != 0 && accept.SampleRate != format.SampleRate)
             {
                 log.Write(LogLevel.Warning, "the room runs at " + accept.SampleRate + " Hz, this box at " + format.SampleRate
@@ -301,9 +305,18 @@ namespace Octomix.Box
             {
                 joinRetryAt = long.MaxValue; // trying again cannot help: fix the settings, press join
             }
+
             else
             {
                 joinRetryAt = settings.JoinRetrySeconds > 0 ? now + (settings.JoinRetrySeconds * 1000000L) : long.MaxValue;
+            }
+
+            if (reject.Reason == RejectReason.BadJoinCode)
+            {
+                // its own LED code (10) and log line, not the generic "no server"; it stays while
+                // idle until the settings are fixed and join is pressed (a join accepted clears it)
+                joinRejectedCode = BoxErrorCode.WrongJoinCode;
+                log.Write(LogLevel.Warning, "the server refused the join: wrong join code (join_code in settings.txt must be the room's); fix it and press join");
             }
 
             Transition(BoxState.Idle, BoxEvent.JoinRejected, RejectReason.Describe(reject.Reason));
@@ -762,7 +775,7 @@ namespace Octomix.Box
             status.RttTenthsMs = rttTenthsMs;
             status.TakeId = InTake ? currentTake : lastTake;
             status.Timecode = InTake ? timeline.TakeIndexAt(blockPosition) : blockPosition;
-            status.ErrorCode = (byte)(errorCode != 0 ? errorCode : (now < flashUntil ? flashCode : 0));
+            status.ErrorCode = (byte)(errorCode != 0 ? errorCode : (now < flashUntil ? flashCode : (state == BoxState.Idle ? joinRejectedCode : 0)));
             int bufferMs = playout.BufferedFrames * 1000 / format.SampleRate;
             status.BufferMilliseconds = (byte)(bufferMs > 255 ? 255 : bufferMs);
             status.RefusedCommands = commands.Forged > 0xFFFF ? 0xFFFF : (int)commands.Forged;

@@ -421,6 +421,12 @@ namespace Octomix.Box
                 return;
             }
 
+            if (state == BoxState.Idle && joinRejectedCode != 0)
+            {
+                lights.Show(LightPattern.Error, joinRejectedCode);
+                return;
+            }
+
             lights.Show(PatternOf(state), 0);
         }
 

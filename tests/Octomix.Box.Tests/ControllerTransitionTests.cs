@@ -65,11 +65,14 @@ public class ControllerTransitionTests
         h.Server.RejectWith = RejectReason.BadJoinCode;
         Assert.True(h.RunUntil(c => c.LastEvent == BoxEvent.JoinRejected, 500), h.Log());
         Assert.Equal(BoxState.Idle, h.Controller.State);
-        Assert.Equal(LightPattern.NoServer, h.Controller.Lights.Pattern);
+        Assert.Equal(LightPattern.Error, h.Controller.Lights.Pattern); // its own code, not the generic "no server"
+        Assert.Equal(BoxErrorCode.WrongJoinCode, h.Controller.Lights.ErrorCode);
         Assert.Contains("joining -> idle on join rejected: wrong join code", h.Log(), StringComparison.Ordinal);
+        Assert.Contains("the server refused the join: wrong join code (join_code in settings.txt must be the room's)", h.Log(), StringComparison.Ordinal);
         h.Run(2000); // 10 s
         Assert.Equal(1, h.Server.Joins);
         Assert.Equal(BoxState.Idle, h.Controller.State);
+        Assert.Equal(BoxErrorCode.WrongJoinCode, h.Controller.Lights.ErrorCode); // it stays until the settings are fixed
     }
 
     [Fact]

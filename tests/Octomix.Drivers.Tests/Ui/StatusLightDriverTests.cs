@@ -66,7 +66,7 @@ public class StatusLightDriverTests
         var names = MarkdownTable.Rows(Readme, "patterns").Select(r => r[0]).ToHashSet();
         Assert.Equal(Enum.GetNames<LightPattern>().ToHashSet(), names);
         var codes = MarkdownTable.Rows(Readme, "error-codes");
-        Assert.Equal(Enumerable.Range(1, 9), codes.Select(r => int.Parse(r[0])));
+        Assert.Equal(Enumerable.Range(1, 10), codes.Select(r => int.Parse(r[0])));
         foreach (var r in codes)
         {
             var field = typeof(BoxErrorCode).GetField(r[1]);
@@ -136,7 +136,7 @@ public class StatusLightDriverTests
         Assert.Throws<ArgumentNullException>(() => new StatusLightDriver(null!));
         var d = new StatusLightDriver(new FakeLights());
         Assert.Throws<ArgumentOutOfRangeException>(() => d.Show(LightPattern.Error, 0));
-        Assert.Throws<ArgumentOutOfRangeException>(() => d.Show(LightPattern.Error, 10));
+        Assert.Throws<ArgumentOutOfRangeException>(() => d.Show(LightPattern.Error, BoxErrorCode.Max + 1));
         Assert.Throws<ArgumentOutOfRangeException>(() => d.Show(LightPattern.Idle, 3));
         Assert.Throws<ArgumentOutOfRangeException>(() => d.Show((LightPattern)99, 0));
         Assert.Equal(LightPattern.Booting, d.Pattern);
