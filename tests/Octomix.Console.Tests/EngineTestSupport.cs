@@ -47,26 +47,6 @@ internal sealed class TestLog : ILoggerProvider
     }
 }
 
-internal static class Wait
-{
-    /// <summary>Polls until the condition holds; false at the (generous) timeout. Never an assertion by itself.</summary>
-    public static async Task<bool> UntilAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < timeout)
-        {
-            if (condition())
-            {
-                return true;
-            }
-
-            await Task.Delay(20);
-        }
-
-        return condition();
-    }
-}
-
 /// <summary>
 /// Tests that run four simulated boxes in real time take turns: two sets of real-time boxes at
 /// once on a 2-core machine would fight for the CPU a box's audio thread needs on time.
