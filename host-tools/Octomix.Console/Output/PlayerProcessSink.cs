@@ -12,6 +12,9 @@ public sealed class PlayerProcessSink : QueuedSink
     private readonly Process _process;
     private readonly Queue<string> _stderr = new();
     private readonly Lock _stderrLock = new();
+
+    // Set when the player's stderr reaches end of file: its last lines have been delivered.
+    private readonly ManualResetEventSlim _stderrClosed = new();
     private readonly Stream _stdin;
 
     /// <param name="command">What to run.</param>
@@ -49,7 +52,11 @@ public sealed class PlayerProcessSink : QueuedSink
 
         _process.ErrorDataReceived += (_, e) =>
         {
-            if (e.Data is { Length: > 0 } line)
+            if (e.Data is null)
+            {
+                _stderrClosed.Set();
+            }
+            else if (e.Data is { Length: > 0 } line)
             {
                 lock (_stderrLock)
                 {
@@ -100,6 +107,9 @@ public sealed class PlayerProcessSink : QueuedSink
             if (_process.WaitForExit(500))
             {
                 exit = $"exited with code {_process.ExitCode}";
+                // The exit can be seen before the stderr reader has delivered the last lines (the
+                // reason the player died); bounded, because a grandchild may hold stderr open.
+                _stderrClosed.Wait(TimeSpan.FromSeconds(1));
             }
         }
         catch (InvalidOperationException)
@@ -147,6 +157,7 @@ public sealed class PlayerProcessSink : QueuedSink
         }
 
         _process.Dispose();
+        // _stderrClosed is not disposed: the stderr reader may still Set it after this point.
     }
 
     private void Kill()
@@ -169,7 +180,7 @@ public sealed class PlayerProcessSink : QueuedSink
         string exit = "stopped reading";
         if (_process.WaitForExit(200))
         {
-            _process.WaitForExit(); // lets the stderr reader deliver the last lines
+            _stderrClosed.Wait(TimeSpan.FromSeconds(1)); // lets the stderr reader deliver the last lines
             exit = $"exited with code {_process.ExitCode}";
         }
 
