@@ -38,6 +38,7 @@ internal sealed partial class WebApi : IAsyncDisposable
         app.MapPut("/api/tracks/{id:long}/mix", (long id, TrackMixRequest? request) => SetMix(id, request));
         app.MapMethods("/api/tracks/{id:long}", ["PATCH"], (long id, RenameTrackRequest? request) => Rename(id, request));
         app.MapDelete("/api/tracks/{id:long}", (long id) => Remove(id));
+        app.MapPost("/api/tracks/{id:long}/calibrate", CalibrateAsync);
     }
 
     /// <summary>The whole state for the pages: the engine's snapshot and what runs in the background.</summary>
@@ -334,6 +335,18 @@ internal sealed partial class WebApi : IAsyncDisposable
         {
             return Results.Conflict(new ApiError(e.Message));
         }
+    }
+
+    /// <summary>Asks the track's box to measure its round trip again (a box whose calibration failed records only after one succeeds).</summary>
+    private async Task<IResult> CalibrateAsync(long id, CancellationToken cancel)
+    {
+        if (engine.Tracks.All(t => t.Id != id))
+        {
+            return Results.NotFound(new ApiError($"the open session has no track with id {id}"));
+        }
+
+        var problems = await engine.CalibrateAsync(id, cancel).ConfigureAwait(false);
+        return problems.Count == 0 ? Results.Accepted() : Results.Conflict(new ApiError("calibrate: " + string.Join("; ", problems)));
     }
 
     private IResult Remove(long id)

@@ -178,6 +178,9 @@ function stripControls(t) {
   c.remove = el("button", { type: "button", class: "remove", title: "remove this track (only one without takes)", onclick: async () => {
     try { await api("DELETE", `/api/tracks/${id}`); showError(null); } catch (e) { showError(e); }
   } }, "Remove");
+  c.calibrate = el("button", { type: "button", class: "calibrate", title: "measure the box's round trip again", onclick: async () => {
+    try { await api("POST", `/api/tracks/${id}/calibrate`); showError(null); } catch (e) { showError(e); }
+  } }, "Calibrate");
   c.renameName = el("input", { class: "rename-name", "aria-label": "new name", placeholder: "new name" });
   c.rename = el("form", { class: "rename", onsubmit: async (event) => {
     event.preventDefault();
@@ -187,7 +190,7 @@ function stripControls(t) {
   c.root = el("div", { class: "controls" },
     el("label", {}, "fader"), el("div", {}, c.fader, c.faderValue),
     el("label", {}, "pan"), el("div", {}, c.pan, c.panValue),
-    el("div", { class: "buttons" }, c.mute, c.solo, c.remove),
+    el("div", { class: "buttons" }, c.mute, c.solo, c.calibrate, c.remove),
     c.rename, c.error);
   return c;
 }
