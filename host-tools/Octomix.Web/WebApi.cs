@@ -15,7 +15,7 @@ namespace Octomix.Web;
 /// The JSON API (docs/web-console.md): every refusal is an HTTP 4xx with <see cref="ApiError"/>
 /// naming what is wrong; nothing is half-created (a request is checked whole before anything is written).
 /// </summary>
-internal sealed class WebApi(ConsoleEngine engine, TimeSpan stateInterval)
+internal sealed partial class WebApi(ConsoleEngine engine, TimeSpan stateInterval)
 {
     private readonly Lock _createLock = new();
 
@@ -24,11 +24,12 @@ internal sealed class WebApi(ConsoleEngine engine, TimeSpan stateInterval)
         app.MapGet("/api/sessions", () => Results.Ok(SessionList()));
         app.MapPost("/api/sessions", (CreateSessionRequest? request) => CreateSession(request));
         app.MapPost("/api/sessions/{id:long}/open", OpenSessionAsync);
-        app.MapGet("/api/state", () => Results.Ok(WebState.From(engine.Snapshot())));
+        app.MapGet("/api/state", () => Results.Ok(State()));
         app.MapGet("/api/events", StreamStateAsync);
         app.MapPost("/api/tracks", (AddTrackRequest? request) => AddTrack(request));
         app.MapPost("/api/transport/record", RecordAsync);
         app.MapPost("/api/transport/stop", StopAsync);
+        MapTakes(app);
     }
 
     private IReadOnlyList<WebSession> SessionList()
@@ -161,15 +162,15 @@ internal sealed class WebApi(ConsoleEngine engine, TimeSpan stateInterval)
             return Results.Conflict(new ApiError(e.Message));
         }
 
-        return Results.Ok(WebState.From(engine.Snapshot()));
+        return Results.Ok(State());
     }
 
     private IResult AddTrack(AddTrackRequest? request)
     {
         string name = (request?.Name ?? "").Trim();
-        if (name.Length == 0)
+        if (TrackNameProblem(name) is string problem)
         {
-            return Bad("a track needs a name");
+            return Bad(problem);
         }
 
         try
@@ -185,6 +186,11 @@ internal sealed class WebApi(ConsoleEngine engine, TimeSpan stateInterval)
 
     private async Task<IResult> RecordAsync(CancellationToken cancel)
     {
+        if (Busy() is string busy)
+        {
+            return Results.Conflict(new ApiError(busy));
+        }
+
         RecordOutcome outcome;
         try
         {
@@ -214,6 +220,8 @@ internal sealed class WebApi(ConsoleEngine engine, TimeSpan stateInterval)
         try
         {
             var stop = await engine.StopAsync(cancel).ConfigureAwait(false);
+            // then collected and written in the background; the state shows the progress
+            StartJob("collecting take " + stop.Take.Number, CollectAndWriteAsync);
             return Results.Ok(new StopResult(stop.Take.Number, stop.Stopped, [.. stop.Problems.Select(p => p.ToString())]));
         }
         catch (InvalidOperationException e)
@@ -240,7 +248,7 @@ internal sealed class WebApi(ConsoleEngine engine, TimeSpan stateInterval)
             using var timer = new PeriodicTimer(stateInterval);
             do
             {
-                string state = JsonSerializer.Serialize(WebState.From(engine.Snapshot()), json);
+                string state = JsonSerializer.Serialize(State(), json);
                 if (state != last)
                 {
                     last = state;

@@ -46,10 +46,12 @@ public sealed class WebConsole : IAsyncDisposable
     public const string TokenCookie = "octomix_token";
 
     private readonly WebApplication _app;
+    private readonly WebApi _api;
 
-    private WebConsole(WebApplication app, Uri url, string? token)
+    private WebConsole(WebApplication app, WebApi api, Uri url, string? token)
     {
         _app = app;
+        _api = api;
         Url = url;
         AccessToken = token;
     }
@@ -108,12 +110,13 @@ public sealed class WebConsole : IAsyncDisposable
         string host = options.Bind.Equals(IPAddress.Any) || options.Bind.Equals(IPAddress.IPv6Any) ? Dns.GetHostName()
             : options.Bind.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "[" + options.Bind + "]"
             : options.Bind.ToString();
-        return new WebConsole(app, new Uri(string.Create(CultureInfo.InvariantCulture, $"http://{host}:{port}/")), token);
+        return new WebConsole(app, api, new Uri(string.Create(CultureInfo.InvariantCulture, $"http://{host}:{port}/")), token);
     }
 
     public async ValueTask DisposeAsync()
     {
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        await _api.DisposeAsync().ConfigureAwait(false); // a collection or playback running in the background ends first
         await _app.StopAsync(stop.Token).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
     }

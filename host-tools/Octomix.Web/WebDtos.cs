@@ -56,10 +56,21 @@ public sealed record WebTrack(
     bool Solo);
 
 /// <summary>One track of the open take.</summary>
-public sealed record WebTakeTrack(string Track, string Box, string State, long StreamBytes, long FetchedBytes, long DataBytes, double? LossPercent, string? Problem);
+public sealed record WebTakeTrack(string Track, string Box, string State, long StreamBytes, long FetchedBytes, long DataBytes, double? LossPercent, string? Problem)
+{
+    /// <summary>Percent of the box's file the console holds (collection progress); null until the box said its length.</summary>
+    public double? ProgressPercent => DataBytes > 0 && LossPercent is double loss ? Math.Round(100 - loss, 1) : DataBytes == 0 ? 100 : null;
+}
 
 /// <summary>The open take (or the last one).</summary>
-public sealed record WebTake(uint Id, int Number, string State, DateTime StartedUtc, DateTime? StoppedUtc, IReadOnlyList<WebTakeTrack> Tracks, string? Report);
+public sealed record WebTake(uint Id, int Number, string State, DateTime StartedUtc, DateTime? StoppedUtc, IReadOnlyList<WebTakeTrack> Tracks, string? Report)
+{
+    /// <summary>The take folder is written (its files can be downloaded, its mix rendered and played back).</summary>
+    public bool Written { get; init; }
+
+    /// <summary>Why the take is incomplete (each track's problem), or null.</summary>
+    public string? Why { get; init; }
+}
 
 /// <summary>Everything the session view shows, pushed to the pages as it changes.</summary>
 public sealed record WebState(
@@ -71,6 +82,12 @@ public sealed record WebState(
     WebTake? Take,
     IReadOnlyList<string> Events)
 {
+    /// <summary>What runs in the background now (collecting, writing, playing back), or null.</summary>
+    public string? Activity { get; init; }
+
+    /// <summary>How the last background job ended (a sentence), or null.</summary>
+    public string? ActivityMessage { get; init; }
+
     public static WebState From(ConsoleSnapshot s)
     {
         ArgumentNullException.ThrowIfNull(s);
@@ -110,7 +127,13 @@ public sealed record WebState(
                 view.Take.StoppedUtc,
                 [.. view.Tracks.Select(t => new WebTakeTrack(t.TrackName, t.BoxName, t.State.ToString().ToLowerInvariant(), t.StreamBytes, t.FetchedBytes, t.DataBytes,
                     t.StreamLossPercent is double l ? Math.Round(l, 2) : null, t.Problem))],
-                view.Take.Report);
+                view.Take.Report)
+            {
+                Written = view.Take.Folder != null,
+                Why = view.Take.State == TakeState.Incomplete
+                    ? string.Join("; ", view.Tracks.Where(t => t.State != TakeTrackState.Complete).Select(t => $"{t.TrackName}: {t.Problem ?? t.State.ToString().ToLowerInvariant()}"))
+                    : null,
+            };
         }
 
         return new WebState(
@@ -126,3 +149,35 @@ public sealed record WebState(
     /// <summary>Peak in dBFS; null for silence (JSON has no −∞).</summary>
     private static double? Peak(byte minusDb) => minusDb == 255 ? null : -minusDb;
 }
+
+/// <summary>A file of a take folder, and where the page downloads it.</summary>
+public sealed record WebTakeFile(string Name, string Kind, long Bytes, string Url);
+
+/// <summary>A take in a session's list: its state, length (the mix's, once written), size on disk, files and problems.</summary>
+public sealed record WebTakeEntry(
+    uint Id,
+    int Number,
+    string State,
+    DateTime StartedUtc,
+    DateTime? StoppedUtc,
+    double? DurationSeconds,
+    long SizeBytes,
+    bool Written,
+    IReadOnlyList<WebTakeFile> Files,
+    IReadOnlyList<string> Tracks,
+    IReadOnlyList<string> Problems);
+
+/// <summary>PUT /api/tracks/{id}/mix: what changes (null keeps it). Fader in dB (−120 = off .. +12), pan −1..+1.</summary>
+public sealed record TrackMixRequest(double? FaderDb, double? Pan, bool? Mute, bool? Solo);
+
+/// <summary>A track's mix settings as stored.</summary>
+public sealed record TrackMix(long Id, string Name, double FaderDb, double Pan, bool Mute, bool Solo);
+
+/// <summary>PATCH /api/tracks/{id}: the new name.</summary>
+public sealed record RenameTrackRequest(string? Name);
+
+/// <summary>What render mix wrote.</summary>
+public sealed record RenderResult(string Mix, long Frames, double GainDb);
+
+/// <summary>A job started in the background (HTTP 202): what it does; the state shows its progress.</summary>
+public sealed record JobResult(string Activity);

@@ -9,6 +9,33 @@ public class SessionStoreTests
     private readonly string _db = Path.Combine(ExportToolRunner.TempDirectory(), "sessions", "octomix.db");
 
     [Fact]
+    public void TracksAreRenamedAndRemovedButATrackThatRecordedATakeStays()
+    {
+        using var store = new SessionStore(_db);
+        var session = store.CreateSession(new SessionInfo { Name = "Chorus", JoinCode = "RED7" });
+        var anna = store.AddTrack(session.Id, "Anna");
+        var ben = store.AddTrack(session.Id, "Ben");
+        var chloe = store.AddTrack(session.Id, "Chloé");
+
+        Assert.Equal("Anna (vox)", store.RenameTrack(anna.Id, "  Anna (vox) ").Name);
+        Assert.Throws<ArgumentException>(() => store.RenameTrack(ben.Id, "anna (VOX)"));
+        Assert.Throws<ArgumentException>(() => store.RenameTrack(ben.Id, " "));
+        Assert.Throws<KeyNotFoundException>(() => store.RenameTrack(999_999, "X"));
+        Assert.Equal("BEN", store.RenameTrack(ben.Id, "BEN").Name); // its own name in another case
+
+        var take = store.CreateTake(session, 0, DateTime.UtcNow);
+        store.SaveTakeTrack(new TakeTrackInfo { TakeId = take.Id, TrackId = ben.Id, TrackName = "BEN", BoxName = "b", SpoolPath = "" });
+        var refused = Assert.Throws<InvalidOperationException>(() => store.RemoveTrack(ben.Id));
+        Assert.Contains("is in take 1", refused.Message, StringComparison.Ordinal);
+
+        store.RemoveTrack(anna.Id);
+        Assert.Equal([("BEN", 1), ("Chloé", 2)], store.Tracks(session.Id).Select(t => (t.Name, t.Position)));
+        Assert.Throws<KeyNotFoundException>(() => store.RemoveTrack(anna.Id));
+        Assert.Equal(3, store.AddTrack(session.Id, "Dev").Position);
+        Assert.Equal(chloe.Id, store.Tracks(session.Id)[1].Id);
+    }
+
+    [Fact]
     public void SessionsTracksTakesAndSpoolRangesSurviveClosingTheFile()
     {
         uint takeId;

@@ -32,10 +32,20 @@ internal sealed class WebRig : IAsyncDisposable
     /// <summary>A client of the page's address (a wildcard bind: reached over 127.0.0.1).</summary>
     public HttpClient Http { get; }
 
-    public static async Task<WebRig> StartAsync(IReadOnlyList<string>? tracks = null, WebConsoleOptions? web = null)
+    public string RecordingsFolder => Path.Combine(Root, "recordings");
+
+    /// <param name="tracks">Tracks of the session "Unit".</param>
+    /// <param name="web">The web console's options (default: loopback, any free port).</param>
+    /// <param name="recordingsNotWritable">A file where the recordings folder should be: nothing can be written there (as root, too).</param>
+    public static async Task<WebRig> StartAsync(IReadOnlyList<string>? tracks = null, WebConsoleOptions? web = null, bool recordingsNotWritable = false)
     {
         string root = Path.Combine(Path.GetTempPath(), "octomix-web-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(root);
+        if (recordingsNotWritable)
+        {
+            await File.WriteAllTextAsync(Path.Combine(root, "recordings"), "a file, not a folder");
+        }
+
         var loggers = NullLoggerFactory.Instance;
         var engine = await ConsoleEngine.StartAsync(
             new ConsoleEngineOptions

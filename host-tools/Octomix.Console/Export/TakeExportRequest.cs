@@ -11,6 +11,9 @@ public sealed record TakeTrackSource
     /// <summary>A file holding exactly the box's audio data bytes (interleaved little-endian PCM, no header).</summary>
     public required string AudioDataPath { get; init; }
 
+    /// <summary>Where the audio data starts in <see cref="AudioDataPath"/> (0: a raw spool; a stem's data chunk offset when the mix is rendered again from the take folder).</summary>
+    public long AudioDataOffset { get; init; }
+
     public required int Channels { get; init; }
 
     public required SampleFormat Format { get; init; }
@@ -88,3 +91,6 @@ public sealed record TakeExportResult(
     ExportedMix Mix,
     string ReaperProjectFile,
     string AudacityProjectFile);
+
+/// <summary>The names of a take folder's files: stems (in track order), mix, REAPER project, Audacity list.</summary>
+public sealed record TakeFileNames(string BaseName, IReadOnlyList<string> Stems, string Mix, string Reaper, string Audacity);

@@ -157,6 +157,7 @@ public static class TakeExporter
         try
         {
             using var input = new FileStream(track.AudioDataPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            input.Position = track.AudioDataOffset;
             int read;
             while (total < plan.DataBytes[k] && (read = ReadWhole(input, buffer, (int)Math.Min(buffer.Length, plan.DataBytes[k] - total))) > 0)
             {
@@ -257,6 +258,98 @@ public static class TakeExporter
         return total;
     }
 
+    /// <summary>The file names a take folder of these tracks gets (stems in track order, mix, .rpp, .lof): the export's own naming.</summary>
+    public static TakeFileNames FileNames(string session, string take, IReadOnlyList<string> trackNames)
+    {
+        ArgumentNullException.ThrowIfNull(trackNames);
+        var taken = new HashSet<string>();
+        string baseName = TakeNaming.Sanitize($"{session}_{take}");
+        var stems = trackNames.Select(n => TakeNaming.Unique($"{baseName}_{TakeNaming.Sanitize(n)}", taken) + ".wav").ToList();
+        string mix = TakeNaming.Unique($"{baseName}_mix", taken) + ".wav";
+        return new TakeFileNames(baseName, stems, mix, baseName + ".rpp", baseName + ".lof");
+    }
+
+    /// <summary>
+    /// Renders the mix of an exported take folder again from its stems (the request's tracks
+    /// point at the stems, <see cref="TakeTrackSource.AudioDataOffset"/> at their data) with the
+    /// request's fader/pan/mute/solo: the mix, the .rpp and the .lof are replaced (each written
+    /// beside itself, then renamed over the old one); the stems are not touched. Everything is
+    /// checked first, as for <see cref="Export"/>.
+    /// </summary>
+    public static TakeExportResult RenderMix(TakeExportRequest request)
+    {
+        var plan = Plan.Create(request with { Overwrite = true });
+        string folder = Path.GetFullPath(request.Folder);
+        if (!Directory.Exists(folder))
+        {
+            throw new DirectoryNotFoundException($"the take folder {folder} is not there");
+        }
+
+        string suffix = ".rendering-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        var storage = new FolderStorage(folder, flushToDisk: false);
+        var options = new BwfWriterOptions { HeaderUpdateIntervalFrames = request.SampleRate * 60 };
+        var temporary = new List<string>();
+        try
+        {
+            var renderPlan = new Plan
+            {
+                StemFiles = plan.StemFiles,
+                MixFile = plan.MixFile + suffix,
+                ReaperFile = plan.ReaperFile + suffix,
+                AudacityFile = plan.AudacityFile + suffix,
+                TimeReferences = plan.TimeReferences,
+                Frames = plan.Frames,
+                DataBytes = plan.DataBytes,
+                StemMetadata = plan.StemMetadata,
+                MixMetadata = plan.MixMetadata,
+            };
+            temporary.AddRange([renderPlan.MixFile, renderPlan.ReaperFile, renderPlan.AudacityFile]);
+            var mix = WriteMix(storage, options, request, renderPlan);
+            long origin = plan.TimeReferences.Min();
+            bool anySolo = request.Tracks.Any(t => t.Solo);
+            var stems = new List<ExportedStem>();
+            var items = new List<SessionItem>();
+            for (int k = 0; k < request.Tracks.Count; k++)
+            {
+                var track = request.Tracks[k];
+                string file = Path.GetFileName(track.AudioDataPath);
+                stems.Add(new ExportedStem(track.Name, file, [file], plan.TimeReferences[k], plan.Frames[k], track.Channels));
+                items.Add(new SessionItem(
+                    track.Name,
+                    file,
+                    (plan.TimeReferences[k] - origin) / (double)request.SampleRate,
+                    plan.Frames[k] / (double)request.SampleRate,
+                    track.Channels,
+                    MixLaw.FaderGain(track.FaderDb),
+                    track.Pan,
+                    !MixLaw.IsAudible(track.Mute, track.Solo, anySolo)));
+            }
+
+            WriteText(storage, renderPlan.ReaperFile, SessionFileWriters.Reaper(request.SampleRate, items.GroupBy(i => i.TrackName)));
+            WriteText(storage, renderPlan.AudacityFile, SessionFileWriters.Audacity(items));
+            File.Move(Path.Combine(folder, renderPlan.MixFile), Path.Combine(folder, plan.MixFile), overwrite: true);
+            File.Move(Path.Combine(folder, renderPlan.ReaperFile), Path.Combine(folder, plan.ReaperFile), overwrite: true);
+            File.Move(Path.Combine(folder, renderPlan.AudacityFile), Path.Combine(folder, plan.AudacityFile), overwrite: true);
+            return new TakeExportResult(folder, stems, mix with { FileName = plan.MixFile }, plan.ReaperFile, plan.AudacityFile);
+        }
+        finally
+        {
+            foreach (var file in temporary)
+            {
+                try
+                {
+                    File.Delete(Path.Combine(folder, file));
+                }
+                catch (IOException)
+                {
+                }
+                catch (UnauthorizedAccessException)
+                {
+                }
+            }
+        }
+    }
+
     private static void WriteText(FolderStorage storage, string file, string text)
     {
         var bytes = Encoding.UTF8.GetBytes(text);
@@ -325,8 +418,8 @@ public static class TakeExporter
             var timeReferences = new long[count];
             var frames = new long[count];
             var dataBytes = new long[count];
-            var taken = new HashSet<string>();
-            string baseName = TakeNaming.Sanitize($"{request.Session}_{request.Take}");
+            var names = FileNames(request.Session, request.Take, [.. request.Tracks.Select(t => t?.Name ?? "")]);
+            string baseName = names.BaseName;
             var stemFiles = new string[count];
             var stemMetadata = new BwfMetadata[count];
             for (int k = 0; k < count; k++)
@@ -354,7 +447,12 @@ public static class TakeExporter
                     throw new FileNotFoundException($"{label}: audio data file not found", track.AudioDataPath);
                 }
 
-                long length = new FileInfo(track.AudioDataPath).Length;
+                if (track.AudioDataOffset < 0)
+                {
+                    throw new ArgumentException($"{label}: negative audio data offset {track.AudioDataOffset}");
+                }
+
+                long length = new FileInfo(track.AudioDataPath).Length - track.AudioDataOffset;
                 int frameBytes = track.Channels * bytes;
                 if (track.MaxDataBytes is long max && max >= frameBytes && max < length)
                 {
@@ -382,7 +480,7 @@ public static class TakeExporter
 
                 frames[k] = length / frameBytes;
                 dataBytes[k] = length;
-                stemFiles[k] = TakeNaming.Unique($"{baseName}_{TakeNaming.Sanitize(track.Name)}", taken) + ".wav";
+                stemFiles[k] = names.Stems[k];
                 var channelNames = track.ChannelNames?.ToArray()
                     ?? (track.Channels == 1 ? [track.Name] : [.. Enumerable.Range(1, track.Channels).Select(c => $"{track.Name} {c}")]);
                 stemMetadata[k] = Metadata(request, new PcmFormat(request.SampleRate, track.Channels, bytes), $"{track.Name}", k + 1, channelNames);
@@ -390,7 +488,7 @@ public static class TakeExporter
                 stemMetadata[k].Validate(); // ArgumentException naming the field (too long, wrong channel-name count...)
             }
 
-            string mixFile = TakeNaming.Unique($"{baseName}_mix", taken) + ".wav";
+            string mixFile = names.Mix;
             var mixMetadata = Metadata(request, new PcmFormat(request.SampleRate, 2, PcmDownmix.BytesPerSample(request.MixFormat)), "mix", 0, ["Mix L", "Mix R"]);
             mixMetadata.TimeReference = timeReferences.Min();
             mixMetadata.Validate();
@@ -399,8 +497,8 @@ public static class TakeExporter
             {
                 StemFiles = stemFiles,
                 MixFile = mixFile,
-                ReaperFile = baseName + ".rpp",
-                AudacityFile = baseName + ".lof",
+                ReaperFile = names.Reaper,
+                AudacityFile = names.Audacity,
                 TimeReferences = timeReferences,
                 Frames = frames,
                 DataBytes = dataBytes,

@@ -29,6 +29,7 @@ internal sealed class TakeMixRenderer : IDisposable
                 audible ? new FileStream(track.AudioDataPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16) : null,
                 track.Channels,
                 track.Format,
+                track.AudioDataOffset,
                 timeReferences[k],
                 frames[k],
                 gain * left,
@@ -77,7 +78,7 @@ internal sealed class TakeMixRenderer : IDisposable
                 _mono = new double[n];
             }
 
-            source.File.Position = (from - source.Start) * frameBytes;
+            source.File.Position = source.DataOffset + ((from - source.Start) * frameBytes);
             source.File.ReadExactly(_bytes, 0, n * frameBytes);
             var mono = _mono.AsSpan(0, n);
             PcmDownmix.ToMono(_bytes.AsSpan(0, n * frameBytes), source.Channels, source.Format, mono);
@@ -106,5 +107,5 @@ internal sealed class TakeMixRenderer : IDisposable
         return (int)Math.Clamp(q, -full, full - 1);
     }
 
-    private sealed record Source(FileStream? File, int Channels, SampleFormat Format, long Start, long Frames, double GainLeft, double GainRight);
+    private sealed record Source(FileStream? File, int Channels, SampleFormat Format, long DataOffset, long Start, long Frames, double GainLeft, double GainRight);
 }

@@ -219,6 +219,80 @@ public sealed class SessionStore : IDisposable
         }
     }
 
+    /// <summary>Renames a track (unique within its session, case-insensitive). Takes keep the name they were recorded with.</summary>
+    public TrackInfo RenameTrack(long trackId, string name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw new ArgumentException("a track needs a name");
+        }
+
+        name = name.Trim();
+        lock (_lock)
+        {
+            using var read = Command("SELECT * FROM tracks WHERE id = $id", ("$id", trackId));
+            TrackInfo track;
+            using (var r = read.ExecuteReader())
+            {
+                if (!r.Read())
+                {
+                    throw new KeyNotFoundException($"no track with id {trackId}");
+                }
+
+                track = ReadTrack(r);
+            }
+
+            if (Exists("SELECT 1 FROM tracks WHERE session_id = $s AND name = $n AND id <> $id", ("$s", track.SessionId), ("$n", name), ("$id", trackId)))
+            {
+                throw new ArgumentException($"the session has a track named \"{name}\" already");
+            }
+
+            using var c = Command("UPDATE tracks SET name = $n WHERE id = $id", ("$n", name), ("$id", trackId));
+            c.ExecuteNonQuery();
+            return track with { Name = name };
+        }
+    }
+
+    /// <summary>
+    /// Removes a track that no take recorded (a take's stems name their tracks: such a track stays;
+    /// mute it instead). The tracks after it move up one position.
+    /// </summary>
+    public TrackInfo RemoveTrack(long trackId)
+    {
+        lock (_lock)
+        {
+            using var read = Command("SELECT * FROM tracks WHERE id = $id", ("$id", trackId));
+            TrackInfo track;
+            using (var r = read.ExecuteReader())
+            {
+                if (!r.Read())
+                {
+                    throw new KeyNotFoundException($"no track with id {trackId}");
+                }
+
+                track = ReadTrack(r);
+            }
+
+            using (var used = Command("SELECT t.number FROM take_tracks tt JOIN takes t ON t.id = tt.take_id WHERE tt.track_id = $id ORDER BY t.number LIMIT 1", ("$id", trackId)))
+            {
+                if (used.ExecuteScalar() is long number)
+                {
+                    throw new InvalidOperationException($"track \"{track.Name}\" is in take {number}: a track with takes stays (mute it)");
+                }
+            }
+
+            using var tx = _connection.BeginTransaction();
+            using var delete = Command("DELETE FROM tracks WHERE id = $id", ("$id", trackId));
+            delete.Transaction = tx;
+            delete.ExecuteNonQuery();
+            using var shift = Command("UPDATE tracks SET position = position - 1 WHERE session_id = $s AND position > $p", ("$s", track.SessionId), ("$p", track.Position));
+            shift.Transaction = tx;
+            shift.ExecuteNonQuery();
+            tx.Commit();
+            return track;
+        }
+    }
+
     public void SetTrackMix(long trackId, double faderDb, double pan, bool mute, bool solo)
     {
         if (double.IsNaN(faderDb) || faderDb > 12 || pan is < -1 or > 1 || double.IsNaN(pan))

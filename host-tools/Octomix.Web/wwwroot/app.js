@@ -91,13 +91,15 @@ async function transport(action) {
 }
 $("record").addEventListener("click", () => transport("record"));
 $("stop").addEventListener("click", () => transport("stop"));
+$("play").addEventListener("click", () => transport("play"));
+$("collect").addEventListener("click", () => transport("collect"));
 
 // ---- the session view ----
 function meterWidth(db) { return db == null ? 0 : Math.max(0, Math.min(100, (db + 60) / 60 * 100)); }
 
 function strip(t) {
   const fmt = (v, unit) => v == null ? "—" : `${v}${unit}`;
-  return el("div", { class: "strip", dataset: { track: t.name, ready: String(t.ready) } },
+  return el("div", { class: "strip-info" },
     el("h4", {}, `${t.position}. ${t.name}`),
     el("div", { class: "box" }, t.box ? `box ${t.box}` : "no box"),
     el("div", { class: "ready" }, t.ready ? "ready" : "not ready"),
@@ -121,14 +123,150 @@ function render(state) {
   $("session-settings").textContent = `${s.tempo} BPM, ${s.meter}, count-in ${s.countIn} bar(s), ${s.sampleRate} Hz`;
   $("server-address").textContent = `server: ${state.serverAddress}${state.joined ? "" : " (not joined)"}`;
   $("join-code").textContent = s.joinCode;
-  $("strips").replaceChildren(...state.tracks.map(strip));
+  renderStrips(state.tracks);
   $("unbound").textContent = state.unboundBoxes.length ? state.unboundBoxes.join(", ") : "none";
   $("events").replaceChildren(...state.events.slice().reverse().map((e) => el("li", {}, e)));
+  renderTransport(state);
+}
+
+// ---- strips: info (rebuilt with each state) and mixer controls (kept, so a fader being moved is not replaced) ----
+const stripsById = new Map();
+
+function renderStrips(tracks) {
+  const container = $("strips");
+  const seen = new Set();
+  const ordered = [];
+  for (const t of tracks) {
+    seen.add(t.id);
+    let s = stripsById.get(t.id);
+    if (!s) {
+      const controls = stripControls(t);
+      const info = el("div", { class: "strip-info-holder" });
+      s = { root: el("div", { class: "strip" }, info, controls.root), info, controls };
+      stripsById.set(t.id, s);
+    }
+    s.root.dataset.track = t.name;
+    s.root.dataset.trackId = String(t.id);
+    s.root.dataset.ready = String(t.ready);
+    s.info.replaceChildren(strip(t));
+    updateStripControls(s.controls, t);
+    ordered.push(s.root);
+  }
+  for (const id of [...stripsById.keys()]) if (!seen.has(id)) stripsById.delete(id);
+  // moved only when the tracks changed (moving a strip would take the focus from its fader)
+  const current = [...container.children];
+  if (current.length !== ordered.length || current.some((c, i) => c !== ordered[i])) container.replaceChildren(...ordered);
+}
+
+function stripControls(t) {
+  const c = {};
+  const id = t.id;
+  const showError = (e) => { c.error.textContent = e ? e.message : ""; };
+  const send = async (change) => {
+    try { await api("PUT", `/api/tracks/${id}/mix`, change); showError(null); } catch (e) { showError(e); }
+  };
+  c.fader = el("input", { type: "range", class: "fader", min: "-60", max: "12", step: "0.5", "aria-label": "fader (dB)" });
+  c.faderValue = el("span", { class: "fader-value" });
+  c.fader.addEventListener("input", () => { c.faderValue.textContent = `${c.fader.value} dB`; });
+  c.fader.addEventListener("change", () => send({ faderDb: Number(c.fader.value) <= -60 ? -120 : Number(c.fader.value) }));
+  c.pan = el("input", { type: "range", class: "pan", min: "-1", max: "1", step: "0.1", "aria-label": "pan" });
+  c.panValue = el("span", { class: "pan-value" });
+  c.pan.addEventListener("input", () => { c.panValue.textContent = panText(Number(c.pan.value)); });
+  c.pan.addEventListener("change", () => send({ pan: Number(c.pan.value) }));
+  c.mute = el("button", { type: "button", class: "mute", "aria-pressed": "false", onclick: () => send({ mute: c.mute.getAttribute("aria-pressed") !== "true" }) }, "M");
+  c.solo = el("button", { type: "button", class: "solo", "aria-pressed": "false", onclick: () => send({ solo: c.solo.getAttribute("aria-pressed") !== "true" }) }, "S");
+  c.remove = el("button", { type: "button", class: "remove", title: "remove this track (only one without takes)", onclick: async () => {
+    try { await api("DELETE", `/api/tracks/${id}`); showError(null); } catch (e) { showError(e); }
+  } }, "Remove");
+  c.calibrate = el("button", { type: "button", class: "calibrate", title: "measure the box's round trip again", onclick: async () => {
+    try { await api("POST", `/api/tracks/${id}/calibrate`); showError(null); } catch (e) { showError(e); }
+  } }, "Calibrate");
+  c.renameName = el("input", { class: "rename-name", "aria-label": "new name", placeholder: "new name" });
+  c.rename = el("form", { class: "rename", onsubmit: async (event) => {
+    event.preventDefault();
+    try { await api("PATCH", `/api/tracks/${id}`, { name: c.renameName.value }); c.renameName.value = ""; showError(null); } catch (e) { showError(e); }
+  } }, c.renameName, el("button", { type: "submit" }, "Rename"));
+  c.error = el("span", { class: "error strip-error", role: "alert" });
+  c.root = el("div", { class: "controls" },
+    el("label", {}, "fader"), el("div", {}, c.fader, c.faderValue),
+    el("label", {}, "pan"), el("div", {}, c.pan, c.panValue),
+    el("div", { class: "buttons" }, c.mute, c.solo, c.calibrate, c.remove),
+    c.rename, c.error);
+  return c;
+}
+
+function panText(p) { return p === 0 ? "C" : p < 0 ? `L${Math.round(-p * 100)}` : `R${Math.round(p * 100)}`; }
+
+function updateStripControls(c, t) {
+  const fader = t.faderDb == null || typeof t.faderDb !== "number" || t.faderDb < -60 ? -60 : t.faderDb;
+  if (document.activeElement !== c.fader) { c.fader.value = String(fader); c.faderValue.textContent = fader <= -60 ? "off" : `${fader} dB`; }
+  if (document.activeElement !== c.pan) { c.pan.value = String(t.pan); c.panValue.textContent = panText(t.pan); }
+  c.mute.setAttribute("aria-pressed", String(t.mute));
+  c.solo.setAttribute("aria-pressed", String(t.solo));
+}
+
+// ---- transport: record / stop / play back / collect again, the take's state and per-track progress ----
+let lastTakeKey = "";
+
+function takePhase(take) {
+  if (!take) return "none";
+  if (take.state === "complete" && !take.written) return "writing";
+  return take.state;
+}
+
+function renderTransport(state) {
   const take = state.take;
-  $("take-state").textContent = take ? `take ${take.number}: ${take.state}` : "no take";
-  $("take-state").dataset.state = take ? take.state : "none";
-  $("record").disabled = !!take && (take.state === "recording" || take.state === "stopping" || take.state === "collecting");
+  const phase = takePhase(take);
+  const busy = !!state.activity;
+  $("take-state").textContent = take ? `take ${take.number}: ${phase}${take.why ? ` (${take.why})` : ""}` : "no take";
+  $("take-state").dataset.state = phase;
+  $("record").disabled = busy || phase === "recording" || phase === "stopping" || phase === "collecting";
   $("stop").disabled = !take || take.state !== "recording";
+  $("play").disabled = busy || !take || !take.written;
+  $("collect").hidden = !take || take.state !== "incomplete";
+  $("collect").disabled = busy;
+  $("activity").textContent = state.activity ? `${state.activity}…` : (state.activityMessage || "");
+  $("take-tracks").replaceChildren(...(take ? take.tracks : []).map((t) => el("li", { dataset: { track: t.track, state: t.state } },
+    `${t.track} (box ${t.box}): ${t.state}`,
+    t.progressPercent == null ? "" : ` — ${t.progressPercent} % here`,
+    t.lossPercent == null || t.state !== "recording" ? "" : `, ${t.lossPercent} % missing`,
+    t.problem ? el("span", { class: "problem" }, ` — ${t.problem}`) : "")));
+  // the takes list follows the take's state (and the session)
+  const key = `${state.session.id}/${take ? `${take.id}/${take.state}/${take.written}` : ""}/${state.activity || ""}`;
+  if (key !== lastTakeKey) {
+    lastTakeKey = key;
+    loadTakes(state.session.id);
+  }
+}
+
+// ---- takes of the open session: state, length, size, downloads, render mix ----
+function sizeText(bytes) {
+  if (bytes >= 1 << 20) return `${(bytes / (1 << 20)).toFixed(1)} MiB`;
+  if (bytes >= 1 << 10) return `${(bytes / (1 << 10)).toFixed(1)} KiB`;
+  return `${bytes} B`;
+}
+
+async function loadTakes(sessionId) {
+  let takes;
+  try { takes = await api("GET", `/api/sessions/${sessionId}/takes`); } catch (e) { $("takes-message").textContent = e.message; return; }
+  $("takes").tBodies[0].replaceChildren(...takes.map((t) => el("tr", { dataset: { take: String(t.number), takeId: String(t.id), state: t.state, written: String(t.written) } },
+    el("td", {}, t.number),
+    el("td", { class: "take-state", title: t.problems.join("\n") }, t.state + (t.problems.length ? ` (${t.problems.join("; ")})` : "")),
+    el("td", {}, t.durationSeconds == null ? "—" : `${t.durationSeconds.toFixed(1)} s`),
+    el("td", {}, sizeText(t.sizeBytes)),
+    el("td", {}, ...t.files.map((f) => el("a", { href: f.url, download: f.name, class: "download", dataset: { kind: f.kind, file: f.name }, title: sizeText(f.bytes) }, f.kind === "stem" ? f.name : f.kind))),
+    el("td", {}, t.written ? el("button", { type: "button", class: "render-mix", onclick: () => renderMix(t) }, "Render mix") : ""))));
+}
+
+async function renderMix(take) {
+  $("takes-message").textContent = `rendering the mix of take ${take.number}…`;
+  try {
+    const r = await api("POST", `/api/takes/${take.id}/render`);
+    $("takes-message").textContent = `take ${take.number}: mix rendered (${r.mix}${r.gainDb < 0 ? `, lowered ${-r.gainDb} dB` : ""})`;
+  } catch (e) {
+    $("takes-message").textContent = e.message;
+  }
+  if (live.state) loadTakes(live.state.session.id);
 }
 
 function tick() {
