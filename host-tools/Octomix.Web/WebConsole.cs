@@ -29,8 +29,17 @@ public sealed record WebConsoleOptions
     /// </summary>
     public string? AccessToken { get; init; }
 
-    /// <summary>How often the live state is sent to the pages (Server-Sent Events).</summary>
+    /// <summary>
+    /// The state stream's pace: a change is pushed to the pages at most this often, and the
+    /// state is looked at at least every 5 of these even when no event came.
+    /// </summary>
     public TimeSpan StateInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// The monitor mix to the pages (GET /api/monitor): the same object the engine's
+    /// <c>MonitorSinks</c> has (alone, or teed with the player). Null: the pages get no audio.
+    /// </summary>
+    public WebMonitor? Monitor { get; init; }
 }
 
 /// <summary>
@@ -46,10 +55,12 @@ public sealed class WebConsole : IAsyncDisposable
     public const string TokenCookie = "octomix_token";
 
     private readonly WebApplication _app;
+    private readonly WebLive _live;
 
-    private WebConsole(WebApplication app, Uri url, string? token)
+    private WebConsole(WebApplication app, WebLive live, Uri url, string? token)
     {
         _app = app;
+        _live = live;
         Url = url;
         AccessToken = token;
     }
@@ -90,8 +101,12 @@ public sealed class WebConsole : IAsyncDisposable
             app.Use(TokenGate(token));
         }
 
-        var api = new WebApi(engine, options.StateInterval);
+        app.UseWebSockets();
+        var live = new WebLive(engine);
+        var api = new WebApi(engine, options.StateInterval, live);
         api.Map(app);
+        live.Map(app);
+        (options.Monitor ?? new WebMonitor()).Map(app);
         StaticPage.Map(app);
         try
         {
@@ -99,6 +114,7 @@ public sealed class WebConsole : IAsyncDisposable
         }
         catch (IOException e)
         {
+            live.Dispose();
             await app.DisposeAsync().ConfigureAwait(false);
             throw new InvalidOperationException($"cannot serve the web console on {options.Bind}:{options.Port} ({e.Message}): use --web-port", e);
         }
@@ -108,11 +124,12 @@ public sealed class WebConsole : IAsyncDisposable
         string host = options.Bind.Equals(IPAddress.Any) || options.Bind.Equals(IPAddress.IPv6Any) ? Dns.GetHostName()
             : options.Bind.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "[" + options.Bind + "]"
             : options.Bind.ToString();
-        return new WebConsole(app, new Uri(string.Create(CultureInfo.InvariantCulture, $"http://{host}:{port}/")), token);
+        return new WebConsole(app, live, new Uri(string.Create(CultureInfo.InvariantCulture, $"http://{host}:{port}/")), token);
     }
 
     public async ValueTask DisposeAsync()
     {
+        _live.Dispose(); // ends the pages' event streams, so the host stops at once
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         await _app.StopAsync(stop.Token).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);

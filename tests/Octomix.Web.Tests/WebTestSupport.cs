@@ -27,12 +27,15 @@ internal sealed class WebRig : IAsyncDisposable
 
     public ConsoleEngine Engine { get; }
 
-    public WebConsole Web { get; }
+    public WebConsole Web { get; private set; }
+
+    /// <summary>The monitor to the pages, when the rig was started with one.</summary>
+    public WebMonitor? Monitor { get; private init; }
 
     /// <summary>A client of the page's address (a wildcard bind: reached over 127.0.0.1).</summary>
     public HttpClient Http { get; }
 
-    public static async Task<WebRig> StartAsync(IReadOnlyList<string>? tracks = null, WebConsoleOptions? web = null)
+    public static async Task<WebRig> StartAsync(IReadOnlyList<string>? tracks = null, WebConsoleOptions? web = null, WebMonitor? monitor = null)
     {
         string root = Path.Combine(Path.GetTempPath(), "octomix-web-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(root);
@@ -47,19 +50,29 @@ internal sealed class WebRig : IAsyncDisposable
                 LocalServerPort = 0,
                 LocalServerBind = IPAddress.Loopback,
                 Monitor = "none",
+                MonitorSinks = monitor,
             },
             loggers,
             CancellationToken.None);
         try
         {
-            var console = await WebConsole.StartAsync(engine, web ?? new WebConsoleOptions(), loggers, CancellationToken.None);
-            return new WebRig(root, engine, console);
+            var console = await WebConsole.StartAsync(engine, (web ?? new WebConsoleOptions()) with { Monitor = monitor }, loggers, CancellationToken.None);
+            return new WebRig(root, engine, console) { Monitor = monitor };
         }
         catch
         {
             await engine.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>The web console stops and a new one starts on the same port over the same engine (the console restarting, as the page sees it).</summary>
+    public async Task RestartWebAsync(TimeSpan down)
+    {
+        int port = Web.Url.Port;
+        await Web.DisposeAsync();
+        await Task.Delay(down);
+        Web = await WebConsole.StartAsync(Engine, new WebConsoleOptions { Port = port, Monitor = Monitor }, NullLoggerFactory.Instance, CancellationToken.None);
     }
 
     public async ValueTask DisposeAsync()

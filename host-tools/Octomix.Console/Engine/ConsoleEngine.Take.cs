@@ -206,6 +206,7 @@ public sealed partial class ConsoleEngine
                 return new RecordOutcome(null, [], problems);
             }
 
+            Emit(new TakeStateChanged(info.Id, info.Number, take.Info.State, null, null));
             Event($"take {info.Number} (id {info.Id}) recording: {string.Join(", ", recording)}");
             return new RecordOutcome(info, recording, problems);
         }
@@ -594,6 +595,7 @@ public sealed partial class ConsoleEngine
         }
 
         _take = take;
+        Emit(new TakeStateChanged(info.Id, info.Number, info.State, null, info.Report));
         Event($"take {info.Number} (id {info.Id}) was left {info.State.ToString().ToLowerInvariant()} by an earlier console: re-opened with " +
             $"{take.Tracks.Count} track(s), {take.Tracks.Sum(t => t.Spool.PresentBytes)} bytes already here", LogLevel.Warning);
     }
