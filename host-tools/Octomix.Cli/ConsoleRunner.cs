@@ -82,9 +82,17 @@ internal sealed class ConsoleRunner(ConsoleSettings settings)
         }
 
         ConsoleEngine engine;
+        var webMonitor = settings.Web != null ? new Octomix.Web.WebMonitor() : null;
         try
         {
-            engine = await ConsoleEngine.StartAsync(settings.Engine, loggers, cancel).ConfigureAwait(false);
+            // the composition root chooses the monitor's sinks: --monitor, and the web console's pages with --web
+            var engineOptions = settings.Engine with
+            {
+                MonitorSinks = webMonitor != null
+                    ? Octomix.Desk.Output.MonitorSinks.Tee(Octomix.Desk.Output.MonitorSinks.FromChoice(settings.Engine.Monitor), webMonitor)
+                    : Octomix.Desk.Output.MonitorSinks.FromChoice(settings.Engine.Monitor),
+            };
+            engine = await ConsoleEngine.StartAsync(engineOptions, loggers, cancel).ConfigureAwait(false);
         }
         catch (Exception e) when (e is LinkRejectedException or TimeoutException or ArgumentException or InvalidDataException or InvalidOperationException or System.Net.Sockets.SocketException)
         {
@@ -99,7 +107,7 @@ internal sealed class ConsoleRunner(ConsoleSettings settings)
             {
                 try
                 {
-                    web = await Octomix.Web.WebConsole.StartAsync(engine, new Octomix.Web.WebConsoleOptions { Bind = webSettings.Bind, Port = webSettings.Port }, loggers, cancel).ConfigureAwait(false);
+                    web = await Octomix.Web.WebConsole.StartAsync(engine, new Octomix.Web.WebConsoleOptions { Bind = webSettings.Bind, Port = webSettings.Port, Monitor = webMonitor }, loggers, cancel).ConfigureAwait(false);
                 }
                 catch (InvalidOperationException e)
                 {

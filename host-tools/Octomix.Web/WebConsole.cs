@@ -68,6 +68,9 @@ public sealed class WebConsole : IAsyncDisposable
     /// <summary>The page's address, e.g. http://127.0.0.1:5123/ (for a wildcard bind: this machine's host name).</summary>
     public Uri Url { get; }
 
+    /// <summary>Pages connected to the live events now (each open session view is one).</summary>
+    public int Pages => _live.Clients;
+
     /// <summary>The token every request must carry (null: loopback, none asked for).</summary>
     public string? AccessToken { get; }
 

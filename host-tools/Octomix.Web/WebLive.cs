@@ -83,6 +83,18 @@ internal sealed class WebLive : IDisposable
         return node.ToJsonString(Json);
     }
 
+    /// <summary>Pages connected to /api/live.</summary>
+    public int Clients
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _clients.Count;
+            }
+        }
+    }
+
     /// <summary>The web console stops: the streams end.</summary>
     public bool Stopped { get; private set; }
 

@@ -114,7 +114,7 @@
     if (!p) return;
     p.innerHTML =
       '<h3>Live</h3>' +
-      '<p><span id="live-take" data-state="none"></span> <span id="live-monitor-state"></span></p>' +
+      '<p><span id="live-take" data-state="none">no take</span> · <span id="live-monitor-state">monitor idle</span></p>' +
       '<p id="live-master"></p>' +
       '<div class="live-tracks"></div>';
     connect();

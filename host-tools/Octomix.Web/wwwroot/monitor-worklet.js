@@ -1,6 +1,6 @@
 // The monitor's AudioWorklet: a ring of stereo frames fed by monitor.js (Int16Array blocks from
 // the WebSocket), played out once it holds PREFILL frames; an empty ring plays silence and fills
-// up again (counted as an underrun). Reports its counters to the page about 10 times a second.
+// up again (counted as an underrun); more than 250 ms buffered is cut back to 100 ms (counted). Reports its counters to the page about 10 times a second.
 "use strict";
 
 class OctomixMonitor extends AudioWorkletProcessor {
@@ -13,6 +13,9 @@ class OctomixMonitor extends AudioWorkletProcessor {
     this.write = 0;
     this.count = 0;
     this.prefill = Math.round(sampleRate * 0.06); // 60 ms
+    this.maxBuffer = Math.round(sampleRate * 0.25);
+    this.target = Math.round(sampleRate * 0.1);
+    this.dropped = 0;
     this.playing = false;
     this.received = 0;
     this.played = 0;
@@ -31,6 +34,14 @@ class OctomixMonitor extends AudioWorkletProcessor {
       this.count++;
     }
     this.received += frames;
+    // more than 250 ms here (the output's clock is slower than the console's, or a burst after a
+    // stall): drop the oldest down to 100 ms, so the page's delay stays short (counted)
+    if (this.count > this.maxBuffer) {
+      const drop = this.count - this.target;
+      this.read = (this.read + drop) % this.capacity;
+      this.count -= drop;
+      this.dropped += drop;
+    }
   }
 
   process(inputs, outputs) {
@@ -54,7 +65,7 @@ class OctomixMonitor extends AudioWorkletProcessor {
     this.sinceReport += n;
     if (this.sinceReport >= sampleRate / 10) {
       this.sinceReport = 0;
-      this.port.postMessage({ received: this.received, played: this.played, buffered: this.count, underruns: this.underruns });
+      this.port.postMessage({ received: this.received, played: this.played, buffered: this.count, underruns: this.underruns, dropped: this.dropped });
     }
     return true;
   }

@@ -34,6 +34,7 @@
       mon.samplesReceived = m.received;
       mon.framesPlayed = m.played;
       mon.underruns = m.underruns;
+      mon.dropped = m.dropped;
       mon.bufferedMs = (1000 * m.buffered) / rate;
     };
     node.connect(context.destination);
@@ -93,7 +94,7 @@
       d.textContent = `delay ${total.toFixed(0)} ms (console ${mon.consoleDelayMs.toFixed(0)} + page ${mon.bufferedMs.toFixed(0)} + output ${output.toFixed(0)})`;
     }
     d.dataset.consoleDelayMs = mon.consoleDelayMs == null ? "" : String(mon.consoleDelayMs);
-    n.textContent = `${mon.samplesReceived} frames received, ${mon.underruns} underrun(s)`;
+    n.textContent = `${mon.samplesReceived} frames received, ${mon.underruns} underrun(s), ${mon.dropped || 0} dropped`;
   }
 
   build();
