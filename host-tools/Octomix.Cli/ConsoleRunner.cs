@@ -434,8 +434,9 @@ internal sealed class ConsoleRunner(ConsoleSettings settings)
 }
 
 /// <summary>
-/// The live screen on a terminal: the track table redrawn four times a second, one key per
-/// action. Actions run one at a time in the background; their outcome appears in the events.
+/// The live screen on a terminal: the track table redrawn four times a second and at once when
+/// the engine emits an event (the typed events the web console gets too), one key per action.
+/// Actions run one at a time in the background; their outcome appears in the events.
 /// </summary>
 internal sealed class InteractiveConsole(ConsoleEngine engine, string logFile)
 {
@@ -448,6 +449,8 @@ internal sealed class InteractiveConsole(ConsoleEngine engine, string logFile)
     {
         Console.Write("\x1b[?1049h\x1b[?25l");
         Console.TreatControlCAsInput = false;
+        using var changed = new SemaphoreSlim(0, 1);
+        using var events = engine.Subscribe(e => Wake(changed, e));
         try
         {
             while (!cancel.IsCancellationRequested)
@@ -455,7 +458,7 @@ internal sealed class InteractiveConsole(ConsoleEngine engine, string logFile)
                 Draw();
                 if (!Console.KeyAvailable)
                 {
-                    await Task.Delay(250, cancel).ConfigureAwait(false);
+                    await changed.WaitAsync(250, cancel).ConfigureAwait(false);
                     continue;
                 }
 
@@ -581,6 +584,28 @@ internal sealed class InteractiveConsole(ConsoleEngine engine, string logFile)
         }
 
         Try(() => engine.SetTrackMix(t.Id, fader, pan, mute, solo));
+    }
+
+    /// <summary>A state change (not the meters, 25 a second): redraw now rather than at the next quarter second.</summary>
+    private static void Wake(SemaphoreSlim changed, EngineEvent e)
+    {
+        if (e is MetersUpdate || changed.CurrentCount > 0)
+        {
+            return;
+        }
+
+        try
+        {
+            changed.Release();
+        }
+        catch (ObjectDisposedException)
+        {
+            // the screen closed
+        }
+        catch (SemaphoreFullException)
+        {
+            // released meanwhile
+        }
     }
 
     private void Run(string what, Func<Task<string>> action)
