@@ -82,9 +82,17 @@ internal sealed class ConsoleRunner(ConsoleSettings settings)
         }
 
         ConsoleEngine engine;
+        var webMonitor = settings.Web != null ? new Octomix.Web.WebMonitor() : null;
         try
         {
-            engine = await ConsoleEngine.StartAsync(settings.Engine, loggers, cancel).ConfigureAwait(false);
+            // the composition root chooses the monitor's sinks: --monitor, and the web console's pages with --web
+            var engineOptions = settings.Engine with
+            {
+                MonitorSinks = webMonitor != null
+                    ? Octomix.Desk.Output.MonitorSinks.Tee(Octomix.Desk.Output.MonitorSinks.FromChoice(settings.Engine.Monitor), webMonitor)
+                    : Octomix.Desk.Output.MonitorSinks.FromChoice(settings.Engine.Monitor),
+            };
+            engine = await ConsoleEngine.StartAsync(engineOptions, loggers, cancel).ConfigureAwait(false);
         }
         catch (Exception e) when (e is LinkRejectedException or TimeoutException or ArgumentException or InvalidDataException or InvalidOperationException or System.Net.Sockets.SocketException)
         {
@@ -99,7 +107,7 @@ internal sealed class ConsoleRunner(ConsoleSettings settings)
             {
                 try
                 {
-                    web = await Octomix.Web.WebConsole.StartAsync(engine, new Octomix.Web.WebConsoleOptions { Bind = webSettings.Bind, Port = webSettings.Port }, loggers, cancel).ConfigureAwait(false);
+                    web = await Octomix.Web.WebConsole.StartAsync(engine, new Octomix.Web.WebConsoleOptions { Bind = webSettings.Bind, Port = webSettings.Port, Monitor = webMonitor }, loggers, cancel).ConfigureAwait(false);
                 }
                 catch (InvalidOperationException e)
                 {
@@ -426,8 +434,9 @@ internal sealed class ConsoleRunner(ConsoleSettings settings)
 }
 
 /// <summary>
-/// The live screen on a terminal: the track table redrawn four times a second, one key per
-/// action. Actions run one at a time in the background; their outcome appears in the events.
+/// The live screen on a terminal: the track table redrawn four times a second and at once when
+/// the engine emits an event (the typed events the web console gets too), one key per action.
+/// Actions run one at a time in the background; their outcome appears in the events.
 /// </summary>
 internal sealed class InteractiveConsole(ConsoleEngine engine, string logFile)
 {
@@ -440,6 +449,8 @@ internal sealed class InteractiveConsole(ConsoleEngine engine, string logFile)
     {
         Console.Write("\x1b[?1049h\x1b[?25l");
         Console.TreatControlCAsInput = false;
+        using var changed = new SemaphoreSlim(0, 1);
+        using var events = engine.Subscribe(e => Wake(changed, e));
         try
         {
             while (!cancel.IsCancellationRequested)
@@ -447,7 +458,7 @@ internal sealed class InteractiveConsole(ConsoleEngine engine, string logFile)
                 Draw();
                 if (!Console.KeyAvailable)
                 {
-                    await Task.Delay(250, cancel).ConfigureAwait(false);
+                    await changed.WaitAsync(250, cancel).ConfigureAwait(false);
                     continue;
                 }
 
@@ -573,6 +584,28 @@ internal sealed class InteractiveConsole(ConsoleEngine engine, string logFile)
         }
 
         Try(() => engine.SetTrackMix(t.Id, fader, pan, mute, solo));
+    }
+
+    /// <summary>A state change (not the meters, 25 a second): redraw now rather than at the next quarter second.</summary>
+    private static void Wake(SemaphoreSlim changed, EngineEvent e)
+    {
+        if (e is MetersUpdate || changed.CurrentCount > 0)
+        {
+            return;
+        }
+
+        try
+        {
+            changed.Release();
+        }
+        catch (ObjectDisposedException)
+        {
+            // the screen closed
+        }
+        catch (SemaphoreFullException)
+        {
+            // released meanwhile
+        }
     }
 
     private void Run(string what, Func<Task<string>> action)

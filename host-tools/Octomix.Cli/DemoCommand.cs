@@ -5,7 +5,9 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Octomix.Desk.Engine;
+using Octomix.Desk.Output;
 using Octomix.Desk.Sessions;
+using Octomix.Web;
 using HalLogLevel = Octomix.Hal.LogLevel;
 
 namespace Octomix.Cli;
@@ -29,10 +31,14 @@ internal static class DemoCommand
         var noPlayback = new Option<bool>("--no-playback") { Description = "Do not play the mix back to the boxes" };
         var monitor = new Option<string>("--monitor") { Description = "Monitor mix output: none, auto (a player if found) or a FIFO/file path", DefaultValueFactory = _ => "none" };
         var logLevel = new Option<string>("--log-level") { Description = "Log level of the console and the boxes (warning keeps the output short)", DefaultValueFactory = _ => "warning" };
+        var web = new Option<bool>("--web") { Description = "Serve the web console during the demo (prints \"web console: http://HOST:PORT/\" on stdout; the monitor plays in the page)" };
+        var webPort = new Option<int>("--web-port") { Description = "TCP port of the demo's web console (0 = any free port)", DefaultValueFactory = _ => 7880 };
+        var webWait = new Option<double>("--web-wait") { Description = "With --web: before the boxes start, wait this long for a page to open the printed address (starts at once when one does), seconds", DefaultValueFactory = _ => 0 };
+        var webHold = new Option<double>("--web-hold") { Description = "With --web: keep the web console open this long after the demo, seconds (Ctrl-C ends it)", DefaultValueFactory = _ => 0 };
 
         var command = new Command("demo", "Record a take with a server, a console and 4 simulated boxes in this process; print where the files are and a JSON summary.")
         {
-            output, seconds, loss, tempo, noPlayback, monitor, logLevel,
+            output, seconds, loss, tempo, noPlayback, monitor, logLevel, web, webPort, webWait, webHold,
         };
         command.SetAction((parse, cancel) =>
         {
@@ -60,6 +66,18 @@ internal static class DemoCommand
                 errors.Add("--log-level: trace, debug, information, warning or error");
             }
 
+            int port = parse.GetValue(webPort);
+            if (port is < 0 or > 65535)
+            {
+                errors.Add("--web-port: 0..65535");
+            }
+
+            double waitSeconds = parse.GetValue(webWait), holdSeconds = parse.GetValue(webHold);
+            if (waitSeconds is < 0 or > 3600 || holdSeconds is < 0 or > 86400)
+            {
+                errors.Add("--web-wait: 0..3600 s, --web-hold: 0..86400 s");
+            }
+
             if (errors.Count > 0)
             {
                 foreach (var e in errors)
@@ -71,12 +89,13 @@ internal static class DemoCommand
             }
 
             string folder = Path.GetFullPath(parse.GetValue(output) ?? "octomix-demo-" + DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
-            return RunAsync(folder, length, lossPercent, bpm, !parse.GetValue(noPlayback), parse.GetValue(monitor)!, level, cancel);
+            var demoWeb = parse.GetValue(web) ? new DemoWeb(port, TimeSpan.FromSeconds(waitSeconds), TimeSpan.FromSeconds(holdSeconds)) : null;
+            return RunAsync(folder, length, lossPercent, bpm, !parse.GetValue(noPlayback), parse.GetValue(monitor)!, level, demoWeb, cancel);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(string folder, double seconds, double lossPercent, double bpm, bool playback, string monitor, LogLevel level, CancellationToken cancel)
+    private static async Task<int> RunAsync(string folder, double seconds, double lossPercent, double bpm, bool playback, string monitor, LogLevel level, DemoWeb? web, CancellationToken cancel)
     {
         var clock = Stopwatch.StartNew();
         Directory.CreateDirectory(folder);
@@ -102,8 +121,42 @@ internal static class DemoCommand
             Monitor = monitor,
         };
 
+        // the composition root chooses the monitor's sinks: --monitor, and the pages with --web
+        var webMonitor = web != null ? new WebMonitor() : null;
+        options = options with
+        {
+            MonitorSinks = webMonitor != null ? MonitorSinks.Tee(MonitorSinks.FromChoice(monitor), webMonitor) : MonitorSinks.FromChoice(monitor),
+        };
+
         Say($"writing into {folder}");
         await using var engine = await ConsoleEngine.StartAsync(options, loggers, cancel).ConfigureAwait(false);
+        WebConsole? console = null;
+        if (web != null)
+        {
+            try
+            {
+                console = await WebConsole.StartAsync(engine, new WebConsoleOptions { Port = web.Port, Monitor = webMonitor }, loggers, cancel).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException e)
+            {
+                Say(e.Message);
+                return 1;
+            }
+
+            Console.Out.WriteLine("web console: " + console.Url);
+            Console.Out.Flush();
+            if (web.Wait > TimeSpan.Zero)
+            {
+                Say($"waiting up to {web.Wait.TotalSeconds:0} s for a page to open {console.Url}");
+                var until = DateTime.UtcNow + web.Wait;
+                while (console.Pages == 0 && DateTime.UtcNow < until)
+                {
+                    await Task.Delay(100, cancel).ConfigureAwait(false);
+                }
+            }
+        }
+
+        await using var webLifetime = new WebLifetime(console);
         using var studio = new SimulatedStudio(Path.Combine(folder, "boxes"), "127.0.0.1", engine.Server!.Ports[0], options.Session.JoinCode, musicians,
             (name, l, text) =>
             {
@@ -206,10 +259,26 @@ internal static class DemoCommand
 
         Say($"done in {clock.Elapsed.TotalSeconds:0.0} s");
         Console.Out.WriteLine(summary.ToJsonString(TakeSummary.Indented));
+        Console.Out.Flush();
+        if (console != null && web!.Hold > TimeSpan.Zero)
+        {
+            Say($"the web console stays open for {web.Hold.TotalSeconds:0} s: {console.Url} (Ctrl-C ends it)");
+            try
+            {
+                await Task.Delay(web.Hold, cancel).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            {
+            }
+        }
+
         return collection.Complete ? 0 : 1;
     }
 
     private static double Round(double v) => Math.Round(v, 2);
+
+    /// <summary>--web: the port, how long to wait for a page before the boxes start, how long to stay open after.</summary>
+    private sealed record DemoWeb(int Port, TimeSpan Wait, TimeSpan Hold);
 
     private static void Say(string text) => Console.Error.WriteLine("octomix demo: " + text);
 }

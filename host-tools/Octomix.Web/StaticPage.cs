@@ -4,22 +4,35 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Octomix.Web;
 
-/// <summary>The page: index.html, app.js and app.css, embedded in this assembly (wwwroot/), served as they are.</summary>
+/// <summary>The page: index.html and its scripts and styles, embedded in this assembly (wwwroot/), served as they are.</summary>
 internal static class StaticPage
 {
-    private static readonly (string Path, string Resource, string Type)[] Files =
-    [
-        ("/", "wwwroot/index.html", "text/html; charset=utf-8"),
-        ("/app.js", "wwwroot/app.js", "text/javascript; charset=utf-8"),
-        ("/app.css", "wwwroot/app.css", "text/css; charset=utf-8"),
-    ];
-
+    /// <summary>Every file under wwwroot/ is served at its name; index.html also at /.</summary>
     public static void Map(IEndpointRouteBuilder app)
     {
-        foreach (var (path, resource, type) in Files)
+        foreach (string resource in typeof(StaticPage).Assembly.GetManifestResourceNames().Where(r => r.StartsWith("wwwroot/", StringComparison.Ordinal)))
         {
+            string name = resource["wwwroot/".Length..];
+            string? type = Path.GetExtension(name) switch
+            {
+                ".html" => "text/html; charset=utf-8",
+                ".js" => "text/javascript; charset=utf-8",
+                ".css" => "text/css; charset=utf-8",
+                ".png" => "image/png",
+                ".svg" => "image/svg+xml",
+                _ => null,
+            };
+            if (type == null)
+            {
+                continue;
+            }
+
             byte[] bytes = Read(resource);
-            app.MapGet(path, () => Results.Bytes(bytes, type));
+            app.MapGet("/" + name, () => Results.Bytes(bytes, type));
+            if (name == "index.html")
+            {
+                app.MapGet("/", () => Results.Bytes(bytes, type));
+            }
         }
     }
 

@@ -15,7 +15,7 @@ namespace Octomix.Web;
 /// The JSON API (docs/web-console.md): every refusal is an HTTP 4xx with <see cref="ApiError"/>
 /// naming what is wrong; nothing is half-created (a request is checked whole before anything is written).
 /// </summary>
-internal sealed partial class WebApi(ConsoleEngine engine, TimeSpan stateInterval)
+internal sealed partial class WebApi(ConsoleEngine engine, TimeSpan stateInterval, WebLive live)
 {
     private readonly Lock _createLock = new();
 
@@ -230,7 +230,10 @@ internal sealed partial class WebApi(ConsoleEngine engine, TimeSpan stateInterva
         }
     }
 
-    /// <summary>Server-Sent Events: "state" with the whole <see cref="WebState"/> whenever it changed (checked every interval).</summary>
+    /// <summary>
+    /// Server-Sent Events: "state" with the whole <see cref="WebState"/> when it changed — looked at
+    /// when an engine event came (at most once per interval), and at least every 5 intervals.
+    /// </summary>
     private async Task StreamStateAsync(HttpContext context)
     {
         var json = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
@@ -245,8 +248,8 @@ internal sealed partial class WebApi(ConsoleEngine engine, TimeSpan stateInterva
         {
             await response.WriteAsync("retry: 1000\n\n", cancel).ConfigureAwait(false);
             await response.Body.FlushAsync(cancel).ConfigureAwait(false);
-            using var timer = new PeriodicTimer(stateInterval);
-            do
+            long seen = live.Version;
+            while (true)
             {
                 string state = JsonSerializer.Serialize(State(), json);
                 if (state != last)
@@ -262,8 +265,16 @@ internal sealed partial class WebApi(ConsoleEngine engine, TimeSpan stateInterva
                     await response.WriteAsync(": keep-alive\n\n", cancel).ConfigureAwait(false);
                     await response.Body.FlushAsync(cancel).ConfigureAwait(false);
                 }
+
+                await Task.Delay(stateInterval, cancel).ConfigureAwait(false);
+                long now = await live.WaitForChangeAsync(seen, stateInterval * 4, cancel).ConfigureAwait(false);
+                if (now == seen && live.Stopped)
+                {
+                    return; // the web console stops
+                }
+
+                seen = now;
             }
-            while (await timer.WaitForNextTickAsync(cancel).ConfigureAwait(false));
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {

@@ -29,8 +29,17 @@ public sealed record WebConsoleOptions
     /// </summary>
     public string? AccessToken { get; init; }
 
-    /// <summary>How often the live state is sent to the pages (Server-Sent Events).</summary>
+    /// <summary>
+    /// The state stream's pace: a change is pushed to the pages at most this often, and the
+    /// state is looked at at least every 5 of these even when no event came.
+    /// </summary>
     public TimeSpan StateInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// The monitor mix to the pages (GET /api/monitor): the same object the engine's
+    /// <c>MonitorSinks</c> has (alone, or teed with the player). Null: the pages get no audio.
+    /// </summary>
+    public WebMonitor? Monitor { get; init; }
 }
 
 /// <summary>
@@ -47,17 +56,22 @@ public sealed class WebConsole : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly WebApi _api;
+    private readonly WebLive _live;
 
-    private WebConsole(WebApplication app, WebApi api, Uri url, string? token)
+    private WebConsole(WebApplication app, WebApi api, WebLive live, Uri url, string? token)
     {
         _app = app;
         _api = api;
+        _live = live;
         Url = url;
         AccessToken = token;
     }
 
     /// <summary>The page's address, e.g. http://127.0.0.1:5123/ (for a wildcard bind: this machine's host name).</summary>
     public Uri Url { get; }
+
+    /// <summary>Pages connected to the live events now (each open session view is one).</summary>
+    public int Pages => _live.Clients;
 
     /// <summary>The token every request must carry (null: loopback, none asked for).</summary>
     public string? AccessToken { get; }
@@ -92,8 +106,12 @@ public sealed class WebConsole : IAsyncDisposable
             app.Use(TokenGate(token));
         }
 
-        var api = new WebApi(engine, options.StateInterval);
+        app.UseWebSockets();
+        var live = new WebLive(engine);
+        var api = new WebApi(engine, options.StateInterval, live);
         api.Map(app);
+        live.Map(app);
+        (options.Monitor ?? new WebMonitor()).Map(app);
         StaticPage.Map(app);
         try
         {
@@ -101,6 +119,8 @@ public sealed class WebConsole : IAsyncDisposable
         }
         catch (IOException e)
         {
+            live.Dispose();
+            await api.DisposeAsync().ConfigureAwait(false);
             await app.DisposeAsync().ConfigureAwait(false);
             throw new InvalidOperationException($"cannot serve the web console on {options.Bind}:{options.Port} ({e.Message}): use --web-port", e);
         }
@@ -110,11 +130,12 @@ public sealed class WebConsole : IAsyncDisposable
         string host = options.Bind.Equals(IPAddress.Any) || options.Bind.Equals(IPAddress.IPv6Any) ? Dns.GetHostName()
             : options.Bind.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "[" + options.Bind + "]"
             : options.Bind.ToString();
-        return new WebConsole(app, api, new Uri(string.Create(CultureInfo.InvariantCulture, $"http://{host}:{port}/")), token);
+        return new WebConsole(app, api, live, new Uri(string.Create(CultureInfo.InvariantCulture, $"http://{host}:{port}/")), token);
     }
 
     public async ValueTask DisposeAsync()
     {
+        _live.Dispose(); // ends the pages' event streams, so the host stops at once
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         await _api.DisposeAsync().ConfigureAwait(false); // a collection or playback running in the background ends first
         await _app.StopAsync(stop.Token).ConfigureAwait(false);

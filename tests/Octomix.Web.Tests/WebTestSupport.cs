@@ -27,7 +27,10 @@ internal sealed class WebRig : IAsyncDisposable
 
     public ConsoleEngine Engine { get; }
 
-    public WebConsole Web { get; }
+    public WebConsole Web { get; private set; }
+
+    /// <summary>The monitor to the pages, when the rig was started with one.</summary>
+    public WebMonitor? Monitor { get; private init; }
 
     /// <summary>A client of the page's address (a wildcard bind: reached over 127.0.0.1).</summary>
     public HttpClient Http { get; }
@@ -37,7 +40,7 @@ internal sealed class WebRig : IAsyncDisposable
     /// <param name="tracks">Tracks of the session "Unit".</param>
     /// <param name="web">The web console's options (default: loopback, any free port).</param>
     /// <param name="recordingsNotWritable">A file where the recordings folder should be: nothing can be written there (as root, too).</param>
-    public static async Task<WebRig> StartAsync(IReadOnlyList<string>? tracks = null, WebConsoleOptions? web = null, bool recordingsNotWritable = false)
+    public static async Task<WebRig> StartAsync(IReadOnlyList<string>? tracks = null, WebConsoleOptions? web = null, bool recordingsNotWritable = false, WebMonitor? monitor = null)
     {
         string root = Path.Combine(Path.GetTempPath(), "octomix-web-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(root);
@@ -57,19 +60,29 @@ internal sealed class WebRig : IAsyncDisposable
                 LocalServerPort = 0,
                 LocalServerBind = IPAddress.Loopback,
                 Monitor = "none",
+                MonitorSinks = monitor,
             },
             loggers,
             CancellationToken.None);
         try
         {
-            var console = await WebConsole.StartAsync(engine, web ?? new WebConsoleOptions(), loggers, CancellationToken.None);
-            return new WebRig(root, engine, console);
+            var console = await WebConsole.StartAsync(engine, (web ?? new WebConsoleOptions()) with { Monitor = monitor }, loggers, CancellationToken.None);
+            return new WebRig(root, engine, console) { Monitor = monitor };
         }
         catch
         {
             await engine.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>The web console stops and a new one starts on the same port over the same engine (the console restarting, as the page sees it).</summary>
+    public async Task RestartWebAsync(TimeSpan down)
+    {
+        int port = Web.Url.Port;
+        await Web.DisposeAsync();
+        await Task.Delay(down);
+        Web = await WebConsole.StartAsync(Engine, new WebConsoleOptions { Port = port, Monitor = Monitor }, NullLoggerFactory.Instance, CancellationToken.None);
     }
 
     public async ValueTask DisposeAsync()

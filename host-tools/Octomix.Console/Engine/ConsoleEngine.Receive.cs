@@ -188,7 +188,7 @@ public sealed partial class ConsoleEngine : ILinkReceiver
         _members[slot] = new Member(slot, join.Name, join.BoxId, join.Channels, join.Format, true, _link.NowMicros);
         if (!known || before!.BoxId != join.BoxId || before.Name != join.Name)
         {
-            Event($"box {join.Name} is in the room (slot {slot})");
+            Emit(new BoxJoined(slot, join.Name));
             _roomChanged.Set();
         }
     }
@@ -198,9 +198,7 @@ public sealed partial class ConsoleEngine : ILinkReceiver
         _serverAnnounces = true;
         if (_members.TryRemove(slot, out var member))
         {
-            Event(
-                freedByServer ? $"box {member.Name} (slot {slot}) is gone: the server freed its slot (silent, or it joined again)" : $"box {member.Name} (slot {slot}) left the room",
-                LogLevel.Warning);
+            Emit(new BoxLeft(slot, member.Name, freedByServer) { Level = LogLevel.Warning });
         }
 
         _firstHeard.TryRemove(slot, out _);

@@ -80,7 +80,7 @@ public sealed partial class ConsoleEngine
             var now = _options.Clock.GetLocalNow();
             long origin = timeline.ChooseOrigin(now.TimeOfDay, _options.StartDelayMilliseconds);
             var info = _store.CreateTake(session, origin, now.UtcDateTime);
-            var take = new OpenTake(info);
+            var take = new OpenTake(info) { Changed = OnTakeChanged };
             take.Mixer = new MonitorMixer(new MonitorOptions { SampleRate = session.SampleRate });
             if (_options.PlayoutDelay is TimeSpan delay)
             {
@@ -206,6 +206,7 @@ public sealed partial class ConsoleEngine
                 return new RecordOutcome(null, [], problems);
             }
 
+            Emit(new TakeStateChanged(info.Id, info.Number, take.Info.State, null, null));
             Event($"take {info.Number} (id {info.Id}) recording: {string.Join(", ", recording)}");
             return new RecordOutcome(info, recording, problems);
         }
@@ -564,7 +565,7 @@ public sealed partial class ConsoleEngine
             return;
         }
 
-        var take = new OpenTake(info) { EndIndex = _store.TakeEnd(info.Id) };
+        var take = new OpenTake(info) { EndIndex = _store.TakeEnd(info.Id), Changed = OnTakeChanged };
         // every track that recorded: complete ones are kept as they are (the export writes the
         // whole take again), the others are collected
         foreach (var row in _store.TakeTracks(info.Id).Where(t => t.State is not TakeTrackState.Refused))
@@ -594,6 +595,7 @@ public sealed partial class ConsoleEngine
         }
 
         _take = take;
+        Emit(new TakeStateChanged(info.Id, info.Number, info.State, null, info.Report));
         Event($"take {info.Number} (id {info.Id}) was left {info.State.ToString().ToLowerInvariant()} by an earlier console: re-opened with " +
             $"{take.Tracks.Count} track(s), {take.Tracks.Sum(t => t.Spool.PresentBytes)} bytes already here", LogLevel.Warning);
     }
@@ -622,31 +624,14 @@ public sealed partial class ConsoleEngine
     private void StartMonitorOutput(OpenTake take)
     {
         IMonitorSink sink;
-        string choice = _options.Monitor;
+        var factory = _options.MonitorSinks ?? MonitorSinks.FromChoice(_options.Monitor);
         try
         {
-            if (choice.Equals("none", StringComparison.OrdinalIgnoreCase))
-            {
-                sink = new DiscardSink();
-            }
-            else if (choice.Equals("auto", StringComparison.OrdinalIgnoreCase))
-            {
-                var player = AudioPlayerLocator.Find(take.Info.SampleRate);
-                sink = player != null ? new SupervisedPlayerSink(() => new PlayerProcessSink(player), m => Event($"take {take.Info.Number}: {m}", LogLevel.Warning))
-                    : new DiscardSink("monitor stopped: no audio player found (pw-play, paplay, aplay, ffplay); --monitor PATH writes it to a FIFO or file");
-                if (player == null)
-                {
-                    Event(sink.Description, LogLevel.Warning);
-                }
-            }
-            else
-            {
-                sink = new PathSink(choice);
-            }
+            sink = factory.Create(new MonitorSinkContext(take.Info.Number, take.Info.SampleRate, take.Mixer!, m => Event(m, LogLevel.Warning)));
         }
-        catch (Exception e) when (e is IOException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        catch (Exception e) when (e is IOException or InvalidOperationException or System.ComponentModel.Win32Exception or UnauthorizedAccessException)
         {
-            sink = new DiscardSink($"monitor stopped: {choice}: {e.Message}");
+            sink = new DiscardSink($"monitor stopped: {factory.Name}: {e.Message}");
             Event(sink.Description, LogLevel.Warning);
         }
 

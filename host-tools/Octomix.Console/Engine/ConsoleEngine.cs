@@ -112,6 +112,7 @@ public sealed partial class ConsoleEngine : IAsyncDisposable
             await link.WaitJoinedAsync(TimeSpan.FromSeconds(10), cancel).ConfigureAwait(false);
             engine._housekeeping.Start();
             engine.ReopenUnfinishedTake();
+            engine.StartWatcher();
             return engine;
         }
         catch
@@ -165,7 +166,7 @@ public sealed partial class ConsoleEngine : IAsyncDisposable
     public TrackInfo AddTrack(string name)
     {
         var track = _store.AddTrack(Session.Id, name);
-        Event($"track {track.Position} \"{track.Name}\" added");
+        Emit(new TrackAdded(track.Id, track.Position, track.Name));
         Rebind();
         return track;
     }
@@ -194,7 +195,7 @@ public sealed partial class ConsoleEngine : IAsyncDisposable
             Volatile.Write(ref _session, session);
             _take?.Dispose();
             _take = null;
-            Event($"session \"{session.Name}\" opened");
+            Emit(new SessionOpened(session.Id, session.Name));
             Rebind();
             return session;
         }
@@ -317,6 +318,8 @@ public sealed partial class ConsoleEngine : IAsyncDisposable
             _housekeeping.Join(TimeSpan.FromSeconds(5));
         }
 
+        StopWatcher();
+
         _link.Dispose();
         _spoolWriter.Dispose(); // writes what is queued
         PersistProgress();
@@ -342,16 +345,8 @@ public sealed partial class ConsoleEngine : IAsyncDisposable
         return options.UpdateSessionSettings ? store.UpdateSession(options.Session with { Id = existing.Id, CreatedUtc = existing.CreatedUtc }) : existing;
     }
 
-    /// <summary>A line for the screen's event list (and the log).</summary>
-    private void Event(string text, LogLevel level = LogLevel.Information)
-    {
-        _logger.Log(level, "{Event}", text);
-        _events.Enqueue(DateTime.Now.ToString("HH:mm:ss ", CultureInfo.InvariantCulture) + text);
-        while (_events.Count > 100)
-        {
-            _events.TryDequeue(out _);
-        }
-    }
+    /// <summary>A line for the screen's event list (and the log): an <see cref="EngineNotice"/>.</summary>
+    private void Event(string text, LogLevel level = LogLevel.Information) => Emit(new EngineNotice(text) { Level = level });
 
     private void Housekeeping()
     {
@@ -418,7 +413,7 @@ public sealed partial class ConsoleEngine : IAsyncDisposable
             if (!string.Equals(track.BoxName, m.Name, StringComparison.OrdinalIgnoreCase))
             {
                 _store.BindTrack(track.Id, m.Name);
-                Event($"box {m.Name} (slot {m.Slot}) bound to track {track.Position} \"{track.Name}\"");
+                Emit(new TrackBound(track.Id, track.Position, track.Name, m.Name, m.Slot));
             }
 
             bindings[track.Id] = m.Slot;

@@ -36,8 +36,16 @@ public sealed record ConsoleEngineOptions
     public IPAddress LocalServerBind { get; init; } = IPAddress.Any;
 
     /// <summary>
-    /// Where the monitor mix goes: "auto" (an audio player found on the machine, else nowhere),
-    /// "none", or a FIFO/file path.
+    /// Makes each take's monitor sink (a player, a FIFO, the web console's browsers, none, or a
+    /// <see cref="Output.MonitorSinks.Tee"/> of them): the composition root chooses. Null: the
+    /// sinks of <see cref="Monitor"/>.
+    /// </summary>
+    public Output.IMonitorSinkFactory? MonitorSinks { get; init; }
+
+    /// <summary>
+    /// The --monitor choice, used when <see cref="MonitorSinks"/> is null
+    /// (<see cref="Output.MonitorSinks.FromChoice"/>): "auto" (an audio player found on the machine,
+    /// else nowhere), "none", or a FIFO/file path.
     /// </summary>
     public string Monitor { get; init; } = "auto";
 

@@ -34,12 +34,22 @@ public sealed class OpenTake : IDisposable
 
         set
         {
+            TakeInfo before;
             lock (_lock)
             {
+                before = _info;
                 _info = value;
+            }
+
+            if (before.State != value.State || before.Report != value.Report)
+            {
+                Changed?.Invoke(before, value);
             }
         }
     }
+
+    /// <summary>Told (before, after) when the take's state or report changed (on the thread that changed it).</summary>
+    public Action<TakeInfo, TakeInfo>? Changed { get; init; }
 
     private string? _monitorOutput;
 
