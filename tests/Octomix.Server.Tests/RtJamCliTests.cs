@@ -59,6 +59,43 @@ public class RtJamCliTests
         Assert.Contains("RTJam rooms 0,2 take RTJam packets from any address", log);
     }
 
+    [Fact]
+    public async Task TheBenchmarkWithRtJamMembersReportsTheMixedPhaseAgainstThePureOne()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // the load generator is Linux-only
+        }
+
+        string dir = Directory.CreateTempSubdirectory("octomix-bench-rtjam-").FullName;
+        try
+        {
+            using var p = Process.Start(Start("bench", "server", "--seconds", "1", "--warmup", "0.5", "--rooms", "1", "--jammers", "3", "--rate", "200", "--modes", "batched", "--rtjam-per-room", "1", "--output", dir))!;
+            var stdout = p.StandardOutput.ReadToEndAsync();
+            var stderr = p.StandardError.ReadToEndAsync();
+            await p.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
+            string err = await stderr;
+            Assert.True(p.ExitCode == 0, "bench failed: " + err);
+            using var json = System.Text.Json.JsonDocument.Parse((await stdout).Trim());
+            var root = json.RootElement;
+            Assert.Equal(0, root.GetProperty("crashes").GetInt32());
+            var mixed = root.GetProperty("batched-rtjam");
+
+            // the RTJam member's packets reach the boxes and theirs reach it (either failing would lose a third or more)
+            Assert.True(mixed.GetProperty("loss").GetDouble() < 0.3, "loss with an RTJam member: " + mixed.GetProperty("loss").GetDouble() + " " + mixed.GetProperty("serverSummary"));
+            Assert.DoesNotContain("RtJam", mixed.GetProperty("serverSummary").GetString(), StringComparison.Ordinal); // no RTJam drops
+            var rtjam = root.GetProperty("rtjam");
+            Assert.Equal(1, rtjam.GetProperty("rtjamPerRoom").GetInt32());
+            Assert.True(rtjam.GetProperty("cpuPercentPerJammerPureOctomix").GetDouble() > 0);
+            Assert.True(rtjam.GetProperty("cpuPercentPerJammerWithRtJam").GetDouble() > 0);
+            Assert.True(rtjam.TryGetProperty("cpuRatioWithRtJamOverPure", out _));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     private static ProcessStartInfo Start(params string[] args)
     {
         var psi = new ProcessStartInfo(Octomix) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
