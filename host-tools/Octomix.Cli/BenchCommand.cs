@@ -38,7 +38,8 @@ internal static class BenchCommand
         var modes = new Option<string>("--modes") { Description = "Server io paths to measure, in order: portable, batched-plain (recvmmsg/sendmmsg), batched-room-threads (plus UDP segmentation, a thread per room), batched (plus UDP segmentation, rooms sharing epoll threads: the default)", DefaultValueFactory = _ => "portable,batched-plain,batched-room-threads,batched" };
         var output = new Option<string>("--output") { Description = "Folder for the JSON file", DefaultValueFactory = _ => "bench-results" };
         var tick = new Option<double>("--tick-ms") { Description = "The load generator sends in ticks this long (smaller: less bursty, costlier)", DefaultValueFactory = _ => 1 };
-        foreach (var o in new Option[] { seconds, warmup, rooms, jammers, rate, frames, modes, output, tick })
+        var rtJam = new Option<int>("--rtjam-per-room") { Description = "After the modes, one more batched phase with this many of each room's jammers as RTJam clients (0 = none), compared with the pure Octomix batched phase", DefaultValueFactory = _ => 0 };
+        foreach (var o in new Option[] { seconds, warmup, rooms, jammers, rate, frames, modes, output, tick, rtJam })
         {
             command.Options.Add(o);
         }
@@ -53,7 +54,8 @@ internal static class BenchCommand
                 parse.GetValue(rate),
                 parse.GetValue(frames),
                 parse.GetValue(modes)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
-                parse.GetValue(tick));
+                parse.GetValue(tick),
+                parse.GetValue(rtJam));
             var unknown = settings.Modes.Where(m => !KnownModes.Contains(m)).ToList();
             if (unknown.Count > 0 || settings.Modes.Length == 0)
             {
@@ -61,9 +63,9 @@ internal static class BenchCommand
                 return 2;
             }
 
-            if (settings.TickMilliseconds <= 0 || settings.TickMilliseconds > 100 || settings.Seconds <= 0 || settings.Rooms < 1 || settings.Jammers < 2 || settings.Jammers > 16 || settings.Rate < 1 || settings.Frames < 1 || settings.Frames > 342)
+            if (settings.TickMilliseconds <= 0 || settings.TickMilliseconds > 100 || settings.Seconds <= 0 || settings.Rooms < 1 || settings.Jammers < 2 || settings.Jammers > 16 || settings.Rate < 1 || settings.Frames < 1 || settings.Frames > 342 || settings.RtJamPerRoom < 0 || settings.RtJamPerRoom > settings.Jammers)
             {
-                Console.Error.WriteLine("octomix bench server: need 0 < tick <= 100 ms, seconds > 0, rooms >= 1, 2..16 jammers, rate >= 1, 1..342 frames");
+                Console.Error.WriteLine("octomix bench server: need 0 < tick <= 100 ms, seconds > 0, rooms >= 1, 2..16 jammers, rate >= 1, 1..342 frames, 0..jammers RTJam members per room");
                 return 2;
             }
 
@@ -147,6 +149,7 @@ internal static class BenchCommand
             json["cpuRatioRoomThreadsOverBatched"] = Math.Round(own / shared, 2);
         }
 
+        RunRtJamPhase(s, baseline, json, cpuPerJammer, ref crashes);
         json["crashes"] = crashes;
         if (json["batched"] is JsonObject best)
         {
@@ -161,12 +164,39 @@ internal static class BenchCommand
         return json;
     }
 
-    private static JsonObject? RunServerPhase(BenchSettings s, string mode, LoadGeneratorResult? baseline, ref int crashes)
+    // ---- RTJam members (issue 14): one more phase, the default batched server with RTJam clients in every room ----
+
+    /// <summary>With --rtjam-per-room N: the "batched-rtjam" phase, and its CPU per jammer against the pure Octomix "batched" phase of the same run.</summary>
+    private static void RunRtJamPhase(BenchSettings s, LoadGeneratorResult? baseline, JsonObject json, Dictionary<string, double> cpuPerJammer, ref int crashes)
     {
-        using var server = StartSelf(
+        if (s.RtJamPerRoom == 0)
+        {
+            return;
+        }
+
+        Progress($"server, batched io, {s.RtJamPerRoom} RTJam client(s) per room");
+        string rooms = string.Join(",", Enumerable.Range(0, s.Rooms));
+        var phase = RunServerPhase(s, "batched", baseline, ref crashes, ["--rtjam-rooms", rooms, "--rtjam-allow", "127.0.0.0/8"], ["--rtjam-per-room", Str(s.RtJamPerRoom)]);
+        json["batched-rtjam"] = phase;
+        double? mixed = phase?["serverCpuPercentPerJammer"]?.GetValue<double>();
+        double? pure = cpuPerJammer.TryGetValue("batched", out double b) ? b : null;
+        json["rtjam"] = new JsonObject
+        {
+            ["rtjamPerRoom"] = s.RtJamPerRoom,
+            ["rtjamJammers"] = s.RtJamPerRoom * s.Rooms,
+            ["cpuPercentPerJammerPureOctomix"] = pure,
+            ["cpuPercentPerJammerWithRtJam"] = mixed,
+            ["cpuRatioWithRtJamOverPure"] = mixed != null && pure is > 0 ? Math.Round(mixed.Value / pure.Value, 2) : null,
+        };
+    }
+
+    private static JsonObject? RunServerPhase(BenchSettings s, string mode, LoadGeneratorResult? baseline, ref int crashes, string[]? serverArgs = null, string[]? loadgenArgs = null)
+    {
+        using var server = StartSelf([
             "server", "--bind", "127.0.0.1", "--first-port", "0", "--rooms", Str(s.Rooms), "--max-jammers", Str(s.Jammers),
             "--io", mode == "portable" ? "portable" : "batched", "--gso", mode is "batched" or "batched-room-threads" ? "on" : "off",
-            "--room-threads", mode == "batched-room-threads" ? Str(Math.Min(s.Rooms, 64)) : "0", "--join-code", "BENCH", "--join-burst", "1000", "--join-rate", "1000", "--announce-ports", "--log-level", "warning");
+            "--room-threads", mode == "batched-room-threads" ? Str(Math.Min(s.Rooms, 64)) : "0", "--join-code", "BENCH", "--join-burst", "1000", "--join-rate", "1000", "--announce-ports", "--log-level", "warning",
+            .. serverArgs ?? []]);
         var ports = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var serverErrors = new List<string>();
         server.ErrorDataReceived += (_, e) =>
@@ -199,7 +229,7 @@ internal static class BenchCommand
 
         var endpoints = string.Join(",", ports.Task.Result.Split(',').Select(p => "127.0.0.1:" + p));
         var cpu = new CpuWindow(server);
-        var result = RunLoadgen(s, endpoints, cpu, ref crashes);
+        var result = RunLoadgen(s, endpoints, cpu, ref crashes, loadgenArgs);
         bool aliveAfterLoad = !server.HasExited;
         LinuxSignals.Terminate(server.Id);
         if (!server.WaitForExit(TimeSpan.FromSeconds(15)))
@@ -242,7 +272,7 @@ internal static class BenchCommand
     }
 
     /// <summary>Runs `octomix loadgen` and returns its result (null when it failed: counted as a crash).</summary>
-    private static LoadGeneratorResult? RunLoadgen(BenchSettings s, string? endpoints, CpuWindow? cpu, ref int crashes)
+    private static LoadGeneratorResult? RunLoadgen(BenchSettings s, string? endpoints, CpuWindow? cpu, ref int crashes, string[]? extraArgs = null)
     {
         var args = new List<string>
         {
@@ -250,6 +280,7 @@ internal static class BenchCommand
             "--seconds", Str(s.Seconds), "--warmup", Str(s.Warmup), "--join-code", "BENCH", "--tick-ms", Str(s.TickMilliseconds),
         };
         args.AddRange(endpoints == null ? ["--baseline"] : ["--server", endpoints]);
+        args.AddRange(extraArgs ?? []);
         using var loadgen = StartSelf([.. args]);
         string? resultLine = null;
         var errors = new List<string>();
@@ -356,7 +387,7 @@ internal static class BenchCommand
 
     private static double Round(double v) => Math.Round(v, 1);
 
-    private sealed record BenchSettings(double Seconds, double Warmup, int Rooms, int Jammers, int Rate, int Frames, string[] Modes, double TickMilliseconds);
+    private sealed record BenchSettings(double Seconds, double Warmup, int Rooms, int Jammers, int Rate, int Frames, string[] Modes, double TickMilliseconds, int RtJamPerRoom = 0);
 
     /// <summary>CPU time (user + system) the server process used between Start and Stop.</summary>
     private sealed class CpuWindow(Process process)

@@ -33,7 +33,8 @@ internal static class InternalCommands
         var warmup = new Option<double>("--warmup") { DefaultValueFactory = _ => 1 };
         var code = new Option<string>("--join-code") { DefaultValueFactory = _ => "BENCH" };
         var tick = new Option<double>("--tick-ms") { DefaultValueFactory = _ => 1 };
-        foreach (var o in new Option[] { server, baseline, rooms, jammers, rate, frames, seconds, warmup, code, tick })
+        var rtJam = new Option<int>("--rtjam-per-room") { Description = "The last N jammers of each room are RTJam clients", DefaultValueFactory = _ => 0 };
+        foreach (var o in new Option[] { server, baseline, rooms, jammers, rate, frames, seconds, warmup, code, tick, rtJam })
         {
             command.Options.Add(o);
         }
@@ -64,6 +65,7 @@ internal static class InternalCommands
                 WarmupSeconds = parse.GetValue(warmup),
                 JoinCode = parse.GetValue(code)!,
                 TickMilliseconds = parse.GetValue(tick),
+                RtJamPerRoom = parse.GetValue(rtJam),
             };
             var result = LoadGenerator.Run(options, line =>
             {

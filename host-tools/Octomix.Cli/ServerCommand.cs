@@ -37,13 +37,15 @@ internal static class ServerCommand
     private static readonly Setting<int> RoomThreads = new("--room-threads", "OCTOMIX_ROOM_THREADS", "Batched io: threads serving the rooms (epoll), 0 = one per two cores", Defaults.RoomThreads, ParseInt);
     private static readonly Setting<int> ReceiveBatch = new("--receive-batch", "OCTOMIX_RECEIVE_BATCH", "Datagrams taken per receive call", Defaults.ReceiveBatch, ParseInt);
     private static readonly Setting<int> MixJitter = new("--mix-jitter-packets", "OCTOMIX_MIX_JITTER_PACKETS", "Jitter FIFO depth (source packets) before the mixes read a stream", Defaults.MixJitterPackets, ParseInt);
+    private static readonly Setting<string> RtJamRooms = new("--rtjam-rooms", "OCTOMIX_RTJAM_ROOMS", "Rooms (indices, comma-separated) open to RTJam clients, or none", "none", ParseText);
+    private static readonly Setting<string> RtJamAllow = new("--rtjam-allow", "OCTOMIX_RTJAM_ALLOW", "Source networks RTJam clients may come from (CIDR, comma-separated), or any", "none", ParseText);
     private static readonly Setting<double> StatusInterval = new("--status-interval", "OCTOMIX_STATUS_INTERVAL", "Print the status table to stderr every N seconds (0 = never)", 0, ParseDouble);
     private static readonly Setting<string> LogLevelSetting = new("--log-level", "OCTOMIX_LOG_LEVEL", "trace, debug, information, warning, error", "information", ParseText);
 
     public static Command Create()
     {
         var command = new Command("server", "Run the broadcast server: rooms of jammers on UDP ports, forwarding, personal mixes and a room mix for listeners.");
-        var settings = new ISetting[] { Rooms, FirstPort, Bind, MaxJammers, MaxEngineers, SlotTimeout, Heartbeat, JoinCode, SampleRate, RoomMix, RoomMixQueue, JoinRate, JoinBurst, Io, Gso, RoomThreads, ReceiveBatch, MixJitter, StatusInterval, LogLevelSetting };
+        var settings = new ISetting[] { Rooms, FirstPort, Bind, MaxJammers, MaxEngineers, SlotTimeout, Heartbeat, JoinCode, SampleRate, RoomMix, RoomMixQueue, JoinRate, JoinBurst, Io, Gso, RoomThreads, ReceiveBatch, MixJitter, RtJamRooms, RtJamAllow, StatusInterval, LogLevelSetting };
         foreach (var s in settings)
         {
             command.Options.Add(s.Option);
@@ -158,6 +160,24 @@ internal static class ServerCommand
         }
 
         string mix = RoomMix.Get(parse, errors);
+        var rtJamRooms = new List<int>();
+        string rtRooms = RtJamRooms.Get(parse, errors).Trim();
+        if (!rtRooms.Equals("none", StringComparison.OrdinalIgnoreCase))
+        {
+            foreach (string r in rtRooms.Split(',', StringSplitOptions.TrimEntries))
+            {
+                if (!int.TryParse(r, NumberStyles.None, CultureInfo.InvariantCulture, out int room))
+                {
+                    errors.Add($"--rtjam-rooms: \"{rtRooms}\" is not none or a comma-separated list of room indices (0, 1, ...)");
+                    break;
+                }
+
+                rtJamRooms.Add(room);
+            }
+        }
+
+        string rtAllow = RtJamAllow.Get(parse, errors).Trim();
+        string[] rtJamAllow = rtAllow.Equals("none", StringComparison.OrdinalIgnoreCase) ? [] : rtAllow.Split(',', StringSplitOptions.TrimEntries);
         var options = new ServerOptions
         {
             RoomCount = Rooms.Get(parse, errors),
@@ -178,6 +198,8 @@ internal static class ServerCommand
             RoomThreads = RoomThreads.Get(parse, errors),
             ReceiveBatch = ReceiveBatch.Get(parse, errors),
             MixJitterPackets = MixJitter.Get(parse, errors),
+            RtJamRooms = rtJamRooms,
+            RtJamAllow = rtJamAllow,
         };
         return options;
     }

@@ -113,6 +113,11 @@ public sealed class BroadcastServer : IAsyncDisposable, IDisposable
             logger.LogWarning("using the default join code \"{Code}\": anyone who knows it can join; set --join-code", ServerOptions.DefaultJoinCode);
         }
 
+        if (options.RtJamRooms.Count > 0 && options.RtJamAllowsAny)
+        {
+            logger.LogWarning("RTJam rooms {Rooms} take RTJam packets from any address: RTJam has no authentication, anyone who sends one is in; set --rtjam-allow to your networks", string.Join(",", options.RtJamRooms));
+        }
+
         logger.LogInformation(
             "broadcast server up: {Rooms} rooms on {Address} UDP {Ports}, {Io} io, {Threads} room thread(s)",
             rooms.Count,

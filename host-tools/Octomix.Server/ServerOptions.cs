@@ -112,6 +112,21 @@ public sealed record ServerOptions
     /// <summary>Depth beyond the target, in source packets, at which the oldest audio is dropped (drift, bursts).</summary>
     public int MixOverrunPackets { get; init; } = 6;
 
+    /// <summary>Rooms (by index) open to RTJam clients, besides Octomix members; empty (the default): none (docs/server.md, "RTJam clients").</summary>
+    public IReadOnlyList<int> RtJamRooms { get; init; } = [];
+
+    /// <summary>Source networks RTJam clients may come from, as CIDR ("192.168.0.0/16", "::1/128"), or the one entry "any" (warned about at start).</summary>
+    public IReadOnlyList<string> RtJamAllow { get; init; } = [];
+
+    /// <summary>An RTJam member silent this long is freed (RTJam's own server: 0.5 s).</summary>
+    public TimeSpan RtJamTimeout { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>True when room <paramref name="room"/> is open to RTJam clients.</summary>
+    public bool IsRtJamRoom(int room) => RtJamRooms.Contains(room);
+
+    /// <summary>True when the RTJam rooms accept packets from any source address.</summary>
+    public bool RtJamAllowsAny => RtJamAllow.Count == 1 && RtJamAllow[0].Trim().Equals("any", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Join code of room <paramref name="room"/>.</summary>
     public string JoinCodeOf(int room) => JoinCodes.Count == 1 ? JoinCodes[0] : JoinCodes[room];
 
@@ -235,7 +250,49 @@ public sealed record ServerOptions
             p.Add($"mix overrun depth must be 1..16 packets (got {MixOverrunPackets})");
         }
 
+        RtJamProblems(p);
         return p;
+    }
+
+    private void RtJamProblems(List<string> p)
+    {
+        if (RtJamRooms is null || RtJamAllow is null)
+        {
+            p.Add("RTJam rooms and allow list must not be null");
+            return;
+        }
+
+        foreach (int room in RtJamRooms)
+        {
+            if (room < 0 || room >= RoomCount)
+            {
+                p.Add($"RTJam room {room} does not exist: rooms are 0..{RoomCount - 1} (--rtjam-rooms)");
+            }
+        }
+
+        if (RtJamRooms.Distinct().Count() != RtJamRooms.Count)
+        {
+            p.Add("RTJam rooms are listed more than once (--rtjam-rooms)");
+        }
+
+        if (RtJamRooms.Count > 0 && RtJamAllow.Count == 0)
+        {
+            p.Add("rooms opened to RTJam need the source networks RTJam clients may come from: --rtjam-allow 192.168.0.0/16,... or --rtjam-allow any");
+        }
+        else if (RtJamRooms.Count == 0 && RtJamAllow.Count > 0)
+        {
+            p.Add("--rtjam-allow opens nothing without --rtjam-rooms (the rooms RTJam clients may play in)");
+        }
+
+        if (RtJamAllow.Count > 0 && Rooms.RtJamAllowList.TryParse(RtJamAllow, out string? problem) == null)
+        {
+            p.Add(problem! + " (--rtjam-allow)");
+        }
+
+        if (RtJamTimeout.TotalMilliseconds < 10 || RtJamTimeout.TotalMilliseconds > 65535)
+        {
+            p.Add($"RTJam timeout must be 10..65535 ms (got {RtJamTimeout.TotalMilliseconds} ms)");
+        }
     }
 
     /// <summary>Throws <see cref="ArgumentException"/> listing every problem.</summary>
@@ -260,6 +317,7 @@ public sealed record ServerOptions
         s.AppendLine(CultureInfo.InvariantCulture, $"join rate limit: {JoinRatePerSecond}/s per source IP, burst {JoinBurst}");
         s.AppendLine(CultureInfo.InvariantCulture, $"sample rate: {SampleRate} Hz");
         s.AppendLine(CultureInfo.InvariantCulture, $"room mix: {RoomMixTarget ?? "none"} (queue {RoomMixQueueChunks} x 20 ms)");
+        s.AppendLine(CultureInfo.InvariantCulture, $"RTJam clients: {(RtJamRooms.Count == 0 ? "off" : $"rooms {string.Join(",", RtJamRooms)} from {string.Join(", ", RtJamAllow)}, freed after {RtJamTimeout.TotalMilliseconds} ms of silence")}");
         s.AppendLine(CultureInfo.InvariantCulture, $"mix jitter FIFO: target +{MixJitterPackets} packets, drop oldest beyond +{MixOverrunPackets}");
         s.Append(CultureInfo.InvariantCulture, $"io: {IoMode}{(UdpSegmentation ? " with UDP segmentation where batched" : string.Empty)}, {EffectiveRoomThreads} room thread(s) where batched, receive batch {ReceiveBatch}, socket buffers {SocketBufferBytes / 1024} KiB");
         return s.ToString();

@@ -45,9 +45,9 @@ internal static class VectorFile
         foreach (var v in ProtocolVectorText.Parse(File.ReadLines(path)))
         {
             var bytes = Bytes(v);
-            if (v.IsSigned)
+            if (v.IsSigned || v.IsRtJam)
             {
-                continue; // ReadSigned
+                continue; // ReadSigned, RtJamVectors
             }
 
             if (v.IsBad)
@@ -110,6 +110,7 @@ internal static class VectorFile
             sb.Append("hex: ").Append(VectorCatalog.Hex(bytes)).Append('\n');
         }
 
+        RtJamVectors.Render(sb);
         return sb.ToString();
     }
 }

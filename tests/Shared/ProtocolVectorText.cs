@@ -16,11 +16,15 @@ internal static class ProtocolVectorText
     /// <see cref="Expect"/>; a malformed datagram has <see cref="Expect"/> and <see cref="DecodeAs"/>;
     /// a signed command is a good one with <see cref="Sign"/> (the "sign:" line's text: code=…
     /// box=0x… join=… sequence=…) and <see cref="Key"/> (the "key:" line's: 0x&lt;k0&gt; 0x&lt;k1&gt;),
-    /// its hex the datagram with the 16-byte trailer.
+    /// its hex the datagram with the 16-byte trailer. An RTJam interop vector has <see cref="RtJam"/>
+    /// (the "rtjam:" line's text: what it is, docs/protocol.md "RTJam interop"); it is not an
+    /// Octomix message and only the RTJam tests read it.
     /// </summary>
-    public sealed record Vector(string Name, string Fields, IReadOnlyList<string> HexBytes, string? Expect, string? DecodeAs, string? Sign = null, string? Key = null)
+    public sealed record Vector(string Name, string Fields, IReadOnlyList<string> HexBytes, string? Expect, string? DecodeAs, string? Sign = null, string? Key = null, string? RtJam = null)
     {
         public bool IsBad => Expect != null;
+
+        public bool IsRtJam => RtJam != null;
 
         public bool IsSigned => Sign != null;
 
@@ -51,6 +55,7 @@ internal static class ProtocolVectorText
         string? decodeAs = null;
         string? sign = null;
         string? key = null;
+        string? rtJam = null;
         var fields = new StringBuilder();
         var hex = new List<string>();
         bool inHex = false;
@@ -72,12 +77,13 @@ internal static class ProtocolVectorText
                 throw new FormatException(name + ": a signed vector needs both sign: and key:");
             }
 
-            vectors.Add(new Vector(name, fields.ToString(), hex.ToArray(), expect, decodeAs, sign, key));
+            vectors.Add(new Vector(name, fields.ToString(), hex.ToArray(), expect, decodeAs, sign, key, rtJam));
             name = null;
             expect = null;
             decodeAs = null;
             sign = null;
             key = null;
+            rtJam = null;
             inHex = false;
             fields.Clear();
             hex.Clear();
@@ -119,6 +125,10 @@ internal static class ProtocolVectorText
             else if (line.StartsWith("key:", StringComparison.Ordinal))
             {
                 key = line[4..].Trim();
+            }
+            else if (line.StartsWith("rtjam:", StringComparison.Ordinal))
+            {
+                rtJam = line[6..].Trim();
             }
             else
             {

@@ -31,6 +31,11 @@ public sealed record LoadGeneratorOptions
 
     /// <summary>Sends are made in ticks this long (every jammer's packets due by then go out).</summary>
     public double TickMilliseconds { get; init; } = 1;
+
+    // ---- RTJam members (LoadGenerator.RtJam.cs) ----
+
+    /// <summary>The last this many jammers of each room are RTJam clients (server runs only; the rooms must be open to RTJam).</summary>
+    public int RtJamPerRoom { get; init; }
 }
 
 /// <summary>Figures of one load-generator run (only the measurement window counts).</summary>
@@ -62,7 +67,7 @@ public sealed record LoadGeneratorResult(
 /// baseline packet's fan-out, ppoll to sleep and to find ready sockets) so that the generator
 /// is not what limits the figures. Linux only.
 /// </summary>
-public sealed unsafe class LoadGenerator : IDisposable
+public sealed unsafe partial class LoadGenerator : IDisposable
 {
     private const int RxBatch = 64;
     private const int RxStride = 2048;
@@ -167,6 +172,12 @@ public sealed unsafe class LoadGenerator : IDisposable
         for (int j = 0; j < count; j++)
         {
             int room = j / perRoom;
+            if (IsRtJam(j))
+            {
+                PrepareRtJam(j, room); // LoadGenerator.RtJam.cs
+                continue;
+            }
+
             if (options.Rooms != null)
             {
                 var accept = Join(sockets[j], options.Rooms[room], j);
@@ -286,15 +297,27 @@ public sealed unsafe class LoadGenerator : IDisposable
     private long Send(int j, uint seq)
     {
         byte* p = packetPointers[j];
-        *(uint*)(p + 12) = seq;
-        *(long*)(p + 20) = (long)seq * options.Frames;
-        long stamp = LinuxNative.RealtimeNanoseconds();
-        *(long*)(p + AudioPacket.HeaderLength) = stamp;
+        long stamp;
+        int length = packetLength;
+        if (IsRtJam(j))
+        {
+            stamp = LinuxNative.RealtimeNanoseconds();
+            StampRtJam(p, seq, stamp); // LoadGenerator.RtJam.cs
+            length = RtJamLength;
+        }
+        else
+        {
+            *(uint*)(p + 12) = seq;
+            *(long*)(p + 20) = (long)seq * options.Frames;
+            stamp = LinuxNative.RealtimeNanoseconds();
+            *(long*)(p + AudioPacket.HeaderLength) = stamp;
+        }
+
         int n = destinationCount[j];
         for (int i = 0; i < n; i++)
         {
             txVec[i].Base = p;
-            txVec[i].Length = (nuint)packetLength;
+            txVec[i].Length = (nuint)length;
             tx[i].Header.Name = destinations + (j * 256) + (i * 16);
             tx[i].Header.NameLength = 16;
         }
@@ -369,12 +392,23 @@ public sealed unsafe class LoadGenerator : IDisposable
 
     private void Account(byte* d, int length, byte* control, int controlLength, long userNow, long measureStart, long measureEnd)
     {
-        if (length < AudioPacket.HeaderLength + 12 || d[3] != (byte)MessageType.Audio)
+        long stamp;
+        if (length >= 2 && (d[0] != ProtocolConstants.Magic0 || d[1] != ProtocolConstants.Magic1))
+        {
+            if (!TryRtJamStamp(d, length, out stamp)) // LoadGenerator.RtJam.cs: an RTJam member's datagram
+            {
+                return;
+            }
+        }
+        else if (length < AudioPacket.HeaderLength + 12 || d[3] != (byte)MessageType.Audio)
         {
             return;
         }
+        else
+        {
+            stamp = *(long*)(d + AudioPacket.HeaderLength);
+        }
 
-        long stamp = *(long*)(d + AudioPacket.HeaderLength);
         if (stamp < measureStart || stamp >= measureEnd)
         {
             return;

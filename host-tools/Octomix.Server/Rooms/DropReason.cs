@@ -35,4 +35,13 @@ public enum DropReason
 
     /// <summary>The kernel refused to send (send buffer full, unreachable).</summary>
     SendFailed,
+
+    /// <summary>Not Octomix, in a room open to RTJam, from a source outside its allow list: nothing is sent back.</summary>
+    RtJamStranger,
+
+    /// <summary>Not Octomix, from an allowed source, but not an RTJam packet either (short, odd length, too long, SampleRate not 48 kHz).</summary>
+    RtJamMalformed,
+
+    /// <summary>An RTJam packet from a new ClientId while every jammer slot is taken.</summary>
+    RtJamRoomFull,
 }

@@ -32,6 +32,12 @@ internal sealed unsafe partial class Room
         // 1. header: length, magic, version, known type
         if (Message.Peek(buf, off, len, out MessageType type) != DecodeResult.Ok)
         {
+            if (IsRtJamCandidate(buf, off, len))
+            {
+                HandleRtJam(buf, off, len, address, addressLength, now); // Room.RtJam.cs: byte 1 decides (docs/protocol.md)
+                return;
+            }
+
             Drop(DropReason.BadHeader);
             return;
         }
@@ -451,6 +457,7 @@ internal sealed unsafe partial class Room
     private void ReleaseSlot(int index, uint leaveId)
     {
         var s = table.Slots[index];
+        ForgetRtJam(s);
         AnnounceLeave(s, leaveId);
         if (s.PersonalMix)
         {

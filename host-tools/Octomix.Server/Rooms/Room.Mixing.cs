@@ -184,6 +184,7 @@ internal sealed unsafe partial class Room
         }
 
         RepeatRoster(now);
+        RtJamHousekeeping(now);
     }
 
     /// <summary>20 ms of every jammer at unity gain, saturated, to the room-mix output.</summary>

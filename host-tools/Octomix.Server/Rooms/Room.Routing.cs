@@ -25,6 +25,10 @@ internal sealed unsafe partial class Room
             if (destination == Slot.Everyone)
             {
                 ToJammers(slot, data, len);
+                if (rtJamMembers > 0)
+                {
+                    ForwardToRtJam(slot, buf, now);
+                }
             }
             else
             {
@@ -48,10 +52,15 @@ internal sealed unsafe partial class Room
             for (int t = 0; t < slots.Length; t++)
             {
                 var to = slots[t];
-                if (to.Occupied && t != slot.Index && (to.IsEngineer || !to.PersonalMix))
+                if (to.Occupied && t != slot.Index && (to.IsEngineer || !to.PersonalMix) && !to.RtJam)
                 {
                     SendTo(to, data, len);
                 }
+            }
+
+            if (jam && rtJamMembers > 0)
+            {
+                ForwardToRtJam(slot, buf, now); // Room.RtJam.cs
             }
         }
         else if (destination == Slot.Engineers)
@@ -186,7 +195,7 @@ internal sealed unsafe partial class Room
         }
 
         var to = table.Slots[destination];
-        if (!to.Occupied || destination == from.Index)
+        if (!to.Occupied || destination == from.Index || to.RtJam)
         {
             DropFrom(from, DropReason.EmptyDestination);
             return;
@@ -220,7 +229,7 @@ internal sealed unsafe partial class Room
         int sent = 0;
         for (int t = 0; t < Slot.MaxJammerSlots; t++)
         {
-            if (slots[t].Occupied && t != from.Index)
+            if (slots[t].Occupied && t != from.Index && !slots[t].RtJam)
             {
                 SendTo(slots[t], data, len);
                 sent++;

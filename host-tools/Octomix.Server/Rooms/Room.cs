@@ -114,6 +114,7 @@ internal sealed unsafe partial class Room : IDisposable
         }
 
         InitMixing();
+        InitRtJam();
         thread = new Thread(Run) { IsBackground = true, Name = "octomix-room-" + index };
     }
 

@@ -110,6 +110,7 @@ internal sealed unsafe class RoomSlotTable
         s.Drops = 0;
         s.BoxState = -1;
         s.PersonalMix = false;
+        s.RtJam = false;
         s.AnnouncementLength = 0;
         s.RosterPending = role == SlotRole.Engineer;
         s.LastOwnAudio = 0;

@@ -141,6 +141,17 @@ internal sealed class SlotState
         }
     }
 
+    /// <summary>An RTJam client (Room.RtJam.cs): keyed by its ClientId, no token, its stream's next sequence and timecode.</summary>
+    public bool RtJam;
+
+    public uint RtJamClientId;
+
+    public bool RtJamStreaming;
+
+    public uint RtJamNextSequence;
+
+    public long RtJamNextTimecode;
+
     public bool IsJammer => Role == SlotRole.Jammer;
 
     public bool IsEngineer => Role == SlotRole.Engineer;
