@@ -35,4 +35,7 @@ public enum DropReason
 
     /// <summary>The kernel refused to send (send buffer full, unreachable).</summary>
     SendFailed,
+
+    /// <summary>Audio from a listen-only member (listeners never send audio).</summary>
+    ListenerAudio,
 }

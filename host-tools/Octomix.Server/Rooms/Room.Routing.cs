@@ -48,7 +48,7 @@ internal sealed unsafe partial class Room
             for (int t = 0; t < slots.Length; t++)
             {
                 var to = slots[t];
-                if (to.Occupied && t != slot.Index && (to.IsEngineer || !to.PersonalMix))
+                if (to.Occupied && t != slot.Index && WantsForwardedStreams(to))
                 {
                     SendTo(to, data, len);
                 }
@@ -96,7 +96,7 @@ internal sealed unsafe partial class Room
             // the console's ready indicators come from these
             Message.WriteToken(buf, off, 0);
             var slots = table.Slots;
-            for (int t = Slot.FirstEngineer; t < slots.Length; t++)
+            for (int t = Slot.FirstEngineer; t < RoomSlotTable.EngineerEnd; t++)
             {
                 if (slots[t].Occupied)
                 {
@@ -185,6 +185,12 @@ internal sealed unsafe partial class Room
             return;
         }
 
+        if (Slot.IsListener(destination))
+        {
+            DropFrom(from, DropReason.NotAllowed); // listeners are sent the room, never commands
+            return;
+        }
+
         var to = table.Slots[destination];
         if (!to.Occupied || destination == from.Index)
         {
@@ -199,7 +205,7 @@ internal sealed unsafe partial class Room
     {
         var slots = table.Slots;
         int sent = 0;
-        for (int t = Slot.FirstEngineer; t < slots.Length; t++)
+        for (int t = Slot.FirstEngineer; t < RoomSlotTable.EngineerEnd; t++)
         {
             if (slots[t].Occupied && t != from.Index)
             {
