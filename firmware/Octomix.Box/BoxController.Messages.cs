@@ -36,6 +36,10 @@ namespace Octomix.Box
         private NoticeMessage notice;
         private MixLevelsMessage mixLevels;
         private AudioPacket audioIn;
+        private RoomInfoMessage roomInfo;
+        private readonly byte[] lastRoomInfo = new byte[64];
+        private int lastRoomInfoLength;
+        private string serverName = string.Empty;
         private ReliableSender reliable;
         private DuplicateFilter duplicates;
         private readonly CommandVerifier commands = new CommandVerifier();
@@ -99,6 +103,47 @@ namespace Octomix.Box
             notice = new NoticeMessage();
             mixLevels = new MixLevelsMessage();
             audioIn = new AudioPacket();
+            roomInfo = new RoomInfoMessage();
+        }
+
+        /// <summary>The server's name from its RoomInfo (empty until one arrives, or when the server has none).</summary>
+        public string ServerName
+        {
+            get { return serverName; }
+        }
+
+        /// <summary>
+        /// RoomInfo from the server: its name and the room's limits, written to the log when they
+        /// change. The server repeats it every few seconds; a repeat is recognised by its bytes
+        /// and costs no decoding (no allocation in the steady state).
+        /// </summary>
+        private void OnRoomInfo(int n)
+        {
+            if (n == lastRoomInfoLength && n <= lastRoomInfo.Length)
+            {
+                bool same = true;
+                for (int i = 0; i < n && same; i++)
+                {
+                    same = rx[i] == lastRoomInfo[i];
+                }
+
+                if (same)
+                {
+                    return;
+                }
+            }
+
+            if (roomInfo.Read(rx, 0, n) != DecodeResult.Ok || n > lastRoomInfo.Length)
+            {
+                BadDatagrams++;
+                return;
+            }
+
+            Array.Copy(rx, 0, lastRoomInfo, 0, n);
+            lastRoomInfoLength = n;
+            serverName = roomInfo.ServerName;
+            log.Write(LogLevel.Info, (serverName.Length > 0 ? "server \"" + serverName + "\"" : "the server has no name") + ", room " + roomInfo.Room
+                + " (" + roomInfo.MaxJammers + " jammers, " + roomInfo.MaxListeners + " listeners)");
         }
 
         private void PrepareJoin()
@@ -165,6 +210,9 @@ namespace Octomix.Box
                     break;
                 case MessageType.Reject:
                     OnReject(n);
+                    break;
+                case MessageType.RoomInfo:
+                    OnRoomInfo(n);
                     break;
                 case MessageType.Record:
                     OnRecord(n);

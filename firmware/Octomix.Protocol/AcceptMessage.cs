@@ -71,7 +71,7 @@ namespace Octomix.Protocol
             MaxJammers = b[o + 26];
             SampleRate = (int)WireFormat.ReadU32(b, o + 28);
             ServerTimeMicroseconds = WireFormat.ReadU64(b, o + 32);
-            if (!Slot.IsJammer(AssignedSlot) && !Slot.IsEngineer(AssignedSlot))
+            if (!Slot.IsJammer(AssignedSlot) && !Slot.IsEngineer(AssignedSlot) && !Slot.IsListener(AssignedSlot))
             {
                 return DecodeResult.BadField;
             }

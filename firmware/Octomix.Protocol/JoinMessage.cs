@@ -11,7 +11,7 @@ namespace Octomix.Protocol
     /// <code>
     /// off size field
     ///  12    4 message id, u32
-    ///  16    1 role (JoinRole)
+    ///  16    1 role (JoinRole: 1 jammer, 2 engineer, 3 listener)
     ///  17    1 capabilities (JoinCapabilities bits)
     ///  18    1 previous slot (with the Rejoin capability; else 0)
     ///  19    1 reserved, 0
@@ -160,7 +160,7 @@ namespace Octomix.Protocol
                 return DecodeResult.BadLength;
             }
 
-            if (Role != JoinRole.Jammer && Role != JoinRole.Engineer)
+            if (Role != JoinRole.Jammer && Role != JoinRole.Engineer && Role != JoinRole.Listener)
             {
                 return DecodeResult.BadField;
             }
@@ -229,6 +229,13 @@ namespace Octomix.Protocol
 
         /// <summary>The engineer's console: takes an engineer slot, receives every stream, sends control.</summary>
         public const byte Engineer = 2;
+
+        /// <summary>
+        /// A listen-only member (a listener's player, a console that only monitors): takes a
+        /// listener slot (32..63), never a jammer slot; receives the room mix, or every jammer's
+        /// stream with <see cref="JoinCapabilities.MemberStreams"/>; sends no audio.
+        /// </summary>
+        public const byte Listener = 3;
     }
 
     /// <summary>Bits of <see cref="JoinMessage.Capabilities"/>.</summary>
@@ -249,5 +256,11 @@ namespace Octomix.Protocol
         /// back when the slot is free or still the sender's.
         /// </summary>
         public const byte Rejoin = 0x08;
+
+        /// <summary>
+        /// A listener (role 3) that wants every jammer's stream forwarded as it is, instead of
+        /// the server's room mix (the default for a listener). Meaningless for other roles.
+        /// </summary>
+        public const byte MemberStreams = 0x10;
     }
 }

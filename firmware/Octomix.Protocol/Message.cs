@@ -194,7 +194,7 @@ namespace Octomix.Protocol
 
         public static bool IsKnownType(byte t)
         {
-            return (t >= 0x01 && t <= 0x06) || (t >= 0x10 && t <= 0x13) || (t >= 0x20 && t <= 0x28);
+            return (t >= 0x01 && t <= 0x06) || (t >= 0x10 && t <= 0x14) || (t >= 0x20 && t <= 0x28);
         }
 
         /// <summary>Name of a message type without enum reflection (nanoFramework's Enum.ToString prints the number).</summary>
@@ -212,6 +212,7 @@ namespace Octomix.Protocol
                 case MessageType.Accept: return "Accept";
                 case MessageType.Reject: return "Reject";
                 case MessageType.Leave: return "Leave";
+                case MessageType.RoomInfo: return "RoomInfo";
                 case MessageType.Record: return "Record";
                 case MessageType.Stop: return "Stop";
                 case MessageType.PlaybackStart: return "PlaybackStart";

@@ -16,6 +16,7 @@ namespace Octomix.Protocol
         Accept = 0x11,
         Reject = 0x12,
         Leave = 0x13,
+        RoomInfo = 0x14,
         Record = 0x20,
         Stop = 0x21,
         PlaybackStart = 0x22,

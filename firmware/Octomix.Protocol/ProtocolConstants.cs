@@ -35,6 +35,12 @@ namespace Octomix.Protocol
         /// <summary>At most this many engineer slots per room.</summary>
         public const int MaxEngineers = 4;
 
+        /// <summary>Listen-only member slots start here (they never take a jammer slot).</summary>
+        public const byte FirstListener = 32;
+
+        /// <summary>At most this many listener slots per room.</summary>
+        public const int MaxListeners = 32;
+
         /// <summary>Destination: the engineers of the room only (a box recording a take).</summary>
         public const byte Engineers = 0xFD;
 
@@ -55,6 +61,11 @@ namespace Octomix.Protocol
         public static bool IsEngineer(int slot)
         {
             return slot >= FirstEngineer && slot < FirstEngineer + MaxEngineers;
+        }
+
+        public static bool IsListener(int slot)
+        {
+            return slot >= FirstListener && slot < FirstListener + MaxListeners;
         }
     }
 }

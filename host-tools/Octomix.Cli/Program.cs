@@ -11,6 +11,7 @@ root.Subcommands.Add(BoxCommand.Create());
 root.Subcommands.Add(ConsoleCommand.Create());
 root.Subcommands.Add(ConsoleCommand.CreateWeb());
 root.Subcommands.Add(DemoCommand.Create());
+root.Subcommands.Add(ListenCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 foreach (var hidden in InternalCommands.Create())
 {

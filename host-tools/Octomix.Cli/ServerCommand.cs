@@ -24,6 +24,8 @@ internal static class ServerCommand
     private static readonly Setting<string> Bind = new("--bind", "OCTOMIX_BIND", "Address to bind (0.0.0.0 = every IPv4 interface, :: = IPv6 and IPv4)", "0.0.0.0", ParseText);
     private static readonly Setting<int> MaxJammers = new("--max-jammers", "OCTOMIX_MAX_JAMMERS", "Jammer slots per room (1-16)", Defaults.MaxJammers, ParseInt);
     private static readonly Setting<int> MaxEngineers = new("--max-engineers", "OCTOMIX_MAX_ENGINEERS", "Engineer (console) slots per room (0-4)", Defaults.MaxEngineers, ParseInt);
+    private static readonly Setting<int> MaxListeners = new("--max-listeners", "OCTOMIX_MAX_LISTENERS", "Listen-only slots per room (0-32); they never take a jammer slot", Defaults.MaxListeners, ParseInt);
+    private static readonly Setting<string> Name = new("--name", "OCTOMIX_SERVER_NAME", "The server's name, told to every member and shown in the status (1-31 bytes of UTF-8)", string.Empty, ParseText);
     private static readonly Setting<int> SlotTimeout = new("--slot-timeout-ms", "OCTOMIX_SLOT_TIMEOUT_MS", "Free a slot after this many ms without a packet", (int)Defaults.SlotTimeout.TotalMilliseconds, ParseInt);
     private static readonly Setting<int> Heartbeat = new("--heartbeat-ms", "OCTOMIX_HEARTBEAT_MS", "Status interval members are told to keep", (int)Defaults.HeartbeatInterval.TotalMilliseconds, ParseInt);
     private static readonly Setting<string> JoinCode = new("--join-code", "OCTOMIX_JOIN_CODE", "Join code of every room, or a comma-separated list with one per room", ServerOptions.DefaultJoinCode, ParseText);
@@ -45,7 +47,7 @@ internal static class ServerCommand
     public static Command Create()
     {
         var command = new Command("server", "Run the broadcast server: rooms of jammers on UDP ports, forwarding, personal mixes and a room mix for listeners.");
-        var settings = new ISetting[] { Rooms, FirstPort, Bind, MaxJammers, MaxEngineers, SlotTimeout, Heartbeat, JoinCode, SampleRate, RoomMix, RoomMixQueue, JoinRate, JoinBurst, Io, Gso, RoomThreads, ReceiveBatch, MixJitter, RtJamRooms, RtJamAllow, StatusInterval, LogLevelSetting };
+        var settings = new ISetting[] { Rooms, FirstPort, Bind, MaxJammers, MaxEngineers, MaxListeners, Name, SlotTimeout, Heartbeat, JoinCode, SampleRate, RoomMix, RoomMixQueue, JoinRate, JoinBurst, Io, Gso, RoomThreads, ReceiveBatch, MixJitter, RtJamRooms, RtJamAllow, StatusInterval, LogLevelSetting };
         foreach (var s in settings)
         {
             command.Options.Add(s.Option);
@@ -185,6 +187,8 @@ internal static class ServerCommand
             BindAddress = address ?? IPAddress.Any,
             MaxJammers = MaxJammers.Get(parse, errors),
             MaxEngineers = MaxEngineers.Get(parse, errors),
+            MaxListeners = MaxListeners.Get(parse, errors),
+            ServerName = ServerNameOf(parse, errors),
             SlotTimeout = TimeSpan.FromMilliseconds(SlotTimeout.Get(parse, errors)),
             HeartbeatInterval = TimeSpan.FromMilliseconds(Heartbeat.Get(parse, errors)),
             JoinCodes = JoinCode.Get(parse, errors).Split(',', StringSplitOptions.TrimEntries),
@@ -202,6 +206,26 @@ internal static class ServerCommand
             RtJamAllow = rtJamAllow,
         };
         return options;
+    }
+
+    /// <summary>The --name (or OCTOMIX_SERVER_NAME): given, it must be a usable name, not empty.</summary>
+    private static string ServerNameOf(ParseResult parse, List<string> errors)
+    {
+        string name = Name.Get(parse, errors);
+        bool given = parse.GetValue((Option<string>)Name.Option) != null;
+        if (given && name.Length == 0)
+        {
+            errors.Add("--name: the server name is empty (leave the flag out for an unnamed server)");
+            return string.Empty;
+        }
+
+        if (ServerOptions.ServerNameProblem(name) is { } problem)
+        {
+            errors.Add("--name: " + problem);
+            return string.Empty;
+        }
+
+        return name;
     }
 
     private static LogLevel ParseLogLevel(string s, List<string> errors)

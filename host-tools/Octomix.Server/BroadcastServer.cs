@@ -132,7 +132,7 @@ public sealed class BroadcastServer : IAsyncDisposable, IDisposable
     public ServerStatus GetStatus()
     {
         var roomStatus = rooms.Select(r => r.Snapshot()).ToArray();
-        return new ServerStatus(DateTimeOffset.UtcNow, Stopwatch.GetElapsedTime(startedAt), UsesBatchedIo, roomStatus);
+        return new ServerStatus(DateTimeOffset.UtcNow, Stopwatch.GetElapsedTime(startedAt), UsesBatchedIo, roomStatus) { ServerName = Options.ServerName };
     }
 
     /// <summary>Stops every room (each finishes its current batch) and closes the sockets and outputs.</summary>

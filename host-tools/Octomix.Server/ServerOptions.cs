@@ -41,6 +41,15 @@ public sealed record ServerOptions
     /// <summary>Engineer (console) slots per room, 0..4; they do not count against <see cref="MaxJammers"/>.</summary>
     public int MaxEngineers { get; init; } = Slot.MaxEngineers;
 
+    /// <summary>Listener (listen-only) slots per room, 0..32; they never take a jammer slot.</summary>
+    public int MaxListeners { get; init; } = 16;
+
+    /// <summary>
+    /// The server's name, told to every member in RoomInfo and shown in the status table: empty
+    /// (no name) or 1..31 bytes of UTF-8 without control characters or surrounding spaces.
+    /// </summary>
+    public string ServerName { get; init; } = string.Empty;
+
     /// <summary>A slot that sends nothing for this long is freed (sent to joiners in Accept).</summary>
     public TimeSpan SlotTimeout { get; init; } = TimeSpan.FromMilliseconds(1000);
 
@@ -175,6 +184,16 @@ public sealed record ServerOptions
             p.Add($"max engineers must be 0..{Slot.MaxEngineers} (got {MaxEngineers})");
         }
 
+        if (MaxListeners < 0 || MaxListeners > Slot.MaxListeners)
+        {
+            p.Add($"max listeners must be 0..{Slot.MaxListeners} (got {MaxListeners})");
+        }
+
+        if (ServerNameProblem(ServerName) is { } nameProblem)
+        {
+            p.Add(nameProblem);
+        }
+
         if (SlotTimeout.TotalMilliseconds < 10 || SlotTimeout.TotalMilliseconds > 65535)
         {
             p.Add($"slot timeout must be 10..65535 ms (got {SlotTimeout.TotalMilliseconds} ms)");
@@ -295,6 +314,45 @@ public sealed record ServerOptions
         }
     }
 
+    /// <summary>What is wrong with a server name, as a sentence, or null when it is usable (empty = no name).</summary>
+    public static string? ServerNameProblem(string? name)
+    {
+        if (name is null)
+        {
+            return "the server name is missing (use an empty name for none)";
+        }
+
+        if (name.Length == 0)
+        {
+            return null;
+        }
+
+        int bytes = Encoding.UTF8.GetByteCount(name);
+        if (bytes > RoomInfoMessage.MaxNameBytes)
+        {
+            return $"the server name must be at most {RoomInfoMessage.MaxNameBytes} bytes of UTF-8 (\"{name}\" is {bytes})";
+        }
+
+        for (int i = 0; i < name.Length; i++)
+        {
+            char c = name[i];
+            bool pair = char.IsHighSurrogate(c) && i + 1 < name.Length && char.IsLowSurrogate(name[i + 1]);
+            if (char.IsControl(c) || (char.IsSurrogate(c) && !pair))
+            {
+                return "the server name must be printable text: no control characters (tabs, newlines) or broken characters";
+            }
+
+            i += pair ? 1 : 0;
+        }
+
+        if (name.Trim().Length != name.Length)
+        {
+            return $"the server name must not start or end with spaces (got \"{name}\")";
+        }
+
+        return null;
+    }
+
     /// <summary>Throws <see cref="ArgumentException"/> listing every problem.</summary>
     public void Validate()
     {
@@ -311,7 +369,8 @@ public sealed record ServerOptions
         var s = new StringBuilder();
         string ports = FirstPort == 0 ? "ephemeral" : $"{FirstPort}-{FirstPort + RoomCount - 1}";
         s.AppendLine(CultureInfo.InvariantCulture, $"rooms: {RoomCount} on {BindAddress} UDP {ports}");
-        s.AppendLine(CultureInfo.InvariantCulture, $"slots per room: {MaxJammers} jammers, {MaxEngineers} engineers");
+        s.AppendLine(CultureInfo.InvariantCulture, $"server name: {(ServerName.Length > 0 ? "\"" + ServerName + "\"" : "none")}");
+        s.AppendLine(CultureInfo.InvariantCulture, $"slots per room: {MaxJammers} jammers, {MaxEngineers} engineers, {MaxListeners} listeners");
         s.AppendLine(CultureInfo.InvariantCulture, $"slot timeout: {SlotTimeout.TotalMilliseconds} ms, heartbeat: {HeartbeatInterval.TotalMilliseconds} ms, roster repeated every {RosterInterval.TotalMilliseconds} ms");
         s.AppendLine(CultureInfo.InvariantCulture, $"join code: {(JoinCodes.Count == 1 ? "one for all rooms" : "one per room")} ({JoinCodes.Count} given)");
         s.AppendLine(CultureInfo.InvariantCulture, $"join rate limit: {JoinRatePerSecond}/s per source IP, burst {JoinBurst}");

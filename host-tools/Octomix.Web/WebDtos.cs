@@ -143,8 +143,14 @@ public sealed record WebState(
             tracks,
             [.. s.UnboundBoxes.Select(b => b.Name)],
             take,
-            [.. s.Events.TakeLast(20)]);
+            [.. s.Events.TakeLast(20)])
+        {
+            ServerName = s.ServerName,
+        };
     }
+
+    /// <summary>The server's name (RoomInfo), empty when it has none.</summary>
+    public string ServerName { get; init; } = string.Empty;
 
     /// <summary>Peak in dBFS; null for silence (JSON has no −∞).</summary>
     private static double? Peak(byte minusDb) => minusDb == 255 ? null : -minusDb;

@@ -67,6 +67,28 @@ internal static class VectorCatalog
             JoinCode = "JAM-42", Name = "Bass Box",
         });
 
+        yield return ("join-listener-room-mix", new JoinMessage
+        {
+            MessageId = 0x00000A11, Role = JoinRole.Listener, Capabilities = 0, BoxId = 0x0000000000C0FFEE,
+            SampleRate = 48000, Channels = 2, Format = (byte)SampleFormat.S16, FramesPerPacket = 320, JoinCode = "JAM-42", Name = "Radio",
+        });
+
+        yield return ("join-listener-member-streams", new JoinMessage
+        {
+            MessageId = 0x00000A12, Role = JoinRole.Listener, Capabilities = (byte)(JoinCapabilities.CanMix | JoinCapabilities.MemberStreams), BoxId = 0xFEEDFACE,
+            SampleRate = 48000, Channels = 2, Format = (byte)SampleFormat.S16, FramesPerPacket = 128, JoinCode = "JAM-42", Name = "Monitor",
+        });
+
+        yield return ("accept-listener", new AcceptMessage
+        {
+            Token = 0, DestinationSlot = 32, MessageId = 0x00000A11, AssignedSlot = 32, Room = 1, HeartbeatMilliseconds = 250,
+            SessionToken = 0x5EED1234, SlotTimeoutMilliseconds = 1000, MaxJammers = 7, SampleRate = 48000, ServerTimeMicroseconds = 7_000_000,
+        });
+
+        yield return ("room-info-named", new RoomInfoMessage { Token = 0, SourceSlot = Slot.Server, DestinationSlot = 2, MessageId = 1, Room = 0, MaxJammers = 7, MaxListeners = 16, ServerName = "Studio A" });
+
+        yield return ("room-info-unnamed", new RoomInfoMessage { Token = 0, SourceSlot = Slot.Server, DestinationSlot = 33, MessageId = 1, Room = 3, MaxJammers = 16, MaxListeners = 32, ServerName = string.Empty });
+
         yield return ("accept", new AcceptMessage
         {
             Token = 0, DestinationSlot = Slot.None, MessageId = 1, AssignedSlot = 2, Room = 0, HeartbeatMilliseconds = 250,
@@ -199,6 +221,19 @@ internal static class VectorCatalog
         joinCodeGap[36 + 5] = (byte)'X';
         yield return ("join-code-not-nul-padded", DecodeResult.BadField, MessageType.Join, joinCodeGap);
 
+        var joinRole = (byte[])join.Clone();
+        joinRole[16] = 4;
+        yield return ("join-unknown-role", DecodeResult.BadField, MessageType.Join, joinRole);
+
+        var info = Encode(new RoomInfoMessage { MessageId = 1, MaxJammers = 7, MaxListeners = 16, ServerName = "Studio A" });
+        var infoNameLies = (byte[])info.Clone();
+        infoNameLies[20] = 9;
+        yield return ("room-info-name-length-lies", DecodeResult.BadLength, MessageType.RoomInfo, infoNameLies);
+
+        var infoBadUtf8 = (byte[])info.Clone();
+        infoBadUtf8[21] = 0xFF;
+        yield return ("room-info-name-invalid-utf8", DecodeResult.BadField, MessageType.RoomInfo, infoBadUtf8);
+
         var status = Encode(new StatusMessage());
         yield return ("status-as-ack", DecodeResult.WrongType, MessageType.Ack, status);
 
@@ -265,6 +300,7 @@ internal static class VectorCatalog
         MessageType.Accept => new AcceptMessage(),
         MessageType.Reject => new RejectMessage(),
         MessageType.Leave or MessageType.Calibrate => new SimpleControlMessage(type),
+        MessageType.RoomInfo => new RoomInfoMessage(),
         MessageType.Record => new RecordMessage(),
         MessageType.Stop or MessageType.PlaybackStart or MessageType.PlaybackStop => new TakeControlMessage(type),
         MessageType.MixLevels => new MixLevelsMessage(),

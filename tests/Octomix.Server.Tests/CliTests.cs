@@ -12,7 +12,7 @@ public class CliTests
     [Fact]
     public async Task TheServerCommandTakesFlagsAndEnvironmentServesAndStopsCleanlyOnSigterm()
     {
-        var psi = Start("server", "--bind", "127.0.0.1", "--first-port", "0", "--rooms", "2", "--join-code", "CLI-CODE", "--announce-ports", "--status-interval", "0.2", "--room-threads", "1");
+        var psi = Start("server", "--bind", "127.0.0.1", "--first-port", "0", "--rooms", "2", "--join-code", "CLI-CODE", "--announce-ports", "--status-interval", "0.2", "--room-threads", "1", "--name", "Studio A");
         psi.Environment["OCTOMIX_MAX_JAMMERS"] = "1";
         psi.Environment["OCTOMIX_ROOMS"] = "5"; // the flag wins
         using var server = Process.Start(psi)!;
@@ -68,6 +68,8 @@ public class CliTests
         var log = string.Join("\n", Snapshot(stderr));
         Assert.Contains("rooms: 2 on 127.0.0.1 UDP ephemeral", log);
         Assert.Contains("slots per room: 1 jammers", log);
+        Assert.Contains("server name: \"Studio A\"", log);
+        Assert.Contains("io batched server \"Studio A\"", log.Replace("io portable", "io batched", StringComparison.Ordinal));
         Assert.Contains("1 room thread(s) where batched", log);
         Assert.Contains("stopping;", log);
     }
@@ -82,6 +84,11 @@ public class CliTests
     [InlineData("--room-threads", "65", "room threads must be 0 (automatic)..64")]
     [InlineData("--slot-timeout-ms", "soon", "\"soon\" is not a valid value")]
     [InlineData("--heartbeat-ms", "5000", "shorter than the slot timeout")]
+    [InlineData("--max-listeners", "33", "max listeners must be 0..32")]
+    [InlineData("--name", "", "--name: the server name is empty")]
+    [InlineData("--name", "A name far longer than thirty-one bytes", "at most 31 bytes of UTF-8")]
+    [InlineData("--name", "Studio\tA", "no control characters")]
+    [InlineData("--name", " Studio A", "must not start or end with spaces")]
     public void BadServerSettingsAreRefusedWithAClearMessage(string flag, string value, string message)
     {
         using var p = Process.Start(Start("server", flag, value))!;

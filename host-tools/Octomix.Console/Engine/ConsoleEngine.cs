@@ -301,7 +301,10 @@ public sealed partial class ConsoleEngine : IAsyncDisposable
             tracks,
             _unbound,
             TakeSnapshot(),
-            [.. _events]);
+            [.. _events])
+        {
+            ServerName = _link.ServerName,
+        };
     }
 
     public async ValueTask DisposeAsync()

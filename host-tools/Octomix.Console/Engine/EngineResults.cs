@@ -77,4 +77,8 @@ public sealed record ConsoleSnapshot(
     IReadOnlyList<TrackView> Tracks,
     IReadOnlyList<UnboundBox> UnboundBoxes,
     TakeView? Take,
-    IReadOnlyList<string> Events);
+    IReadOnlyList<string> Events)
+{
+    /// <summary>The server's name as it told the console (RoomInfo); empty when it has none or has not said.</summary>
+    public string ServerName { get; init; } = string.Empty;
+}

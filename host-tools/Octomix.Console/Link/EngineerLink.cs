@@ -74,6 +74,8 @@ public sealed class EngineerLink : IDisposable
     private readonly NoticeMessage _notice = new();
     private readonly JoinMessage _memberJoin = new();
     private readonly SimpleControlMessage _memberLeave = new(MessageType.Leave);
+    private readonly RoomInfoMessage _roomInfo = new();
+    private volatile string _serverName = string.Empty;
     private readonly StatusMessage _heartbeat = new();
     private readonly JoinMessage _join = new();
     private readonly RoomMembership _membership;
@@ -137,6 +139,9 @@ public sealed class EngineerLink : IDisposable
     }
 
     public IPEndPoint Server { get; }
+
+    /// <summary>The server's name, from its RoomInfo (empty until one arrived, or when the server has none).</summary>
+    public string ServerName => _serverName;
 
     public bool IsJoined => _isJoined;
 
@@ -568,6 +573,15 @@ public sealed class EngineerLink : IDisposable
                 {
                     LearnKey(_memberJoin);
                     _receiver!.OnMemberJoined(_memberJoin);
+                }
+
+                break;
+            case MessageType.RoomInfo:
+                // the server's name and the room's limits, repeated every few seconds
+                if (Decode(_roomInfo, n) && _roomInfo.SourceSlot == Protocol.Slot.Server && _roomInfo.ServerName != _serverName)
+                {
+                    _serverName = _roomInfo.ServerName;
+                    _logger.LogInformation("the server at {Server} is \"{Name}\" (room {Room})", Server, _serverName, _roomInfo.Room);
                 }
 
                 break;

@@ -28,7 +28,7 @@ public static class ConsoleScreen
         var session = s.Session;
         text.Append(CultureInfo.InvariantCulture, $"Octomix console — session \"{session.Name}\" ({session.Project}), join code {session.JoinCode}, ")
             .Append(CultureInfo.InvariantCulture, $"{session.SampleRate} Hz, {session.TempoCentiBpm / 100.0:0.##} BPM {session.BeatsPerBar}/{session.BeatUnit}, count-in {session.CountInBars}\n");
-        text.Append(CultureInfo.InvariantCulture, $"room: {s.ServerAddress}, console {(s.Joined ? "joined, slot " + s.ConsoleSlot : "NOT JOINED")}")
+        text.Append(CultureInfo.InvariantCulture, $"room: {s.ServerAddress}{(s.ServerName.Length > 0 ? " \"" + s.ServerName + "\"" : string.Empty)}, console {(s.Joined ? "joined, slot " + s.ConsoleSlot : "NOT JOINED")}")
             .Append(s.ConsoleRoundTripMilliseconds is double rtt ? string.Create(CultureInfo.InvariantCulture, $", round trip {rtt:0.0} ms") : "").Append('\n');
         text.Append('\n');
         text.Append(CultureInfo.InvariantCulture, $"{"#",2} {"track",-14} {"box",-14} {"slot",4} {"state",-11} {"ready",-5} {"SD",-9} {"L",11} {"level dB",9} {"rtt",7} {"jit",6} {"loss",6} {"buf",5} {"mix",-14} why not ready\n");

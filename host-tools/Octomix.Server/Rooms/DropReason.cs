@@ -44,4 +44,7 @@ public enum DropReason
 
     /// <summary>An RTJam packet from a new ClientId while every jammer slot is taken.</summary>
     RtJamRoomFull,
+
+    /// <summary>Audio from a listen-only member (listeners never send audio).</summary>
+    ListenerAudio,
 }

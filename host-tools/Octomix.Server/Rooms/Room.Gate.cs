@@ -92,6 +92,16 @@ internal sealed unsafe partial class Room
             ReplayRoster(slot);
         }
 
+        if (slot.InfoPending)
+        {
+            SendRoomInfo(slot); // its address is proven: the server's name and the room's limits
+        }
+
+        if (slot.IsListener && ListenerMayNotSend(slot, type))
+        {
+            return;
+        }
+
         switch (type)
         {
             case MessageType.Audio:
@@ -157,11 +167,11 @@ internal sealed unsafe partial class Room
             return;
         }
 
-        var role = join.Role == JoinRole.Engineer ? SlotRole.Engineer : SlotRole.Jammer;
+        var role = join.Role == JoinRole.Engineer ? SlotRole.Engineer : join.Role == JoinRole.Listener ? SlotRole.Listener : SlotRole.Jammer;
         uint requestedToken = 0;
         int preferred = -1;
         if (join.IsRejoin && join.Token != 0 && table.InRange(join.PreviousSlot)
-            && (role == SlotRole.Jammer ? Slot.IsJammer(join.PreviousSlot) : Slot.IsEngineer(join.PreviousSlot)))
+            && RoomSlotTable.FitsRole(role, join.PreviousSlot))
         {
             var previous = table.Slots[join.PreviousSlot];
             if (previous.Occupied && previous.Token == join.Token && previous.BoxId == join.BoxId && previous.Role == role)
@@ -200,7 +210,7 @@ internal sealed unsafe partial class Room
         int slotIndex = table.FindFree(role, preferred);
         if (slotIndex < 0)
         {
-            SendReject(role == SlotRole.Jammer ? RejectReason.RoomFull : RejectReason.EngineerSlotsFull, 2000, len, address, addressLength);
+            SendReject(role == SlotRole.Engineer ? RejectReason.EngineerSlotsFull : RejectReason.RoomFull, 2000, len, address, addressLength);
             return;
         }
 
@@ -218,6 +228,11 @@ internal sealed unsafe partial class Room
         s.FramesPerPacket = join.FramesPerPacket;
         s.Capabilities = join.Capabilities;
         s.Endpoint = FormatAddress(address, addressLength);
+        s.InfoPending = true;
+        if (role == SlotRole.Listener)
+        {
+            ListenerJoined(s);
+        }
 
         WriteAccept(s, id, now);
 
@@ -242,7 +257,7 @@ internal sealed unsafe partial class Room
         s.AcceptDatagram.AsSpan(0, s.AcceptLength).CopyTo(outCells.AsSpan(cell));
         ReplyUnauthenticated(cell, s.AcceptLength, len, address, addressLength);
         logger.LogInformation("{Room}: {Name} {Joined} as {Role} in slot {Slot} from {Address}", label, s.Name, gotItBack ? "rejoined (its slot and token back)" : join.IsRejoin ? "rejoined (a new slot)" : "joined",
-            role == SlotRole.Jammer ? "jammer" : "engineer", slotIndex, s.Endpoint);
+            role == SlotRole.Jammer ? "jammer" : role == SlotRole.Listener ? (s.ListenerStreams ? "listener (member streams)" : "listener (room mix)") : "engineer", slotIndex, s.Endpoint);
     }
 
     /// <summary>Writes the slot's Accept for the Join <paramref name="id"/> into its replay buffer.</summary>
@@ -280,12 +295,13 @@ internal sealed unsafe partial class Room
         s.JoinMessageId = id;
         s.LastHeard = now;
         s.StatusSeen = false; // the member's Status sequence goes on from the new address
+        s.InfoPending = true; // it may have missed the room's information too
         WriteAccept(s, id, now);
         if (s.Role == SlotRole.Engineer)
         {
             s.RosterPending = true; // it may have missed announcements: the roster again on its next datagram
         }
-        else
+        else if (s.IsJammer)
         {
             AnnounceJoin(s, buf, off, requestLength); // the engineers learn its Join again (its message id changed)
         }
@@ -459,6 +475,11 @@ internal sealed unsafe partial class Room
         var s = table.Slots[index];
         ForgetRtJam(s);
         AnnounceLeave(s, leaveId);
+        if (s.IsListener)
+        {
+            ListenerLeaving(s);
+        }
+
         if (s.PersonalMix)
         {
             StopPersonalMix(s);

@@ -31,23 +31,27 @@ internal sealed unsafe partial class Room
     private readonly long[] personalAccumulator = new long[AudioPacket.MaxPayload];
 
     /// <summary>Jitter FIFOs are fed only when something reads them.</summary>
-    private bool FeedingRings => output != null || personalMixListeners > 0;
+    private bool FeedingRings => output != null || personalMixListeners > 0 || roomMixListeners > 0;
+
+    /// <summary>The room mix is made while something takes it: the output, or listeners.</summary>
+    private bool MakingRoomMix => output != null || roomMixListeners > 0;
 
     private static long Ticks(double milliseconds) => (long)(milliseconds * Stopwatch.Frequency / 1000.0);
 
     private void InitMixing()
     {
+        // allocated in any case: listeners may join a room that writes no output
+        chunkFrames = options.SampleRate / 50;
+        roomAccumulator = new long[chunkFrames * 2];
+        chunk = new byte[chunkFrames * 4];
+        ticksPerChunk = Ticks(20);
+        nextChunkDue = Stopwatch.GetTimestamp() + ticksPerChunk;
         string? target = options.RoomMixTargetOf(Index);
         if (target == null)
         {
             return;
         }
 
-        chunkFrames = options.SampleRate / 50;
-        roomAccumulator = new long[chunkFrames * 2];
-        chunk = new byte[chunkFrames * 4];
-        ticksPerChunk = Ticks(20);
-        nextChunkDue = Stopwatch.GetTimestamp() + ticksPerChunk;
         output = new RoomMixOutput(target, chunk.Length, options.RoomMixQueueChunks, logger, label);
     }
 
@@ -163,7 +167,7 @@ internal sealed unsafe partial class Room
             }
         }
 
-        if (output != null && now >= nextChunkDue)
+        if (MakingRoomMix && now >= nextChunkDue)
         {
             if (now - nextChunkDue > 10 * ticksPerChunk)
             {
@@ -185,6 +189,7 @@ internal sealed unsafe partial class Room
 
         RepeatRoster(now);
         RtJamHousekeeping(now);
+        RepeatRoomInfo(now);
     }
 
     /// <summary>20 ms of every jammer at unity gain, saturated, to the room-mix output.</summary>
@@ -217,7 +222,8 @@ internal sealed unsafe partial class Room
         }
 
         chunksMixed++;
-        output!.TryEnqueue(chunk);
+        output?.TryEnqueue(chunk);
+        SendRoomMixToListeners();
     }
 
     /// <summary>Listeners that send no audio of their own get their mix paced by the server's clock.</summary>

@@ -52,7 +52,7 @@ internal sealed unsafe partial class Room
             for (int t = 0; t < slots.Length; t++)
             {
                 var to = slots[t];
-                if (to.Occupied && t != slot.Index && (to.IsEngineer || !to.PersonalMix) && !to.RtJam)
+                if (to.Occupied && t != slot.Index && WantsForwardedStreams(to) && !to.RtJam)
                 {
                     SendTo(to, data, len);
                 }
@@ -105,7 +105,7 @@ internal sealed unsafe partial class Room
             // the console's ready indicators come from these
             Message.WriteToken(buf, off, 0);
             var slots = table.Slots;
-            for (int t = Slot.FirstEngineer; t < slots.Length; t++)
+            for (int t = Slot.FirstEngineer; t < RoomSlotTable.EngineerEnd; t++)
             {
                 if (slots[t].Occupied)
                 {
@@ -194,6 +194,12 @@ internal sealed unsafe partial class Room
             return;
         }
 
+        if (Slot.IsListener(destination))
+        {
+            DropFrom(from, DropReason.NotAllowed); // listeners are sent the room, never commands
+            return;
+        }
+
         var to = table.Slots[destination];
         if (!to.Occupied || destination == from.Index || to.RtJam)
         {
@@ -208,7 +214,7 @@ internal sealed unsafe partial class Room
     {
         var slots = table.Slots;
         int sent = 0;
-        for (int t = Slot.FirstEngineer; t < slots.Length; t++)
+        for (int t = Slot.FirstEngineer; t < RoomSlotTable.EngineerEnd; t++)
         {
             if (slots[t].Occupied && t != from.Index)
             {

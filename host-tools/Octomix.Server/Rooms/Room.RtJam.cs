@@ -120,7 +120,7 @@ internal sealed unsafe partial class Room
             {
                 SendTo(to, original, len);
             }
-            else if (to.IsEngineer || !to.PersonalMix)
+            else if (WantsForwardedStreams(to)) // a room-mix listener gets the mix, not streams
             {
                 SendTo(to, converted, n);
             }

@@ -68,6 +68,8 @@ internal sealed partial class Room
         {
             Rebinds = Volatile.Read(ref rebinds),
             Rejoins = Volatile.Read(ref rejoins),
+            Listeners = slots.Count(s => s.Role == SlotRole.Listener),
+            MaxListeners = options.MaxListeners,
         };
     }
 

@@ -76,7 +76,7 @@ internal sealed unsafe partial class Room : IDisposable
         this.logger = logger;
         Index = index;
         label = "room " + index;
-        table = new RoomSlotTable(options.MaxJammers, options.MaxEngineers);
+        table = new RoomSlotTable(options.MaxJammers, options.MaxEngineers, options.MaxListeners);
         limiter = new JoinRateLimiter(options.JoinRatePerSecond, options.JoinBurst);
         joinCode = System.Text.Encoding.ASCII.GetBytes(options.JoinCodeOf(index));
         outBase = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(outCells));
@@ -115,6 +115,7 @@ internal sealed unsafe partial class Room : IDisposable
 
         InitMixing();
         InitRtJam();
+        InitRoomInfo();
         thread = new Thread(Run) { IsBackground = true, Name = "octomix-room-" + index };
     }
 

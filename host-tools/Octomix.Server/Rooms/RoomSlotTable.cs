@@ -14,17 +14,21 @@ namespace Octomix.Server.Rooms;
 /// </summary>
 internal sealed unsafe class RoomSlotTable
 {
-    /// <summary>Slot numbers 0..15 are jammers, 16..19 engineers.</summary>
-    public const int SlotCount = Slot.FirstEngineer + Slot.MaxEngineers;
+    /// <summary>Slot numbers 0..15 are jammers, 16..19 engineers, 32..63 listeners (20..31 unused).</summary>
+    public const int SlotCount = Slot.FirstListener + Slot.MaxListeners;
+
+    /// <summary>One past the last engineer slot: loops over the engineers end here.</summary>
+    public const int EngineerEnd = Slot.FirstEngineer + Slot.MaxEngineers;
 
     private readonly byte[] addresses = GC.AllocateArray<byte>(SlotCount * DatagramIo.AddressStride, pinned: true);
     private readonly byte* addressBase;
     private readonly byte[] tokenBytes = new byte[4];
 
-    public RoomSlotTable(int maxJammers, int maxEngineers)
+    public RoomSlotTable(int maxJammers, int maxEngineers, int maxListeners = 0)
     {
         MaxJammers = maxJammers;
         MaxEngineers = maxEngineers;
+        MaxListeners = maxListeners;
         Slots = new SlotState[SlotCount];
         for (int i = 0; i < SlotCount; i++)
         {
@@ -38,6 +42,10 @@ internal sealed unsafe class RoomSlotTable
 
     public int MaxEngineers { get; }
 
+    public int MaxListeners { get; }
+
+    public int ListenerCount { get; private set; }
+
     public SlotState[] Slots { get; }
 
     public int JammerCount { get; private set; }
@@ -47,7 +55,16 @@ internal sealed unsafe class RoomSlotTable
     public byte* AddressOf(int slot) => addressBase + (slot * DatagramIo.AddressStride);
 
     /// <summary>True when <paramref name="slot"/> is a slot number this room uses.</summary>
-    public bool InRange(int slot) => (slot >= 0 && slot < MaxJammers) || (slot >= Slot.FirstEngineer && slot < Slot.FirstEngineer + MaxEngineers);
+    public bool InRange(int slot) => (slot >= 0 && slot < MaxJammers) || (slot >= Slot.FirstEngineer && slot < Slot.FirstEngineer + MaxEngineers)
+        || (slot >= Slot.FirstListener && slot < Slot.FirstListener + MaxListeners);
+
+    /// <summary>True when <paramref name="slot"/> is one of the slot numbers of <paramref name="role"/> (in range or not).</summary>
+    public static bool FitsRole(SlotRole role, int slot) => role switch
+    {
+        SlotRole.Jammer => Slot.IsJammer(slot),
+        SlotRole.Engineer => Slot.IsEngineer(slot),
+        _ => Slot.IsListener(slot),
+    };
 
     /// <summary>The slot owned by this address, or −1. Tries <paramref name="hint"/> (the header's source slot) first.</summary>
     public int FindOwner(byte* address, int length, int hint)
@@ -71,8 +88,8 @@ internal sealed unsafe class RoomSlotTable
     /// <summary>A free slot for the role, preferring <paramref name="preferred"/>; −1 when the room has none.</summary>
     public int FindFree(SlotRole role, int preferred)
     {
-        int first = role == SlotRole.Jammer ? 0 : Slot.FirstEngineer;
-        int count = role == SlotRole.Jammer ? MaxJammers : MaxEngineers;
+        int first = role == SlotRole.Jammer ? 0 : role == SlotRole.Engineer ? Slot.FirstEngineer : Slot.FirstListener;
+        int count = role == SlotRole.Jammer ? MaxJammers : role == SlotRole.Engineer ? MaxEngineers : MaxListeners;
         if (preferred >= first && preferred < first + count && !Slots[preferred].Occupied)
         {
             return preferred;
@@ -113,6 +130,9 @@ internal sealed unsafe class RoomSlotTable
         s.RtJam = false;
         s.AnnouncementLength = 0;
         s.RosterPending = role == SlotRole.Engineer;
+        s.ListenerStreams = false;
+        s.InfoPending = false;
+        s.InfoSent = false;
         s.LastOwnAudio = 0;
         s.MixSequence = 0;
         s.MixTimecode = 0;
@@ -130,6 +150,10 @@ internal sealed unsafe class RoomSlotTable
         if (role == SlotRole.Jammer)
         {
             JammerCount++;
+        }
+        else if (role == SlotRole.Listener)
+        {
+            ListenerCount++;
         }
         else
         {
@@ -155,6 +179,10 @@ internal sealed unsafe class RoomSlotTable
         if (s.Role == SlotRole.Jammer)
         {
             JammerCount--;
+        }
+        else if (s.Role == SlotRole.Listener)
+        {
+            ListenerCount--;
         }
         else
         {

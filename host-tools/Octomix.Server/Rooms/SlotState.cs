@@ -155,4 +155,14 @@ internal sealed class SlotState
     public bool IsJammer => Role == SlotRole.Jammer;
 
     public bool IsEngineer => Role == SlotRole.Engineer;
+
+    public bool IsListener => Role == SlotRole.Listener;
+
+    /// <summary>A listener that asked for every jammer's stream (capability MemberStreams) instead of the room mix.</summary>
+    public bool ListenerStreams;
+
+    /// <summary>Joined through a Join (not some other path): gets RoomInfo once its address is proven, and its repeats.</summary>
+    public bool InfoPending;
+
+    public bool InfoSent;
 }

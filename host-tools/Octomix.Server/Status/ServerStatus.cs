@@ -8,6 +8,9 @@ namespace Octomix.Server;
 /// <param name="Rooms">One entry per room, by index.</param>
 public sealed record ServerStatus(DateTimeOffset TakenAt, TimeSpan Uptime, bool BatchedIo, IReadOnlyList<RoomStatus> Rooms)
 {
+    /// <summary>The server's name (<see cref="ServerOptions.ServerName"/>), empty when it has none.</summary>
+    public string ServerName { get; init; } = string.Empty;
+
     public long PacketsIn => Rooms.Sum(r => r.PacketsIn);
 
     public long PacketsOut => Rooms.Sum(r => r.PacketsOut);
@@ -62,6 +65,12 @@ public sealed record RoomStatus(
 {
     public long TotalDrops => Drops.Values.Sum();
 
+    /// <summary>Occupied listener slots.</summary>
+    public int Listeners { get; init; }
+
+    /// <summary>Listener slots of the room.</summary>
+    public int MaxListeners { get; init; }
+
     /// <summary>Slots moved to a new source address (a NAT rebinding: a newer Status with the slot's token, or a rejoin).</summary>
     public long Rebinds { get; init; }
 
@@ -85,11 +94,14 @@ public enum SlotRole
 {
     Jammer,
     Engineer,
+
+    /// <summary>A listen-only member (slots 32–63): never a jammer slot, never sends audio.</summary>
+    Listener,
 }
 
 /// <summary>Figures of one occupied slot.</summary>
-/// <param name="Slot">Slot number (jammers 0–15, engineers 16–19).</param>
-/// <param name="Role">Jammer or engineer.</param>
+/// <param name="Slot">Slot number (jammers 0–15, engineers 16–19, listeners 32–63).</param>
+/// <param name="Role">Jammer, engineer or listener.</param>
 /// <param name="Name">Name from the Join.</param>
 /// <param name="BoxId">Box id from the Join.</param>
 /// <param name="Address">The owner's address (ip:port).</param>

@@ -14,13 +14,13 @@ public static class StatusTable
         var s = new StringBuilder();
         double seconds = previous == null ? now.Uptime.TotalSeconds : (now.Uptime - previous.Uptime).TotalSeconds;
         seconds = Math.Max(seconds, 0.001);
-        s.Append(CultureInfo.InvariantCulture, $"-- {now.TakenAt:HH:mm:ss} up {now.Uptime:hh\\:mm\\:ss} io {(now.BatchedIo ? "batched" : "portable")}\n");
+        s.Append(CultureInfo.InvariantCulture, $"-- {now.TakenAt:HH:mm:ss} up {now.Uptime:hh\\:mm\\:ss} io {(now.BatchedIo ? "batched" : "portable")}{(now.ServerName.Length > 0 ? " server \"" + now.ServerName + "\"" : string.Empty)}\n");
         foreach (var room in now.Rooms)
         {
             var before = previous?.Rooms.FirstOrDefault(r => r.Index == room.Index);
             double inRate = (room.PacketsIn - (before?.PacketsIn ?? 0)) / seconds;
             double outRate = (room.PacketsOut - (before?.PacketsOut ?? 0)) / seconds;
-            s.Append(CultureInfo.InvariantCulture, $"room {room.Index} :{room.Port} jammers {room.Jammers}/{room.MaxJammers} eng {room.Engineers} in {inRate:0}/s out {outRate:0}/s");
+            s.Append(CultureInfo.InvariantCulture, $"room {room.Index} :{room.Port} jammers {room.Jammers}/{room.MaxJammers} eng {room.Engineers}{(room.Listeners > 0 ? $" listeners {room.Listeners}/{room.MaxListeners}" : string.Empty)} in {inRate:0}/s out {outRate:0}/s");
             var drops = room.Drops.Where(d => d.Value > 0).Select(d => $"{Short(d.Key)} {d.Value}").ToList();
             s.Append(drops.Count == 0 ? " drops 0" : " drops " + string.Join(", ", drops));
             if (room.RoomMix is { } mix)
@@ -39,7 +39,7 @@ public static class StatusTable
                 var old = before?.Slots.FirstOrDefault(x => x.Slot == slot.Slot && x.Name == slot.Name && x.Connected <= slot.Connected);
                 double slotIn = (slot.PacketsIn - (old?.PacketsIn ?? 0)) / seconds;
                 double slotOut = (slot.PacketsOut - (old?.PacketsOut ?? 0)) / seconds;
-                s.Append(CultureInfo.InvariantCulture, $"  {slot.Slot,2} {(slot.Role == SlotRole.Jammer ? "J" : "E")} {Clip(slot.Name, 16),-16} {slot.Address,-21} in {slotIn,6:0}/s out {slotOut,6:0}/s");
+                s.Append(CultureInfo.InvariantCulture, $"  {slot.Slot,2} {(slot.Role == SlotRole.Jammer ? "J" : slot.Role == SlotRole.Listener ? "L" : "E")} {Clip(slot.Name, 16),-16} {slot.Address,-21} in {slotIn,6:0}/s out {slotOut,6:0}/s");
                 s.Append(CultureInfo.InvariantCulture, $" lost {slot.Lost} reord {slot.Reordered} jitter {slot.JitterMilliseconds:0.00} ms peak {Db(slot.PeakLeftDbfs)}/{Db(slot.PeakRightDbfs)}");
                 if (slot.PersonalMix)
                 {
@@ -70,6 +70,7 @@ public static class StatusTable
         DropReason.NotAllowed => "notallowed",
         DropReason.AmplificationGuard => "amplify",
         DropReason.SendFailed => "sendfail",
+        DropReason.ListenerAudio => "listener-audio",
         _ => r.ToString(),
     };
 }

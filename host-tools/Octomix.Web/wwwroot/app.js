@@ -121,7 +121,7 @@ function render(state) {
   const s = state.session;
   $("session-name").textContent = s.name;
   $("session-settings").textContent = `${s.tempo} BPM, ${s.meter}, count-in ${s.countIn} bar(s), ${s.sampleRate} Hz`;
-  $("server-address").textContent = `server: ${state.serverAddress}${state.joined ? "" : " (not joined)"}`;
+  $("server-address").textContent = `server: ${state.serverName ? `"${state.serverName}" ` : ""}${state.serverAddress}${state.joined ? "" : " (not joined)"}`;
   $("join-code").textContent = s.joinCode;
   renderStrips(state.tracks);
   $("unbound").textContent = state.unboundBoxes.length ? state.unboundBoxes.join(", ") : "none";

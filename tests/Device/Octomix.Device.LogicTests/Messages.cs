@@ -9,7 +9,7 @@ namespace Octomix.Device.LogicTests
         /// <summary>Every MessageType (nanoFramework has no Enum.GetValues).</summary>
         public static readonly byte[] AllTypes =
         {
-            0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x10, 0x11, 0x12, 0x13,
+            0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x10, 0x11, 0x12, 0x13, 0x14,
             0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28,
         };
 
@@ -28,6 +28,7 @@ namespace Octomix.Device.LogicTests
                 case MessageType.Reject: return new RejectMessage();
                 case MessageType.Leave:
                 case MessageType.Calibrate: return new SimpleControlMessage(type);
+                case MessageType.RoomInfo: return new RoomInfoMessage();
                 case MessageType.Record: return new RecordMessage();
                 case MessageType.Stop:
                 case MessageType.PlaybackStart:
