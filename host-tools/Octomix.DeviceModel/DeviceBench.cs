@@ -87,6 +87,12 @@ public sealed class DeviceModeResult
 
     public long HeapBytes { get; set; }
 
+    /// <summary>The native take writer's task over the measured blocks (its card work beside the loop; empty without it).</summary>
+    public BlockCounts TaskCounts { get; set; } = new();
+
+    /// <summary>The writer task's share of real time (its card work over the measured blocks' periods), %.</summary>
+    public double TaskPercentOfTime(CostColumn column) => Blocks.Count == 0 ? 0 : 100 * CostModel.Price(TaskCounts, column).TotalMicros / (Blocks.Count * PeriodMicros);
+
     /// <summary>Collecting: the take was ready at Stop (digest_while_recording), in this many blocks; -1 when the pass ran.</summary>
     public int ReadyAfterStopBlocks { get; set; } = -1;
 
@@ -118,6 +124,11 @@ public sealed class DeviceModeResult
     public double SdDeliveredBytesPerSecond(CostColumn column)
     {
         var a = Average();
+        if (a.SdDataBytesWritten <= 0 && TaskCounts.SdDataBytesWritten > 0)
+        {
+            a = TaskCounts; // the native writer's task writes the card
+        }
+
         if (a.SdDataBytesWritten <= 0)
         {
             return 0;
@@ -329,6 +340,7 @@ public static class DeviceBench
 
             BoxState expected = c.State;
             var files = c.Files;
+            model.TaskCounts = run.TaskCounts;
             int frameBytes = format.FrameBytes;
             for (int i = 0; i < options.MeasuredBlocks; i++)
             {
