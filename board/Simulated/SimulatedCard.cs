@@ -137,8 +137,8 @@ public sealed class SimulatedCard : IStorage, IAppendStorage
         return file;
     }
 
-    /// <summary>False: the card offers no native take writer (a stock-firmware box: the loop writes every block).</summary>
-    public bool NativeWriter { get; set; } = true;
+    /// <summary>True: the card offers the native take writer (a custom image: <see cref="SimulatedBoardOptions.NativeTakeWriter"/>); false: a stock image, the loop writes every block.</summary>
+    public bool NativeWriter { get; set; }
 
     public bool AppendAvailable => NativeWriter;
 

@@ -55,6 +55,12 @@ public sealed class DeviceBenchOptions
     /// <summary>Lever: FileStream.Write without nanoFramework's f_sync after every write (see <see cref="SdCardModel.SyncAfterEveryWrite"/>).</summary>
     public bool CardSyncAfterEveryWrite { get; set; } = true;
 
+    /// <summary>
+    /// True (the default): the box runs the custom image with the native take writer (the
+    /// recording path of docs/recording-path.md); false: a stock image, the loop writes every block.
+    /// </summary>
+    public bool NativeTakeWriter { get; set; } = true;
+
     /// <summary>Price the recording as if the take were this many seconds in (the chain the header rewrite's seek walks); 0: as it is.</summary>
     public double LateTakeSeconds { get; set; }
 
@@ -248,7 +254,7 @@ public static class DeviceBench
             "jam = " + (mode == DeviceModes.Jamming ? "on" : "off"),
             options.ExtraSettings);
         SimulatedBox.WriteSettings(card, settings);
-        var boardOptions = new SimulatedBoardOptions { CardFolder = card, Name = "bench box" };
+        var boardOptions = new SimulatedBoardOptions { CardFolder = card, Name = "bench box", NativeTakeWriter = options.NativeTakeWriter };
         var model = options.CardModel(format);
         var listener = new DeviceListener(model);
         var result = new List<BlockCounts>();

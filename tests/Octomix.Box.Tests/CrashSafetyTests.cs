@@ -27,7 +27,7 @@ public class CrashSafetyTests
     [InlineData(false, 4096)]  // a small piece: syncs as often, more card commands
     public void PowerCutMidTakeLosesAtMostOneSecondAndTheRepairedFileReadsInRealTools(bool keepUnflushedAppends, int cardWriteBytes)
     {
-        using var h = new BoxHarness(extraSettings: "card_write_bytes = " + cardWriteBytes);
+        using var h = new BoxHarness(o => o.NativeTakeWriter = cardWriteBytes > 0, extraSettings: "card_write_bytes = " + cardWriteBytes);
         h.JoinAndCalibrate();
         long origin = (14L * 3600 + 30 * 60) * 48000; // 14:30:00
         h.Record(21, 12000, countInBars: 1, origin: origin);

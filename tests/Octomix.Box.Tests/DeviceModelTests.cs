@@ -172,8 +172,8 @@ public class DeviceModelTests
         string folder = Path.Combine(Path.GetTempPath(), "octomix-bench-device-test-" + Guid.NewGuid().ToString("N"));
         try
         {
-            // the loop writing every block (no native writer): every mode has blocks to price
-            var options = new DeviceBenchOptions { Formats = [new DeviceFormat(48000, 24, 2)], MeasuredBlocks = 60, TakeSeconds = 0.5, ExtraSettings = "card_write_bytes = 0" };
+            // a stock image (no native writer): every mode has blocks to price
+            var options = new DeviceBenchOptions { Formats = [new DeviceFormat(48000, 24, 2)], MeasuredBlocks = 60, TakeSeconds = 0.5, NativeTakeWriter = false };
             var stdout = new StringWriter();
             var stderr = new StringWriter();
             int exit = DeviceBenchCommand.Run(options, json: true, folder, docPath: null, stdout, stderr);
@@ -225,11 +225,11 @@ public class DeviceModelTests
     [Fact]
     public void TheDigestWhileRecordingMovesTheChecksumIntoTheBlockAndMakesTheTakeReadyAtStop()
     {
-        var before = DeviceBench.Run(new DeviceBenchOptions { Formats = [new DeviceFormat(48000, 16, 2)], Modes = [DeviceModes.Recording, DeviceModes.Collecting], MeasuredBlocks = 60, TakeSeconds = 0.5, ExtraSettings = "card_write_bytes = 0" });
+        var before = DeviceBench.Run(new DeviceBenchOptions { Formats = [new DeviceFormat(48000, 16, 2)], Modes = [DeviceModes.Recording, DeviceModes.Collecting], MeasuredBlocks = 60, TakeSeconds = 0.5, NativeTakeWriter = false });
         var after = DeviceBench.Run(new DeviceBenchOptions
         {
             Formats = [new DeviceFormat(48000, 16, 2)], Modes = [DeviceModes.Recording, DeviceModes.Collecting], MeasuredBlocks = 60, TakeSeconds = 0.5,
-            ExtraSettings = "card_write_bytes = 0\ndigest_while_recording = on",
+            ExtraSettings = "digest_while_recording = on", NativeTakeWriter = false,
         });
         Assert.All(before.Runs.Concat(after.Runs), r => Assert.Null(r.Problem));
 

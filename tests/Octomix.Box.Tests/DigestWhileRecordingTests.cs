@@ -5,9 +5,10 @@ namespace Octomix.Box.Tests;
 
 /// <summary>
 /// The take is ready right after Stop — no pass over the file — and its FileInfo checksum is still
-/// the one of the file's data on the card: with the board's native take writer (the default,
-/// <c>card_write_bytes</c> above 0) the writer sums it as it writes; with the loop writing every
-/// block (<c>card_write_bytes = 0</c>), <c>digest_while_recording = on</c> sums it in managed code.
+/// the one of the file's data on the card: on a board with the native take writer (a custom image;
+/// <c>card_write_bytes</c> above 0, the default) the writer sums it as it writes; with the loop
+/// writing every block (<c>card_write_bytes = 0</c> or a stock image),
+/// <c>digest_while_recording = on</c> sums it in managed code.
 /// </summary>
 public class DigestWhileRecordingTests
 {
@@ -19,7 +20,7 @@ public class DigestWhileRecordingTests
     [InlineData(24, 1, 4096, true)]   // the setting is moot with the writer: its digest is used, no managed sum
     public void TheTakeIsReadyAtStopWithTheChecksumOfTheCard(int bits, int channels, int cardWriteBytes, bool digestWhileRecording)
     {
-        using var h = new BoxHarness(o => o.CardReadBytesPerSecond = 300_000,
+        using var h = new BoxHarness(o => { o.CardReadBytesPerSecond = 300_000; o.NativeTakeWriter = true; },
             extraSettings: $"digest_while_recording = {(digestWhileRecording ? "on" : "off")}\nbits = {bits}\nchannels = {channels}\ncard_write_bytes = {cardWriteBytes}");
         h.JoinAndCalibrate();
         h.Record(51, 12000, countInBars: 0);
@@ -51,9 +52,9 @@ public class DigestWhileRecordingTests
     }
 
     [Fact]
-    public void WithoutTheNativeWriterAndTheSettingTheChecksumPassRunsAfterStop()
+    public void WithoutTheNativeWriterAndTheSettingTheChecksumPassRunsAfterStop() // card_write_bytes = 0 turns the writer off
     {
-        using var h = new BoxHarness(extraSettings: "card_write_bytes = 0");
+        using var h = new BoxHarness(o => o.NativeTakeWriter = true, extraSettings: "card_write_bytes = 0");
         h.JoinAndCalibrate();
         h.Record(52, 12000, countInBars: 0);
         Assert.True(h.RunUntil(c => c.State == BoxState.Recording, 1000), h.Log());
