@@ -25,6 +25,7 @@ public sealed class SimulatedBoard : IBoard
             CapacityBytes = options.CardCapacityBytes,
             WriteBytesPerSecond = options.CardWriteBytesPerSecond,
             ReadBytesPerSecond = options.CardReadBytesPerSecond,
+            NativeWriter = options.NativeTakeWriter,
         };
         NetworkLink = new SimulatedNetworkLink();
         SimulatedSocket = new SimulatedSocket(Time, options.Network);

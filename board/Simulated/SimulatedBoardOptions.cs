@@ -40,6 +40,14 @@ public sealed class SimulatedBoardOptions
     /// <summary>Read throughput in simulated time (an ESP32 reads ~300–500 KB/s from managed code); 0 = as fast as the PC's disk.</summary>
     public long CardReadBytesPerSecond { get; set; }
 
+    /// <summary>
+    /// True: the board runs the custom image with the native take writer (native/OctomixTakeWriter),
+    /// so its card is an <see cref="Octomix.Hal.IAppendStorage"/> the box appends the take through
+    /// (<see cref="SimulatedAppendFile"/>). False (the default): a stock image — the loop writes
+    /// every block, as the reference box does today.
+    /// </summary>
+    public bool NativeTakeWriter { get; set; }
+
     public bool CodecPresent { get; set; } = true;
 
     /// <summary>False: the calibration routing hears nothing (a broken LINPUT3 wire): calibration must fail.</summary>

@@ -14,7 +14,7 @@ namespace Octomix.Board.Simulated;
 /// Paths are relative, '/'-separated, and may not leave the folder. Steady-state writes
 /// allocate nothing.
 /// </summary>
-public sealed class SimulatedCard : IStorage
+public sealed class SimulatedCard : IStorage, IAppendStorage
 {
     private readonly SimulatedTime time;
     private readonly List<SimulatedCardFile> open = new();
@@ -135,6 +135,22 @@ public sealed class SimulatedCard : IStorage
         }
 
         return file;
+    }
+
+    /// <summary>True: the card offers the native take writer (a custom image: <see cref="SimulatedBoardOptions.NativeTakeWriter"/>); false: a stock image, the loop writes every block.</summary>
+    public bool NativeWriter { get; set; }
+
+    public bool AppendAvailable => NativeWriter;
+
+    /// <summary>The board's native take writer, simulated (<see cref="SimulatedAppendFile"/>).</summary>
+    public IAppendFile OpenAppend(string path, int writeBytes, int syncBytes)
+    {
+        if (!NativeWriter)
+        {
+            throw new IOException("this card has no native take writer");
+        }
+
+        return new SimulatedAppendFile((SimulatedCardFile)Open(path, FileOpenMode.Create), writeBytes, syncBytes);
     }
 
     internal void Closed(SimulatedCardFile file)

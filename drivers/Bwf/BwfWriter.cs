@@ -32,7 +32,13 @@ namespace Octomix.Drivers.Bwf
         private readonly byte[] _header = new byte[BwfLayout.DataOffset];
         private readonly byte[] _field = new byte[4];
 
+        private readonly int _appendWriteBytes;
         private IStorageFile _file;
+        private IAppendFile _append;
+        private bool _hasDigest;
+        private ulong _digestA;
+        private ulong _digestB;
+        private long _digestLength;
         private string _currentPath;
         private int _partCount;
         private long _framesBeforePart;
@@ -64,6 +70,11 @@ namespace Octomix.Drivers.Bwf
             // Whole frames, and one byte kept free for the RIFF pad byte of an odd data size.
             _maxDataBytes = (options.MaxFileBytes - BwfLayout.DataOffset - 1) / _frameBytes * _frameBytes;
 
+            if (options.AppendWriteBytes < 0 || options.AppendWriteBytes % 512 != 0)
+                throw new ArgumentException("AppendWriteBytes must be 0 or a positive multiple of 512, not " + options.AppendWriteBytes, "options");
+            IAppendStorage appendStorage = storage as IAppendStorage;
+            _appendWriteBytes = appendStorage != null && appendStorage.AppendAvailable ? options.AppendWriteBytes : 0;
+
             _storage = storage;
             _basePath = path;
             _metadata = metadata;
@@ -85,6 +96,22 @@ namespace Octomix.Drivers.Bwf
         public string CurrentPath { get { return _currentPath; } }
 
         public bool IsClosed { get { return _closed; } }
+
+        /// <summary>True when the audio goes through the board's native writer task (<see cref="BwfWriterOptions.AppendWriteBytes"/>).</summary>
+        public bool IsAppending { get { return _appendWriteBytes > 0; } }
+
+        /// <summary>
+        /// True after a <see cref="Close"/> without error of a one-part take appended through the
+        /// native writer: <see cref="DigestA"/>/<see cref="DigestB"/> are the take digest of the audio
+        /// data (TakeChecksum's pair) as the task wrote it, over <see cref="DigestLength"/> bytes.
+        /// </summary>
+        public bool HasDigest { get { return _hasDigest; } }
+
+        public ulong DigestA { get { return _digestA; } }
+
+        public ulong DigestB { get { return _digestB; } }
+
+        public long DigestLength { get { return _digestLength; } }
 
         /// <summary>
         /// Name of part <paramref name="partIndex"/>: part 0 is <paramref name="path"/>; part k is
@@ -129,7 +156,8 @@ namespace Octomix.Drivers.Bwf
                 }
                 catch (IOException ex)
                 {
-                    Fail(ex, n);
+                    // the native writer fails a whole piece (a full card: less room than a piece)
+                    Fail(ex, _append != null && _appendWriteBytes > n ? _appendWriteBytes : n);
                 }
                 _dataBytes += n;
                 offset += n;
@@ -137,7 +165,7 @@ namespace Octomix.Drivers.Bwf
                 _framesSinceUpdate += n / _frameBytes;
             }
 
-            if (_framesSinceUpdate >= _updateInterval)
+            if (_framesSinceUpdate >= _updateInterval && _append == null)
             {
                 try
                 {
@@ -160,11 +188,25 @@ namespace Octomix.Drivers.Bwf
             if (_file == null) return;
             try
             {
+                if (_append != null)
+                {
+                    // drains the ring; the digest is the audio's, before the pad byte and the sizes
+                    _file.Flush();
+                    if (_partCount == 1 && _append.DigestLength == _dataBytes)
+                    {
+                        _digestA = _append.DigestA;
+                        _digestB = _append.DigestB;
+                        _digestLength = _append.DigestLength;
+                        _hasDigest = true;
+                    }
+                }
+
                 WriteSizes(true);
                 _file.Flush();
             }
             catch (IOException ex)
             {
+                _hasDigest = false;
                 _failure = ex.Message;
                 throw new BwfWriteException("closing " + _currentPath + " failed: " + ex.Message, _currentPath, IsFull(1), FramesWritten, ex);
             }
@@ -172,6 +214,7 @@ namespace Octomix.Drivers.Bwf
             {
                 _file.Dispose();
                 _file = null;
+                _append = null;
             }
         }
 
@@ -187,15 +230,27 @@ namespace Octomix.Drivers.Bwf
             else BwfHeader.Build(_header, _metadata, _metadata.TimeReference, _metadata.FileUid);
             try
             {
-                _file = _storage.Open(_currentPath, FileOpenMode.Create);
+                if (_appendWriteBytes > 0)
+                {
+                    long syncBytes = (long)_updateInterval * _frameBytes;
+                    _append = ((IAppendStorage)_storage).OpenAppend(_currentPath, _appendWriteBytes, syncBytes > int.MaxValue ? int.MaxValue : (int)syncBytes);
+                    _file = _append;
+                }
+                else
+                {
+                    _file = _storage.Open(_currentPath, FileOpenMode.Create);
+                }
+
                 _file.Write(_header, 0, _header.Length);
                 _file.Flush();
+                if (_append != null) _append.ResetDigest();
             }
             catch (IOException ex)
             {
                 _closed = true;
                 _failure = ex.Message;
                 if (_file != null) { _file.Dispose(); _file = null; }
+                _append = null;
                 bool full = IsFull(_header.Length);
                 throw new BwfWriteException((full ? "SD card full: " : "") + "cannot create " + _currentPath + ": " + ex.Message,
                     _currentPath, full, FramesWritten, ex);
@@ -218,6 +273,7 @@ namespace Octomix.Drivers.Bwf
             }
             _file.Dispose();
             _file = null;
+            _append = null;
             _framesBeforePart += _dataBytes / _frameBytes;
             _dataBytes = 0;
             OpenPart(_partCount);
@@ -277,6 +333,7 @@ namespace Octomix.Drivers.Bwf
             {
                 _file.Dispose();
                 _file = null;
+                _append = null;
             }
             throw new BwfWriteException((full ? "SD card full while writing " : "writing ") + path + " failed after "
                 + FramesWritten + " frames: " + ex.Message, path, full, FramesWritten, ex);

@@ -17,5 +17,16 @@ namespace Octomix.Drivers.Bwf
         /// room for a pad byte). Default: <see cref="Fat32MaxFileBytes"/>.
         /// </summary>
         public long MaxFileBytes = Fat32MaxFileBytes;
+
+        /// <summary>
+        /// When above 0 and the storage is an <see cref="Octomix.Hal.IAppendStorage"/>: the audio is
+        /// appended through the board's native writer task in card writes of this many bytes (a
+        /// multiple of 512), f_synced by the task at least every HeaderUpdateIntervalFrames; the
+        /// audio loop then never waits for the card and the header sizes are written at a split
+        /// and at close only (a power cut is repaired from the synced length by
+        /// <see cref="BwfRepair"/>). 0 (the default), or a plain storage: every Write goes to the
+        /// card as it is and the sizes are rewritten every interval.
+        /// </summary>
+        public int AppendWriteBytes;
     }
 }

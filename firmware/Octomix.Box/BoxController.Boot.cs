@@ -347,6 +347,7 @@ namespace Octomix.Box
             meter = new LevelMeter(format.Channels, format.BytesPerSample);
             recorder = new Recorder(card, format);
             recorder.DigestWhileRecording = settings.DigestWhileRecording;
+            recorder.CardWriteBytes = settings.CardWriteBytes;
             int checksumBudget = settings.ChecksumBudgetMicros > 0 ? settings.ChecksumBudgetMicros : TakeFileServer.AutoBudgetMicros(blockFrames, format.SampleRate);
             files = new TakeFileServer(card, clock, checksumBudget, settings.ChecksumSliceBytes, settings.FileChunksPerBlock, settings.FileChunkBytes);
             reliable = new ReliableSender(8, 200000, 10, (uint)random.Next() | 1u);

@@ -117,7 +117,7 @@ namespace Octomix.Box
             this.adjust = adjust;
             log = board.Log;
             clock = new CountedClock(board.Clock, hal);
-            card = new CountedStorage(board.Card, hal);
+            card = CountedStorage.Wrap(board.Card, hal);
             socket = new CountedSocket(board.Socket, hal);
             button = new JoinButton(new CountedButton(board.JoinButton, hal), 30, 1500);
             lights = new StatusLightDriver(new CountedLights(board.Lights, hal));

@@ -35,6 +35,7 @@ namespace Octomix.Box
             ChecksumSliceBytes = 4096;
             FileChunksPerBlock = 2;
             FileChunkBytes = TakeFileServer.DefaultChunkBytes;
+            CardWriteBytes = Recorder.DefaultCardWriteBytes;
             JoinRetrySeconds = 5;
             NetworkTimeoutSeconds = 20;
         }
@@ -121,6 +122,13 @@ namespace Octomix.Box
         /// fit in a block with the loop's own work.
         /// </summary>
         public int FileChunkBytes { get; set; }
+
+        /// <summary>
+        /// Bytes per card write when the board has a native take writer (<see cref="Octomix.Hal.IAppendStorage"/>):
+        /// a multiple of 512 (default <see cref="Recorder.DefaultCardWriteBytes"/>, one 32 KB cluster);
+        /// 0 = the audio loop writes every block itself (also what a board without the writer does).
+        /// </summary>
+        public int CardWriteBytes { get; set; }
 
         /// <summary>Seconds before an unanswered join is tried again (0 = only on a button press).</summary>
         public int JoinRetrySeconds { get; set; }

@@ -67,6 +67,14 @@ namespace Octomix.Box
 
         /// <summary>Length or Position read: no card I/O.</summary>
         public const int FileQuery = 18;
+
+        /// <summary>
+        /// A write to an <see cref="IAppendFile"/> (the native writer task's ring): count bytes; at
+        /// the file's end it is a copy into the ring, elsewhere a plain write after the ring drained.
+        /// The file call that opened it (<see cref="FileOpen"/>) carries the piece size as its count
+        /// and the sync interval (bytes) as its offset.
+        /// </summary>
+        public const int FileAppend = 19;
     }
 
     /// <summary>
@@ -325,8 +333,15 @@ namespace Octomix.Box
         }
     }
 
-    internal sealed class CountedStorage : IStorage
+    internal class CountedStorage : IStorage
     {
+        /// <summary>The counted storage for <paramref name="inner"/>: an <see cref="IAppendStorage"/> too when it is one.</summary>
+        public static CountedStorage Wrap(IStorage inner, HalCallCounter counter)
+        {
+            IAppendStorage append = inner as IAppendStorage;
+            return append != null ? new CountedAppendStorage(inner, append, counter) : new CountedStorage(inner, counter);
+        }
+
         private readonly IStorage inner;
         private readonly HalCallCounter counter;
 
@@ -515,6 +530,112 @@ namespace Octomix.Box
             }
 
             inner.Dispose();
+        }
+    }
+
+    internal sealed class CountedAppendStorage : CountedStorage, IAppendStorage
+    {
+        private readonly IAppendStorage inner;
+        private readonly HalCallCounter counter;
+
+        public CountedAppendStorage(IStorage storage, IAppendStorage inner, HalCallCounter counter)
+            : base(storage, counter)
+        {
+            this.inner = inner;
+            this.counter = counter;
+        }
+
+        public bool AppendAvailable
+        {
+            get { return inner.AppendAvailable; }
+        }
+
+        public IAppendFile OpenAppend(string path, int writeBytes, int syncBytes)
+        {
+            IAppendFile file = inner.OpenAppend(path, writeBytes, syncBytes);
+            counter.Total++;
+            if (counter.Listener != null)
+            {
+                counter.Listener.Call(HalCall.FileOpen, file, null, syncBytes, writeBytes);
+            }
+
+            return new CountedAppendFile(file, counter);
+        }
+    }
+
+    internal sealed class CountedAppendFile : IAppendFile
+    {
+        private readonly IAppendFile inner;
+        private readonly HalCallCounter counter;
+        private readonly CountedStorageFile plain;
+
+        public CountedAppendFile(IAppendFile inner, HalCallCounter counter)
+        {
+            this.inner = inner;
+            this.counter = counter;
+            plain = new CountedStorageFile(inner, counter);
+        }
+
+        public long Length
+        {
+            get { return plain.Length; }
+        }
+
+        public long Position
+        {
+            get { return plain.Position; }
+            set { plain.Position = value; }
+        }
+
+        public long SyncedLength
+        {
+            get { return inner.SyncedLength; }
+        }
+
+        public ulong DigestA
+        {
+            get { return inner.DigestA; }
+        }
+
+        public ulong DigestB
+        {
+            get { return inner.DigestB; }
+        }
+
+        public long DigestLength
+        {
+            get { return inner.DigestLength; }
+        }
+
+        public void ResetDigest()
+        {
+            inner.ResetDigest();
+        }
+
+        public void Write(byte[] buffer, int offset, int count)
+        {
+            counter.Total++;
+            if (counter.Listener != null)
+            {
+                counter.Listener.Call(HalCall.FileAppend, inner, buffer, offset, count);
+            }
+
+            inner.Write(buffer, offset, count);
+        }
+
+        public int Read(byte[] buffer, int offset, int count)
+        {
+            return plain.Read(buffer, offset, count);
+        }
+
+        public void Flush()
+        {
+            plain.Flush();
+        }
+
+        public void Dispose()
+        {
+            plain.Dispose();
         }
     }
 }

@@ -31,12 +31,18 @@ namespace Octomix.Box
         /// <summary>Names the file being recorded, so a boot after a power cut knows what to repair.</summary>
         public const string JournalPath = "takes/recording.txt";
 
+        /// <summary>One 32 KB cluster (the SD Association's FAT32 format for 32 GB cards): the native writer's card write.</summary>
+        public const int DefaultCardWriteBytes = 32768;
+
+        public const int MaxCardWriteBytes = 65536;
+
         private readonly IStorage card;
         private readonly PcmFormat format;
         private readonly byte[] journalBytes = new byte[128];
         private readonly TakeChecksum digest = new TakeChecksum();
         private BwfWriter writer;
         private bool digesting;
+        private bool nativeDigest;
 
         public Recorder(IStorage card, PcmFormat format)
         {
@@ -69,6 +75,17 @@ namespace Octomix.Box
         /// </summary>
         public bool DigestWhileRecording { get; set; }
 
+        /// <summary>
+        /// Setting <c>card_write_bytes</c>: when the card is an <see cref="IAppendStorage"/> (a board
+        /// with the native take writer), the take's audio goes through it in card writes of this
+        /// size and its digest comes from the writer (ready at Stop, no managed per-word work);
+        /// 0 = every block is written by the audio loop (docs/recording-path.md).
+        /// </summary>
+        public int CardWriteBytes { get; set; } = DefaultCardWriteBytes;
+
+        /// <summary>True while (or after) a take whose audio the board's native writer appends.</summary>
+        public bool IsAppending { get; private set; }
+
         /// <summary>The checksum of the audio data written (valid when <see cref="HasDigest"/>).</summary>
         public TakeChecksum Digest
         {
@@ -78,7 +95,7 @@ namespace Octomix.Box
         /// <summary>True when the last take was closed whole, in one part, with its digest summed as written.</summary>
         public bool HasDigest
         {
-            get { return digesting && writer == null && LastError == null && PartCount == 1; }
+            get { return (digesting || nativeDigest) && writer == null && LastError == null && PartCount == 1; }
         }
 
         /// <summary>"takes/take-000012.wav": part 0 of take <paramref name="takeId"/>.</summary>
@@ -172,6 +189,7 @@ namespace Octomix.Box
 
             BwfWriterOptions options = new BwfWriterOptions();
             options.HeaderUpdateIntervalFrames = format.SampleRate; // flush every second: a power cut loses at most 1 s
+            options.AppendWriteBytes = CardWriteBytes;
             card.CreateDirectory(Directory);
             string path = TakePath(timeline.TakeId);
             WriteJournal(path);
@@ -182,7 +200,9 @@ namespace Octomix.Box
             PartCount = 1;
             LastError = null;
             digest.Reset();
-            digesting = DigestWhileRecording;
+            IsAppending = writer.IsAppending;
+            nativeDigest = false;
+            digesting = DigestWhileRecording && !IsAppending;
         }
 
         /// <summary>Appends one block. Never throws: a card failure closes the file (valid sizes) and is returned.</summary>
@@ -233,6 +253,12 @@ namespace Octomix.Box
                 writer.Close();
                 FramesWritten = writer.FramesWritten;
                 PartCount = writer.PartCount;
+                if (writer.HasDigest)
+                {
+                    digest.Set(writer.DigestA, writer.DigestB, writer.DigestLength);
+                    nativeDigest = true;
+                }
+
                 writer = null;
                 ClearJournal();
                 return true;

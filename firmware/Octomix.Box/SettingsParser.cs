@@ -44,6 +44,7 @@ namespace Octomix.Box
         public const string KeyChecksumBudgetMicros = "checksum_budget_us";
         public const string KeyFileChunksPerBlock = "file_chunks_per_block";
         public const string KeyFileChunkBytes = "file_chunk_bytes";
+        public const string KeyCardWriteBytes = "card_write_bytes";
         public const string KeyJoinRetrySeconds = "join_retry_seconds";
         public const string KeyNetworkTimeoutSeconds = "network_timeout_seconds";
 
@@ -70,7 +71,7 @@ namespace Octomix.Box
             KeyWifiSsid, KeyWifiPassword, KeyServerHost, KeyServerPort, KeyJoinCode, KeyBoxName, KeyBoxId,
             KeySampleRate, KeyBits, KeyChannels, KeyBlockFrames, KeyClickSound, KeyClickLevel, KeyJam,
             KeyAutoJoin, KeyRetransmitSeconds, KeyPrefillBlocks, KeyCaptureBufferBlocks, KeySdMarginPercent, KeyChecksumSliceBytes,
-            KeyChecksumBudgetMicros, KeyFileChunksPerBlock, KeyFileChunkBytes, KeyJoinRetrySeconds, KeyNetworkTimeoutSeconds,
+            KeyChecksumBudgetMicros, KeyFileChunksPerBlock, KeyFileChunkBytes, KeyCardWriteBytes, KeyJoinRetrySeconds, KeyNetworkTimeoutSeconds,
             KeyDigestWhileRecording,
         };
 
@@ -536,6 +537,14 @@ namespace Octomix.Box
                     }
 
                     s.FileChunkBytes = n;
+                    return null;
+                case KeyCardWriteBytes:
+                    if (!ParseInt(value, 0, Recorder.MaxCardWriteBytes, out n) || n % 512 != 0)
+                    {
+                        return Expected(value, "0 (every block written by the audio loop) or a multiple of 512 up to " + Recorder.MaxCardWriteBytes + " bytes per card write of the native writer");
+                    }
+
+                    s.CardWriteBytes = n;
                     return null;
                 case KeyJoinRetrySeconds:
                     if (!ParseInt(value, 0, 600, out n))

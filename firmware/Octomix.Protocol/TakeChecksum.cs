@@ -45,6 +45,18 @@ namespace Octomix.Protocol
             Length = 0;
         }
 
+        /// <summary>
+        /// Takes the state of a checksum summed elsewhere (the board's native take writer) over
+        /// <paramref name="length"/> bytes; <see cref="A"/> and <see cref="B"/> then read it back as given.
+        /// </summary>
+        public void Set(ulong sumA, ulong sumB, long length)
+        {
+            a = sumA;
+            b = sumB;
+            pendingCount = 0;
+            Length = length;
+        }
+
         public void Update(byte[] buffer, int offset, int count)
         {
             if (buffer == null || offset < 0 || count < 0 || offset + count > buffer.Length)

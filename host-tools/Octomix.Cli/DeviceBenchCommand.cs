@@ -22,13 +22,14 @@ public static class DeviceBenchCommand
         var settings = new Option<string>("--settings") { Description = "Extra settings.txt lines for the box, separated by ';' (e.g. \"file_chunk_bytes = 1024\")", DefaultValueFactory = _ => string.Empty };
         var cardDma = new Option<bool>("--card-dma") { Description = "Lever, not today's box: card writes from DMA-capable buffers (one multi-block write per call)" };
         var cardNoSync = new Option<bool>("--card-no-sync") { Description = "Lever, not today's box: FileStream.Write without nanoFramework's f_sync after every write" };
+        var stock = new Option<bool>("--stock-image") { Description = "Price the box on a stock nanoFramework image: no native take writer, the loop writes every block (the default prices the custom image, docs/recording-path.md)" };
         var late = new Option<double>("--late-take-seconds") { Description = "Price the recording as if the take were this many seconds in (the cluster chain a seek from the start walks)", DefaultValueFactory = _ => 0 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object as the last stdout line (the table goes to stderr)" };
         var output = new Option<string>("--output") { Description = "Folder for the JSON file", DefaultValueFactory = _ => "bench-results" };
         var doc = new Option<string?>("--doc") { Description = "Regenerate the marked section of this markdown file (docs/device-budget.md)" };
         var command = new Command("device", "Device cost model: the box's code on the simulated board, priced as the ESP32 would run it")
         {
-            blocks, formats, modes, takeSeconds, settings, cardDma, cardNoSync, late, json, output, doc,
+            blocks, formats, modes, takeSeconds, settings, cardDma, cardNoSync, stock, late, json, output, doc,
         };
         command.SetAction(parse =>
         {
@@ -40,6 +41,7 @@ public static class DeviceBenchCommand
                 CardDmaCapableBuffers = parse.GetValue(cardDma),
                 CardSyncAfterEveryWrite = !parse.GetValue(cardNoSync),
                 LateTakeSeconds = parse.GetValue(late),
+                NativeTakeWriter = !parse.GetValue(stock),
             };
             try
             {

@@ -55,6 +55,12 @@ public sealed class DeviceBenchOptions
     /// <summary>Lever: FileStream.Write without nanoFramework's f_sync after every write (see <see cref="SdCardModel.SyncAfterEveryWrite"/>).</summary>
     public bool CardSyncAfterEveryWrite { get; set; } = true;
 
+    /// <summary>
+    /// True (the default): the box runs the custom image with the native take writer (the
+    /// recording path of docs/recording-path.md); false: a stock image, the loop writes every block.
+    /// </summary>
+    public bool NativeTakeWriter { get; set; } = true;
+
     /// <summary>Price the recording as if the take were this many seconds in (the chain the header rewrite's seek walks); 0: as it is.</summary>
     public double LateTakeSeconds { get; set; }
 
@@ -87,6 +93,12 @@ public sealed class DeviceModeResult
 
     public long HeapBytes { get; set; }
 
+    /// <summary>The native take writer's task over the measured blocks (its card work beside the loop; empty without it).</summary>
+    public BlockCounts TaskCounts { get; set; } = new();
+
+    /// <summary>The writer task's share of real time (its card work over the measured blocks' periods), %.</summary>
+    public double TaskPercentOfTime(CostColumn column) => Blocks.Count == 0 ? 0 : 100 * CostModel.Price(TaskCounts, column).TotalMicros / (Blocks.Count * PeriodMicros);
+
     /// <summary>Collecting: the take was ready at Stop (digest_while_recording), in this many blocks; -1 when the pass ran.</summary>
     public int ReadyAfterStopBlocks { get; set; } = -1;
 
@@ -118,6 +130,11 @@ public sealed class DeviceModeResult
     public double SdDeliveredBytesPerSecond(CostColumn column)
     {
         var a = Average();
+        if (a.SdDataBytesWritten <= 0 && TaskCounts.SdDataBytesWritten > 0)
+        {
+            a = TaskCounts; // the native writer's task writes the card
+        }
+
         if (a.SdDataBytesWritten <= 0)
         {
             return 0;
@@ -237,7 +254,7 @@ public static class DeviceBench
             "jam = " + (mode == DeviceModes.Jamming ? "on" : "off"),
             options.ExtraSettings);
         SimulatedBox.WriteSettings(card, settings);
-        var boardOptions = new SimulatedBoardOptions { CardFolder = card, Name = "bench box" };
+        var boardOptions = new SimulatedBoardOptions { CardFolder = card, Name = "bench box", NativeTakeWriter = options.NativeTakeWriter };
         var model = options.CardModel(format);
         var listener = new DeviceListener(model);
         var result = new List<BlockCounts>();
@@ -329,6 +346,7 @@ public static class DeviceBench
 
             BoxState expected = c.State;
             var files = c.Files;
+            model.TaskCounts = run.TaskCounts;
             int frameBytes = format.FrameBytes;
             for (int i = 0; i < options.MeasuredBlocks; i++)
             {

@@ -75,7 +75,19 @@ public sealed class DeviceListener : IHalCallListener
                 break;
             case HalCall.FileOpen:
                 Managed(c, ManagedWork.FileCallCalls, ManagedWork.FileCallStatements);
-                Card.Open(file, file.Length, file.Position);
+                if (file is IAppendFile)
+                {
+                    Card.OpenAppend(file, count, offset); // the piece and the sync interval
+                }
+                else
+                {
+                    Card.Open(file, file.Length, file.Position);
+                }
+
+                break;
+            case HalCall.FileAppend:
+                Managed(c, ManagedWork.CardWriteCalls, ManagedWork.CardWriteStatements);
+                Card.Append(file, count);
                 break;
             case HalCall.FileWrite:
                 Managed(c, ManagedWork.CardWriteCalls, ManagedWork.CardWriteStatements);

@@ -49,6 +49,11 @@ public static class DeviceReport
             {
                 o["sdNeededKBytesPerSecond"] = Round(r.SdNeededBytesPerSecond / 1000);
                 o["sdDeliveredKBytesPerSecond"] = Round(r.SdDeliveredBytesPerSecond(CostColumn.Used) / 1000);
+                if (r.TaskCounts.SdDataBytesWritten > 0)
+                {
+                    o["writerTaskPercentOfTime"] = Round(r.TaskPercentOfTime(CostColumn.Used));
+                    o["writerTask"] = Counts(r.TaskCounts);
+                }
             }
 
             if (r.Mode == DeviceModes.Collecting)
@@ -139,6 +144,7 @@ public static class DeviceReport
             var p = CostModel.Price(a, CostColumn.Used);
             string rates = r.Mode switch
             {
+                DeviceModes.Recording when r.TaskCounts.SdDataBytesWritten > 0 => string.Create(Inv, $"native writer: card needs {r.SdNeededBytesPerSecond / 1000:0} KB/s, its task delivers {r.SdDeliveredBytesPerSecond(CostColumn.Used) / 1000:0} KB/s, busy {r.TaskPercentOfTime(CostColumn.Used):0} % of the time"),
                 DeviceModes.Recording => string.Create(Inv, $"card needs {r.SdNeededBytesPerSecond / 1000:0} KB/s, path delivers {r.SdDeliveredBytesPerSecond(CostColumn.Used) / 1000:0} KB/s"),
                 DeviceModes.Collecting when r.ReadyAfterStopBlocks >= 0 => string.Create(Inv, $"digest summed while recording: ready {r.ReadyAfterStopBlocks} block(s) after Stop, nothing to collect"),
                 DeviceModes.Collecting => string.Create(Inv, $"checksum {r.ChecksumBytesPerSecond / 1000:0.0} KB/s"),

@@ -76,6 +76,94 @@ public sealed class SdCardModel
     /// <summary>Where the counts go.</summary>
     public BlockCounts Counts { get; set; } = new();
 
+    /// <summary>
+    /// The native take writer's task (an <see cref="IAppendFile"/>): its card work, on the other
+    /// core, beside the loop — counted here, not in <see cref="Counts"/>. Cumulative.
+    /// </summary>
+    public BlockCounts TaskCounts { get; set; } = new();
+
+    /// <summary>
+    /// An append file (<see cref="IAppendStorage.OpenAppend"/>): the native writer preallocates it
+    /// contiguous (f_expand), so its writes take no cluster from the FAT; <paramref name="pieceBytes"/>
+    /// is its card write.
+    /// </summary>
+    public void OpenAppend(IStorageFile file, int pieceBytes, long syncBytes)
+    {
+        Open(file, 0, 0);
+        var f = files[file];
+        f.PieceBytes = pieceBytes;
+        f.SyncBytes = syncBytes;
+        f.Clusters = int.MaxValue / 2; // preallocated
+    }
+
+    /// <summary>
+    /// A write to an append file: at its end a copy into the ring (the loop's memcpy from PSRAM),
+    /// and each full piece — cut at file offsets that are multiples of the piece — written by the
+    /// task from its DMA-capable ring: one multi-block command per cluster it spans; elsewhere
+    /// (the header sizes at close) the ring drains and the write is a plain one.
+    /// </summary>
+    public void Append(IStorageFile file, int count)
+    {
+        var f = Get(file);
+        if (f.PieceBytes == 0 || f.Position + f.Ring < f.Size)
+        {
+            Drain(f, Counts);
+            Write(file, count);
+            return;
+        }
+
+        Counts.BytesCopied += count;
+        f.Ring += count;
+        while (true)
+        {
+            long start = f.Position;
+            long pieceEnd = ((start / f.PieceBytes) + 1) * f.PieceBytes;
+            if (start + f.Ring < pieceEnd)
+            {
+                break;
+            }
+
+            TaskWrite(f, (int)(pieceEnd - start), TaskCounts);
+        }
+    }
+
+    /// <summary>The ring's rest, written while the caller waits (Flush, a seek, close).</summary>
+    private void Drain(FileState f, BlockCounts into)
+    {
+        if (f.Ring > 0)
+        {
+            TaskWrite(f, (int)f.Ring, into);
+        }
+    }
+
+    private void TaskWrite(FileState f, int n, BlockCounts into)
+    {
+        var loop = Counts;
+        bool dma = DmaCapableBuffers;
+        bool sync = SyncAfterEveryWrite;
+        Counts = into;
+        DmaCapableBuffers = true;   // the ring is internal RAM
+        SyncAfterEveryWrite = false; // f_write without nanoFramework's FileStream f_sync
+        try
+        {
+            var file = files.First(kv => ReferenceEquals(kv.Value, f)).Key;
+            f.Ring -= n;
+            Write(file, n);
+            f.Unsynced += n;
+            if (f.Unsynced + f.PieceBytes > f.SyncBytes)
+            {
+                Sync(f);
+                f.Unsynced = 0;
+            }
+        }
+        finally
+        {
+            Counts = loop;
+            DmaCapableBuffers = dma;
+            SyncAfterEveryWrite = sync;
+        }
+    }
+
     public void Open(IStorageFile file, long length, long position)
     {
         ArgumentNullException.ThrowIfNull(file);
@@ -156,6 +244,7 @@ public sealed class SdCardModel
     public void Read(IStorageFile file, int count)
     {
         var f = Get(file);
+        Drain(f, Counts);
         Counts.FatFsCalls++;
         long p = f.Position;
         int remaining = (int)Math.Max(0, Math.Min(count, f.Size - p));
@@ -189,6 +278,7 @@ public sealed class SdCardModel
     public void Seek(IStorageFile file, long offset)
     {
         var f = Get(file);
+        Drain(f, Counts);
         if (offset > HeaderBytes)
         {
             offset += f.Shift;
@@ -209,12 +299,18 @@ public sealed class SdCardModel
         }
     }
 
-    public void Flush(IStorageFile file) => Sync(Get(file));
+    public void Flush(IStorageFile file)
+    {
+        var f = Get(file);
+        Drain(f, Counts);
+        Sync(f);
+    }
 
     public void Close(IStorageFile file)
     {
         if (files.TryGetValue(file, out var f))
         {
+            Drain(f, Counts);
             Sync(f);
             files.Remove(file);
         }
@@ -391,5 +487,9 @@ public sealed class SdCardModel
         public bool Modified;
         public long Shift;
         public bool Shifted;
+        public int PieceBytes;
+        public long Ring;
+        public long Unsynced;
+        public long SyncBytes = long.MaxValue;
     }
 }

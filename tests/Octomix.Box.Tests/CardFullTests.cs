@@ -14,10 +14,12 @@ public class CardFullTests
         this.output = output;
     }
 
-    [Fact]
-    public void ACardThatFillsUpStopsTheTakeCleanlyAndTellsTheEngineers()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // the native take writer: a piece that does not fit is lost, the sizes say what is on the card
+    public void ACardThatFillsUpStopsTheTakeCleanlyAndTellsTheEngineers(bool nativeTakeWriter)
     {
-        using var h = new BoxHarness();
+        using var h = new BoxHarness(o => o.NativeTakeWriter = nativeTakeWriter);
         h.JoinAndCalibrate();
         var card = h.Board.SimulatedCard;
         card.CapacityBytes = card.UsedBytes + 400_000; // about two seconds of 48 kHz stereo 16 bit

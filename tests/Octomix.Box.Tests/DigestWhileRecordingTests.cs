@@ -4,18 +4,24 @@ using Octomix.Protocol;
 namespace Octomix.Box.Tests;
 
 /// <summary>
-/// <c>digest_while_recording = on</c>: the recorder sums the take checksum over the audio as it
-/// writes it, so the take is ready right after Stop — no pass over the file — and its FileInfo
-/// checksum is still the one of the file's data on the card.
+/// The take is ready right after Stop — no pass over the file — and its FileInfo checksum is still
+/// the one of the file's data on the card: on a board with the native take writer (a custom image;
+/// <c>card_write_bytes</c> above 0, the default) the writer sums it as it writes; with the loop
+/// writing every block (<c>card_write_bytes = 0</c> or a stock image),
+/// <c>digest_while_recording = on</c> sums it in managed code.
 /// </summary>
 public class DigestWhileRecordingTests
 {
     [Theory]
-    [InlineData(16, 2)]
-    [InlineData(24, 1)]
-    public void TheTakeIsReadyAtStopWithTheChecksumOfTheCard(int bits, int channels)
+    [InlineData(16, 2, 0, true)]
+    [InlineData(24, 1, 0, true)]
+    [InlineData(16, 2, 32768, false)] // the native writer, the default
+    [InlineData(24, 2, 32768, false)]
+    [InlineData(24, 1, 4096, true)]   // the setting is moot with the writer: its digest is used, no managed sum
+    public void TheTakeIsReadyAtStopWithTheChecksumOfTheCard(int bits, int channels, int cardWriteBytes, bool digestWhileRecording)
     {
-        using var h = new BoxHarness(o => o.CardReadBytesPerSecond = 300_000, extraSettings: $"digest_while_recording = on\nbits = {bits}\nchannels = {channels}");
+        using var h = new BoxHarness(o => { o.CardReadBytesPerSecond = 300_000; o.NativeTakeWriter = true; },
+            extraSettings: $"digest_while_recording = {(digestWhileRecording ? "on" : "off")}\nbits = {bits}\nchannels = {channels}\ncard_write_bytes = {cardWriteBytes}");
         h.JoinAndCalibrate();
         h.Record(51, 12000, countInBars: 0);
         Assert.True(h.RunUntil(c => c.State == BoxState.Recording, 1000), h.Log());
@@ -46,9 +52,9 @@ public class DigestWhileRecordingTests
     }
 
     [Fact]
-    public void OffByDefaultTheChecksumPassRunsAfterStop()
+    public void WithoutTheNativeWriterAndTheSettingTheChecksumPassRunsAfterStop() // card_write_bytes = 0 turns the writer off
     {
-        using var h = new BoxHarness();
+        using var h = new BoxHarness(o => o.NativeTakeWriter = true, extraSettings: "card_write_bytes = 0");
         h.JoinAndCalibrate();
         h.Record(52, 12000, countInBars: 0);
         Assert.True(h.RunUntil(c => c.State == BoxState.Recording, 1000), h.Log());

@@ -1,0 +1,183 @@
+using Octomix.Hal;
+using Octomix.Protocol;
+
+namespace Octomix.Board.Simulated;
+
+/// <summary>
+/// The managed equivalent of the reference box's native take writer (native/OctomixTakeWriter:
+/// an internal-RAM ring drained by a task on the other core) for <see cref="SimulatedCard"/>:
+/// appended bytes wait in a ring of one piece; a full piece is written to the card file at once
+/// (its simulated card time is spent then — conservative: on the ESP32 the task runs beside the
+/// loop), f_synced whenever one more piece could pass <c>syncBytes</c> unsynced, and summed into
+/// the take digest as it is written. A power cut loses the ring and what was not synced, as on the
+/// box. A card error (a full card: up to one piece that did not fit is lost) is sticky for appends
+/// and drops the ring; seeks, in-place writes, Flush and Dispose still work, so the writer can set
+/// the sizes of what is on the card. Steady-state appends allocate nothing.
+/// </summary>
+public sealed class SimulatedAppendFile : IAppendFile
+{
+    private readonly SimulatedCardFile inner;
+    private readonly byte[] ring;
+    private readonly int syncBytes;
+    private readonly TakeChecksum digest = new();
+    private int pending;
+    private long unsynced;
+    private long synced;
+    private bool atEnd = true;
+    private bool digesting;
+    private string? failure;
+
+    internal SimulatedAppendFile(SimulatedCardFile inner, int writeBytes, int syncBytes)
+    {
+        if (writeBytes <= 0 || writeBytes % 512 != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(writeBytes), "a piece is a positive multiple of 512 bytes, not " + writeBytes);
+        }
+
+        this.inner = inner;
+        ring = new byte[writeBytes];
+        this.syncBytes = Math.Max(writeBytes, syncBytes);
+    }
+
+    /// <summary>Pieces written to the card (the native task's card writes).</summary>
+    public long PiecesWritten { get; private set; }
+
+    /// <summary>f_syncs the writer made.</summary>
+    public long Syncs { get; private set; }
+
+    public long SyncedLength => synced;
+
+    public ulong DigestA => digest.A;
+
+    public ulong DigestB => digest.B;
+
+    public long DigestLength => digest.Length;
+
+    public long Length
+    {
+        get
+        {
+            Drain();
+            return inner.Length;
+        }
+    }
+
+    public long Position
+    {
+        get => inner.Position + pending;
+        set
+        {
+            Drain();
+            inner.Position = value;
+            atEnd = value >= inner.Length;
+        }
+    }
+
+    public void ResetDigest()
+    {
+        Drain();
+        digest.Reset();
+        digesting = true;
+    }
+
+    public void Write(byte[] buffer, int offset, int count)
+    {
+        if (!atEnd)
+        {
+            // a write at an earlier place (the header sizes at close): straight to the file
+            inner.Write(buffer, offset, count);
+            atEnd = inner.Position >= inner.Length;
+            return;
+        }
+
+        if (failure != null)
+        {
+            throw new IOException("the take writer failed earlier: " + failure);
+        }
+
+        while (count > 0)
+        {
+            // pieces end at file offsets that are multiples of the piece (cluster-aligned writes)
+            int piece = ring.Length - (int)(inner.Position % ring.Length);
+            int n = Math.Min(count, piece - pending);
+            Array.Copy(buffer, offset, ring, pending, n);
+            pending += n;
+            offset += n;
+            count -= n;
+            if (pending == piece)
+            {
+                WritePiece();
+            }
+        }
+    }
+
+    public int Read(byte[] buffer, int offset, int count)
+    {
+        Drain();
+        return inner.Read(buffer, offset, count);
+    }
+
+    public void Flush()
+    {
+        Drain();
+        Sync();
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Drain();
+        }
+        finally
+        {
+            inner.Dispose();
+        }
+    }
+
+    private void Drain()
+    {
+        if (pending > 0 && failure == null)
+        {
+            WritePiece();
+        }
+    }
+
+    private void WritePiece()
+    {
+        int n = pending;
+        try
+        {
+            inner.Write(ring, 0, n);
+        }
+        catch (IOException e)
+        {
+            // the task's card error: sticky for appends; the ring is dropped, so the in-place
+            // calls that close the file cleanly (sizes, sync) still work
+            failure = e.Message;
+            pending = 0;
+            throw;
+        }
+
+        pending = 0;
+        PiecesWritten++;
+        if (digesting)
+        {
+            digest.Update(ring, 0, n);
+        }
+
+        unsynced += n;
+        if (unsynced + ring.Length > syncBytes)
+        {
+            Sync();
+        }
+    }
+
+    private void Sync()
+    {
+        inner.Flush();
+        Syncs++;
+        unsynced = 0;
+        synced = inner.Length;
+    }
+}

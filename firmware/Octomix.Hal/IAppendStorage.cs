@@ -1,0 +1,52 @@
+namespace Octomix.Hal
+{
+    /// <summary>
+    /// Optional on an <see cref="IStorage"/>: a take file appended by a native writer task
+    /// instead of by the audio loop (docs/recording-path.md). <see cref="IAppendFile.Write"/>
+    /// copies the bytes into a ring in internal (DMA-capable) RAM and returns; a task on the other
+    /// core writes the ring to the card in whole pieces of <c>writeBytes</c> at aligned file
+    /// offsets (multi-block commands, no bounce buffer), into a file preallocated contiguous where
+    /// the file system allows it, f_syncs at least every <c>syncBytes</c>, and sums the take
+    /// digest (<c>TakeChecksum</c>'s Fletcher pair) over the bytes it appends. A board offers it
+    /// only when its firmware has the native part (board/Esp32Reference: the
+    /// Octomix.NativeTakeWriter interop library in a custom image; board/Simulated: a managed
+    /// equivalent).
+    /// </summary>
+    public interface IAppendStorage
+    {
+        /// <summary>False when the running firmware lacks the native writer (then only <see cref="IStorage.Open"/> is used).</summary>
+        bool AppendAvailable { get; }
+
+        /// <summary>
+        /// Creates (or truncates) <paramref name="path"/> for appending. <paramref name="writeBytes"/>
+        /// is one card write (a multiple of 512); <paramref name="syncBytes"/> the most bytes appended
+        /// between two f_syncs (what a power cut may lose beyond the ring). Throws IOException.
+        /// </summary>
+        IAppendFile OpenAppend(string path, int writeBytes, int syncBytes);
+    }
+
+    /// <summary>
+    /// A file of <see cref="IAppendStorage"/>. <see cref="IStorageFile.Write"/> at the end appends
+    /// through the ring (never blocks on the card; throws IOException when the ring is full or the
+    /// task met a card error, which stays reported). Every other call — Flush, setting Position,
+    /// Read, Length, Dispose — first waits until the ring is on the card (they are for the start,
+    /// a split and the close of a take, not the steady state).
+    /// </summary>
+    public interface IAppendFile : IStorageFile
+    {
+        /// <summary>Bytes the task has written and synced (what a power cut keeps).</summary>
+        long SyncedLength { get; }
+
+        /// <summary>Starts the digest afresh: it covers the bytes appended from now on (the audio, not the header).</summary>
+        void ResetDigest();
+
+        /// <summary>The digest's A over the bytes appended since <see cref="ResetDigest"/> that are on the card.</summary>
+        ulong DigestA { get; }
+
+        /// <summary>The digest's B.</summary>
+        ulong DigestB { get; }
+
+        /// <summary>Bytes the digest covers.</summary>
+        long DigestLength { get; }
+    }
+}
