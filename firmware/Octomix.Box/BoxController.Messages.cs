@@ -769,6 +769,7 @@ namespace Octomix.Box
             }
 
             status.SdFreeMiB = free < 0 ? 0 : (uint)(free >> 20);
+            status.CardFreeSeconds = sdMounted ? StatusMessage.CardSeconds(free < 0 && sdFreeBytes >= 0 ? 0 : free, format.ByteRate) : StatusMessage.CardFreeUnknown;
             status.SdWriteKBps = sdWriteKBps;
             status.Underruns = playout.Underruns + pipelineUnderruns;
             status.Overruns = captureOverruns;
