@@ -193,9 +193,13 @@ namespace Octomix.Box
                 {
                     return;
                 }
+
+                membership.Heard(now); // signed by the console, through the server
             }
 
-            membership.Heard(now);
+            // Anything else with the server's address proves nothing (it can be forged): only an
+            // Ack echoing a recent Status or acking a pending message, or the Accept of our Join,
+            // counts as the server heard (OnAck, OnAccept); a forger cannot hold off a rejoin.
 
             switch (type)
             {
@@ -266,12 +270,21 @@ namespace Octomix.Box
             if (ack.Echo != 0)
             {
                 // the server's answer to a Status: echo = its sent-at (µs, low 32 bits)
+                if (!membership.OnStatusAck(ack.AckedId, ack.Echo, now))
+                {
+                    IgnoredDatagrams++; // not an answer to a Status of ours (late, or forged)
+                    return;
+                }
+
                 uint rtt = (uint)now - ack.Echo;
                 rttTenthsMs = rtt / 100 > 0xFFFE ? 0xFFFE : (int)(rtt / 100);
                 return;
             }
 
-            reliable.Acknowledge(ack.AckedId, ack.SourceSlot);
+            if (reliable.Acknowledge(ack.AckedId, ack.SourceSlot))
+            {
+                membership.Heard(now);
+            }
         }
 
         private void OnAccept(int n)
@@ -817,6 +830,7 @@ namespace Octomix.Box
             }
 
             status.SdFreeMiB = free < 0 ? 0 : (uint)(free >> 20);
+            status.CardFreeSeconds = sdMounted ? StatusMessage.CardSeconds(free < 0 && sdFreeBytes >= 0 ? 0 : free, format.ByteRate) : StatusMessage.CardFreeUnknown;
             status.SdWriteKBps = sdWriteKBps;
             status.Underruns = playout.Underruns + pipelineUnderruns;
             status.Overruns = captureOverruns;
@@ -829,6 +843,7 @@ namespace Octomix.Box
             status.RefusedCommands = commands.Forged > 0xFFFF ? 0xFFFF : (int)commands.Forged;
             int length = status.Write(tx, 0);
             socket.Send(tx, 0, length);
+            membership.StatusSent(status.Sequence, status.SentAtMicroseconds);
         }
     }
 }

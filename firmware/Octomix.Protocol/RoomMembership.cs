@@ -51,9 +51,13 @@ namespace Octomix.Protocol
     /// token and slots, the previous slot and the Rejoin capability bit.
     /// </summary>
     /// <remarks>
-    /// Silence: any valid datagram from the server counts (<see cref="Heard"/>); the server acks
-    /// every Status, so a member that heard nothing for the limit has lost the server (it
-    /// restarted, or the path changed beyond what the server's rebinding repairs).
+    /// Silence: the server acks every Status, so a member that heard nothing from it for the limit
+    /// has lost the server (it restarted, or the path changed beyond what the server's rebinding
+    /// repairs). What counts as heard is the caller's choice (<see cref="Heard"/>), but a
+    /// datagram with the server's source address proves nothing (anyone can forge one), so a box
+    /// counts only traffic a forger off the path cannot make: an Ack that echoes one of its recent
+    /// Statuses (<see cref="StatusSent"/>, <see cref="OnStatusAck"/>: sequence and µs sent-at), an
+    /// Ack of one of its pending reliable messages, an Accept of its Join, an authenticated command.
     /// </remarks>
     public sealed class RoomMembership
     {
@@ -63,6 +67,14 @@ namespace Octomix.Protocol
         private long lastHeard;
         private long nextHeartbeatAt;
         private long nextJoinAt = long.MaxValue;
+
+        // the last Statuses sent (sequence, sent-at): what a genuine Ack from the server echoes
+        private readonly uint[] statusSequences = new uint[StatusMemory];
+        private readonly uint[] statusSentAt = new uint[StatusMemory];
+        private int statusNext;
+
+        /// <summary>How many of the last Statuses an Ack may answer (8 heartbeats: 2 s at 250 ms).</summary>
+        public const int StatusMemory = 8;
 
         /// <param name="join">The Join to send, its role, format, join code and name filled in by the caller.</param>
         /// <param name="reliable">The sender the Joins go through (re-sent until answered).</param>
@@ -192,10 +204,42 @@ namespace Octomix.Protocol
             PendingJoinId = 0;
         }
 
-        /// <summary>Anything valid arrived from the server.</summary>
+        /// <summary>Something only the server (or the console through it) could have sent arrived.</summary>
         public void Heard(long now)
         {
             lastHeard = now;
+        }
+
+        /// <summary>A Status went out with this sequence and sent-at: the server's Ack to it echoes both.</summary>
+        public void StatusSent(uint sequence, uint sentAtMicroseconds)
+        {
+            statusSequences[statusNext] = sequence;
+            statusSentAt[statusNext] = sentAtMicroseconds;
+            statusNext = (statusNext + 1) % StatusMemory;
+        }
+
+        /// <summary>
+        /// An Ack with an echo arrived (acked id = a Status sequence, echo = its sent-at): true, and
+        /// the server counts as heard, when it answers one of the last <see cref="StatusMemory"/>
+        /// Statuses sent; false for anything else (a forgery must guess 32 bits of µs clock).
+        /// </summary>
+        public bool OnStatusAck(uint sequence, uint echo, long now)
+        {
+            if (echo == 0)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < StatusMemory; i++)
+            {
+                if (statusSentAt[i] == echo && statusSequences[i] == sequence)
+                {
+                    lastHeard = now;
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>An Accept arrived (decoded). Acknowledges the Join in the reliable sender when it is the answer to ours.</summary>

@@ -26,11 +26,16 @@ namespace Octomix.Protocol
     ///  52    1 error code (0 = none; same codes as the box's LEDs)
     ///  53    1 playback buffer depth, ms
     ///  54    2 commands refused since boot: failed authentication (CommandAuth), u16 saturating
+    ///  56    4 card free time: seconds the card still holds at the box's current format, u32
+    ///          (0xFFFFFFFF = unknown: no card, or a console)
     /// </code>
     /// </summary>
     public sealed class StatusMessage : Message
     {
-        public const int FixedLength = 56;
+        public const int FixedLength = 60;
+
+        /// <summary><see cref="CardFreeSeconds"/> when the sender does not know (no card; a console).</summary>
+        public const uint CardFreeUnknown = 0xFFFFFFFF;
 
         public StatusMessage()
             : base(MessageType.Status)
@@ -39,6 +44,7 @@ namespace Octomix.Protocol
             PeakDb0 = 255;
             PeakDb1 = 255;
             RttTenthsMs = 0xFFFF;
+            CardFreeSeconds = CardFreeUnknown;
         }
 
         public uint Sequence { get; set; }
@@ -76,6 +82,25 @@ namespace Octomix.Protocol
         /// <summary>Commands the box refused since boot because they failed authentication (forged), saturating at 65535.</summary>
         public int RefusedCommands { get; set; }
 
+        /// <summary>
+        /// Seconds of audio the card still holds at the box's current format (rate × channels ×
+        /// bytes per sample), what a take in progress has written already taken off;
+        /// <see cref="CardFreeUnknown"/> without a card. The console refuses a take a card cannot hold.
+        /// </summary>
+        public uint CardFreeSeconds { get; set; }
+
+        /// <summary>Seconds <paramref name="freeBytes"/> hold at <paramref name="bytesPerSecond"/>; <see cref="CardFreeUnknown"/> when either is unknown (negative or 0), at most 0xFFFFFFFE.</summary>
+        public static uint CardSeconds(long freeBytes, long bytesPerSecond)
+        {
+            if (freeBytes < 0 || bytesPerSecond <= 0)
+            {
+                return CardFreeUnknown;
+            }
+
+            long seconds = freeBytes / bytesPerSecond;
+            return seconds >= CardFreeUnknown ? CardFreeUnknown - 1 : (uint)seconds;
+        }
+
         public override int Length
         {
             get { return FixedLength; }
@@ -100,6 +125,7 @@ namespace Octomix.Protocol
             b[o + 52] = ErrorCode;
             b[o + 53] = BufferMilliseconds;
             WireFormat.WriteU16(b, o + 54, Clamp16(RefusedCommands));
+            WireFormat.WriteU32(b, o + 56, CardFreeSeconds);
         }
 
         protected override DecodeResult ReadBody(byte[] b, int o, int count)
@@ -126,6 +152,7 @@ namespace Octomix.Protocol
             ErrorCode = b[o + 52];
             BufferMilliseconds = b[o + 53];
             RefusedCommands = WireFormat.ReadU16(b, o + 54);
+            CardFreeSeconds = WireFormat.ReadU32(b, o + 56);
             return DecodeResult.Ok;
         }
 
@@ -148,6 +175,7 @@ namespace Octomix.Protocol
             Line(text, "error", ErrorCode);
             Line(text, "bufferMs", BufferMilliseconds);
             Line(text, "refusedCommands", RefusedCommands);
+            Line(text, "cardFreeSeconds", CardFreeSeconds);
         }
 
         private static int Clamp16(int v)

@@ -24,6 +24,7 @@ internal static class BoxCommand
         var joinCode = new Option<string>("--join-code") { Description = "The room's join code", Required = true };
         var name = new Option<string>("--name") { Description = "Box name shown in the room (with --count: NAME-1, NAME-2, ...)", Required = true };
         var card = new Option<string?>("--card") { Description = "Folder that plays the SD card (default ./octomix-card-NAME)" };
+        var cardSize = new Option<string?>("--card-size") { Description = "Capacity of the simulated SD card, e.g. 64M or 2G (default 32G); what the folder holds already counts as used" };
         var latency = new Option<int>("--latency") { Description = "Analog round trip in frames (DAC to ears, instrument to ADC), split into output and input delay", DefaultValueFactory = _ => 37 };
         var ppm = new Option<double>("--ppm") { Description = "Crystal error of the box's sample clock, ppm", DefaultValueFactory = _ => 0 };
         var realtime = new Option<bool>("--realtime") { Description = "Run the audio clock in real time (default)" };
@@ -49,7 +50,7 @@ internal static class BoxCommand
         var logLevel = new Option<string>("--log-level") { Description = "debug, information, warning, error", DefaultValueFactory = _ => "information" };
 
         var command = new Command("box", "Run a simulated box: the box firmware on a simulated board, joined to a server over UDP.");
-        foreach (Option o in new Option[] { server, joinCode, name, card, latency, ppm, realtime, fast, jam, spread, seed, silent, loss, jitter, delay, rate, bits, block, click, prefill, count, duration, logLevel })
+        foreach (Option o in new Option[] { server, joinCode, name, card, cardSize, latency, ppm, realtime, fast, jam, spread, seed, silent, loss, jitter, delay, rate, bits, block, click, prefill, count, duration, logLevel })
         {
             command.Options.Add(o);
         }
@@ -104,6 +105,12 @@ internal static class BoxCommand
                 errors.Add("--log-level: debug, information, warning or error");
             }
 
+            long capacity = 32L << 30;
+            if (parse.GetValue(cardSize) is string sizeText && !CliText.TryParseSize(sizeText, out capacity))
+            {
+                errors.Add($"--card-size: \"{sizeText}\" is not a size (e.g. 64M, 2G)");
+            }
+
             if (errors.Count > 0)
             {
                 foreach (var e in errors)
@@ -136,6 +143,7 @@ internal static class BoxCommand
                     OutputDelayFrames = (roundTrip + 1) / 2,
                     InputDelayFrames = roundTrip / 2,
                     CardFolder = folder,
+                    CardCapacityBytes = capacity,
                     HumanSpreadMilliseconds = parse.GetValue(spread),
                     Seed = parse.GetValue(seed) + i,
                     MusicianPlays = !parse.GetValue(silent),

@@ -8,6 +8,32 @@ namespace Octomix.Cli;
 /// <summary>Parsing of the console's and the demo's flag values, with messages that name the flag.</summary>
 internal static class CliText
 {
+    /// <summary>"64M", "2G", "500K" (binary units) or a plain number of bytes.</summary>
+    public static bool TryParseSize(string? text, out long bytes)
+    {
+        bytes = 0;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return false;
+        }
+
+        text = text.Trim().ToUpperInvariant();
+        if (text.EndsWith('B'))
+        {
+            text = text[..^1];
+        }
+
+        int shift = text.Length == 0 ? 0 : text[^1] switch { 'K' => 10, 'M' => 20, 'G' => 30, 'T' => 40, _ => 0 };
+        string number = shift == 0 ? text : text[..^1];
+        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || value <= 0 || value * Math.Pow(2, shift) > 1L << 50)
+        {
+            return false;
+        }
+
+        bytes = (long)(value * Math.Pow(2, shift));
+        return true;
+    }
+
     /// <summary>"8s", "500ms", "2m", "1m30s" or a plain number of seconds.</summary>
     public static bool TryParseDuration(string? text, out TimeSpan duration)
     {

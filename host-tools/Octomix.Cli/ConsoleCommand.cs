@@ -36,8 +36,9 @@ internal static class ConsoleCommand
     private static readonly Option<int?> WaitBoxes = new("--wait-boxes") { Description = "Before recording, wait until this many tracks have a ready box (default: every track)" };
     private static readonly Option<string> WaitTimeout = new("--wait-timeout") { Description = "How long to wait for them (then record with the ready ones and report the others)", DefaultValueFactory = _ => "60s" };
     private static readonly Option<string?> Record = new("--record") { Description = "Record a take of this length (e.g. 8s, 2m), then stop it" };
-    private static readonly Option<string?> ExpectedLength = new("--expected-length") { Description = "How long a take may run, for the free-space check before recording: the disk must hold twice such a take (default: 10m; with --record, its length plus a minute)" };
+    private static readonly Option<string?> ExpectedLength = new("--expected-length") { Description = "How long a take may run, for the free-space check before recording: the disk must hold twice such a take and every box's card one (default: 10m; with --record, its length plus a minute)" };
     private static readonly Option<bool> IgnoreFreeSpace = new("--ignore-free-space") { Description = "Record even when the free space is less than twice the expected take (the folder must still be writable)" };
+    private static readonly Option<bool> IgnoreCardSpace = new("--ignore-card-space") { Description = "Record even when a box's card holds less than the expected take at its format (the box stops its take when its card fills)" };
     private static readonly Option<bool> Stop = new("--stop") { Description = "Stop the take in progress (e.g. one a crashed console left recording)" };
     private static readonly Option<bool> Collect = new("--collect") { Description = "Collect the take: fetch what the stream missed, verify checksums against the boxes' files" };
     private static readonly Option<string?> Export = new("--export") { Description = "Write the take folder (stems, mix, .rpp, .lof); optionally into this folder", Arity = ArgumentArity.ZeroOrOne };
@@ -75,7 +76,7 @@ internal static class ConsoleCommand
         foreach (Option o in new Option[]
         {
             Database, Recordings, SessionName, Project, TrackNames, JoinCode, Rate, Tempo, Meter, CountIn, Click, ClickLevel, CountInOnly,
-            Server, Port, Bind, Monitor, PlayoutDelay, WaitBoxes, WaitTimeout, Record, ExpectedLength, IgnoreFreeSpace, Stop, Collect, Export, ExportPartial, Playback, Json,
+            Server, Port, Bind, Monitor, PlayoutDelay, WaitBoxes, WaitTimeout, Record, ExpectedLength, IgnoreFreeSpace, IgnoreCardSpace, Stop, Collect, Export, ExportPartial, Playback, Json,
             StatusInterval, NoUi, KeepSpools, LogLevelOption, WebPort, WebBind,
         })
         {
@@ -308,6 +309,7 @@ internal static class ConsoleCommand
             KeepSpools = parse.GetValue(KeepSpools),
             ExpectedTakeLength = expectedLength,
             CheckFreeSpace = !parse.GetValue(IgnoreFreeSpace),
+            CheckCardSpace = !parse.GetValue(IgnoreCardSpace),
         };
         return new ConsoleSettings(options, actions, parse.GetValue(WaitBoxes), waitTimeout, parse.GetValue(Json), parse.GetValue(StatusInterval),
             parse.GetValue(NoUi), logLevel, existing == null);

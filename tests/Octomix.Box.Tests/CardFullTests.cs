@@ -59,3 +59,38 @@ public class CardFullTests
         Assert.Equal((uint)wav.Frames, info.FrameCount);
     }
 }
+
+public class CardFreeTimeTests
+{
+    [Fact]
+    public void StatusSaysHowLongTheCardStillRecordsAtTheFormatAndATakeUsesItUp()
+    {
+        long free = 20L << 20; // 20 MiB: 109 s of 48 kHz stereo 16 bit
+        using var h = new BoxHarness(o => o.CardCapacityBytes = free);
+        h.JoinAndCalibrate();
+        var card = h.Board.SimulatedCard;
+        h.Run(60);
+        var idle = h.Server.Statuses().Last();
+        long expected = card.FreeBytes / (48_000 * 2 * 2);
+        Assert.InRange(expected, 100, 110);
+        Assert.Equal((uint)expected, idle.CardFreeSeconds);
+        Assert.Equal(StatusMessage.CardSeconds(card.FreeBytes, 48_000 * 4), idle.CardFreeSeconds);
+
+        // while recording, what the take has written is taken off
+        h.Record(7, 12000, countInBars: 0);
+        Assert.True(h.RunUntil(c => c.State == BoxState.Recording, 3000), h.Log());
+        h.Run(1000); // ~5 s of blocks
+        var recording = h.Server.Statuses().Last();
+        Assert.InRange((long)recording.CardFreeSeconds, expected - 8, expected - 3);
+    }
+
+    [Fact]
+    public void WithoutACardOrAFormatTheCardTimeIsUnknownAndItNeverWrapsToUnknown()
+    {
+        // (a box without a card has no settings and so never joins: the rule is checked here)
+        Assert.Equal(StatusMessage.CardFreeUnknown, StatusMessage.CardSeconds(-1, 192_000));
+        Assert.Equal(StatusMessage.CardFreeUnknown, StatusMessage.CardSeconds(1 << 20, 0));
+        Assert.Equal(0u, StatusMessage.CardSeconds(191_999, 192_000));
+        Assert.Equal(StatusMessage.CardFreeUnknown - 1, StatusMessage.CardSeconds(long.MaxValue, 1));
+    }
+}

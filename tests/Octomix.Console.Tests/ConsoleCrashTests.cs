@@ -55,6 +55,7 @@ public class ConsoleCrashTests(ITestOutputHelper output)
             }
         }
 
+        Assert.True(File.Exists(SessionLock.PathFor(db)), "kill -9 leaves the console's lock behind");
         TakeInfo take;
         long before;
         using (var store = new SessionStore(db))
@@ -75,6 +76,7 @@ public class ConsoleCrashTests(ITestOutputHelper output)
         output.WriteLine("---- second console ----\n" + second.Output);
         Assert.Equal(0, second.ExitCode);
         Assert.Contains($"take 1 (id {take.Id}) was left recording by an earlier console: re-opened", second.Output, StringComparison.Ordinal);
+        Assert.Contains("took over the session lock left by", second.Output, StringComparison.Ordinal); // the killed console's lock was stale
 
         var summary = JsonNode.Parse(second.Stdout)!;
         Assert.Equal("complete", (string?)summary["state"]);

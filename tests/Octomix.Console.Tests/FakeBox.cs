@@ -67,6 +67,9 @@ internal sealed class FakeBox : IDisposable
     /// <summary>Refused commands its Status reports on top of its own count (as if forgeries had reached it).</summary>
     public int ExtraRefusedCommands { get; set; }
 
+    /// <summary>Seconds its card still holds at its format, as its Status says (default: unknown, as a box without a card says).</summary>
+    public uint CardFreeSeconds { get; set; } = StatusMessage.CardFreeUnknown;
+
     // how it answers
     public byte RecordResult { get; set; } = AckResult.Ok;
 
@@ -455,6 +458,7 @@ internal sealed class FakeBox : IDisposable
                 RttTenthsMs = 5,
                 TakeId = _currentTake,
                 RefusedCommands = (int)_commands.Forged + ExtraRefusedCommands,
+                CardFreeSeconds = CardFreeSeconds,
             };
             int length = status.Write(_tx, 0);
             SendRaw(length);

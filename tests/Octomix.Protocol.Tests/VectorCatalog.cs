@@ -44,6 +44,7 @@ internal static class VectorCatalog
             State = BoxStateCode.Recording, StatusFlags = (byte)(StatusFlags.SdCardOk | StatusFlags.SdFastEnough | StatusFlags.Calibrated | StatusFlags.Recording | StatusFlags.Streaming),
             PeakDb0 = 12, PeakDb1 = 255, LatencySamples = 37, SdFreeMiB = 30000, SdWriteKBps = 410, Underruns = 0, Overruns = 1,
             RttTenthsMs = 25, TakeId = 3, Timecode = 480_000, ErrorCode = 0, BufferMilliseconds = 20,
+            CardFreeSeconds = StatusMessage.CardSeconds(30000L << 20, 48_000 * 2 * 2), // 163840 s: 30000 MiB at 48 kHz stereo s16
         });
 
         yield return ("ack-status-echo", new AckMessage { Token = 0, SourceSlot = Slot.Server, DestinationSlot = 3, AckedId = 42, Result = AckResult.Ok, Echo = 123456789 });

@@ -26,11 +26,15 @@ public sealed record BoxStatusSnapshot(
     int BufferMilliseconds,
     long StatusReceived,
     long StatusLost,
-    double JitterMilliseconds = double.NaN)
+    double JitterMilliseconds = double.NaN,
+    uint CardFreeSeconds = StatusMessage.CardFreeUnknown)
 {
+    /// <summary>How long the box's card still records at its current format (null: unknown — no card, or a box that does not say).</summary>
+    public TimeSpan? CardFreeTime => CardFreeSeconds == StatusMessage.CardFreeUnknown ? null : TimeSpan.FromSeconds(CardFreeSeconds);
+
     public static BoxStatusSnapshot From(StatusMessage s, long arrivalMicros, long received, long lost, double jitterMilliseconds) => new(
         s.SourceSlot, arrivalMicros, s.State, s.StatusFlags, s.PeakDb0, s.PeakDb1, s.LatencySamples, s.SdFreeMiB, s.SdWriteKBps,
-        s.Underruns, s.Overruns, s.RttTenthsMs, s.TakeId, s.Timecode, s.ErrorCode, s.BufferMilliseconds, received, lost, jitterMilliseconds);
+        s.Underruns, s.Overruns, s.RttTenthsMs, s.TakeId, s.Timecode, s.ErrorCode, s.BufferMilliseconds, received, lost, jitterMilliseconds, s.CardFreeSeconds);
 
     /// <summary>Peak of a channel in dBFS (−∞ for silence).</summary>
     public static double PeakDbfs(byte minusDb) => minusDb == 255 ? double.NegativeInfinity : -minusDb;

@@ -75,6 +75,19 @@ public sealed partial class ConsoleEngine
                 throw new RecordRefusedException(refused);
             }
 
+            // preflight on the boxes: every card holds the expected take at its format
+            if (_options.CheckCardSpace)
+            {
+                var small = ready.Where(v => v.CardSpaceProblem != null).Select(v => v.CardSpaceProblem!).ToList();
+                if (small.Count > 0)
+                {
+                    string why = "not recording: " + string.Join("; ", small)
+                        + ": free space on the card (its earlier takes are collected: delete them on the box), set a shorter --expected-length, or record anyway with --ignore-card-space";
+                    Event(why, LogLevel.Error);
+                    throw new RecordRefusedException(why);
+                }
+            }
+
             // take sample 0 comes after the start delay, the pre-roll and the count-in; near
             // midnight the origin keeps the clock of the day the files start (never a negative TimeReference)
             var now = _options.Clock.GetLocalNow();

@@ -289,7 +289,7 @@ public sealed partial class ConsoleEngine : IAsyncDisposable
                 : BoxReadiness.Evaluate(status, now, timeline.PreRollFrames);
             double? rtt = status is { RttTenthsMs: < 0xFFFF } ? status.RttTenthsMs / 10.0 : null;
             double loss = status is { StatusReceived: > 0 } ? 100.0 * status.StatusLost / (status.StatusLost + status.StatusReceived) : 0;
-            tracks.Add(new TrackView(track, slot, status, readiness, rtt, loss));
+            tracks.Add(new TrackView(track, slot, status, readiness, rtt, loss, RecordPreflight.CardProblem(track.Name, track.BoxName, status, _options.ExpectedTakeLength)));
         }
 
         return new ConsoleSnapshot(

@@ -75,6 +75,13 @@ public sealed record ConsoleEngineOptions
     /// <summary>Check the free space before a Record (false: record anyway; the folder must still be writable).</summary>
     public bool CheckFreeSpace { get; init; } = true;
 
+    /// <summary>
+    /// Refuse a take when a ready box's card holds less than <see cref="ExpectedTakeLength"/> at its
+    /// format (its Status says how long; <see cref="RecordPreflight.CardProblem"/>). False: record
+    /// anyway (the box stops its take itself when its card fills, and says so).
+    /// </summary>
+    public bool CheckCardSpace { get; init; } = true;
+
     /// <summary>Keep the spool files after the take was exported (they hold the same audio as the stems).</summary>
     public bool KeepSpools { get; init; }
 

@@ -62,7 +62,8 @@ public sealed record TrackView(
     BoxStatusSnapshot? Status,
     BoxReadiness Readiness,
     double? BoxRoundTripMilliseconds,
-    double StatusLossPercent);
+    double StatusLossPercent,
+    string? CardSpaceProblem = null);
 
 /// <summary>A box in the room that no track takes (add a track, or unbind another).</summary>
 public sealed record UnboundBox(int Slot, string Name, BoxStatusSnapshot? Status);

@@ -58,6 +58,30 @@ public static class RecordPreflight
         return null;
     }
 
+    /// <summary>
+    /// Null when the box's card holds a take of <paramref name="expected"/> (or says nothing of its
+    /// card time); else "track T (box B): its card holds 4 min 10 s at its format, less than the
+    /// expected take of 10 min".
+    /// </summary>
+    public static string? CardProblem(string track, string? box, BoxStatusSnapshot? status, TimeSpan expected)
+    {
+        if (status?.CardFreeTime is not TimeSpan free || free >= expected)
+        {
+            return null;
+        }
+
+        return $"track {track} (box {box ?? "slot " + status.Slot.ToString(CultureInfo.InvariantCulture)}): its card holds {Duration(free)} at its format, less than the expected take of {Duration(expected)}";
+    }
+
+    /// <summary>"1 h 2 min", "4 min 10 s", "12 s".</summary>
+    public static string Duration(TimeSpan t)
+    {
+        long s = (long)Math.Floor(t.TotalSeconds);
+        return s >= 3600 ? string.Create(CultureInfo.InvariantCulture, $"{s / 3600} h {s % 3600 / 60} min")
+            : s >= 60 ? string.Create(CultureInfo.InvariantCulture, $"{s / 60} min{(s % 60 != 0 ? " " + (s % 60) + " s" : "")}")
+            : string.Create(CultureInfo.InvariantCulture, $"{s} s");
+    }
+
     /// <summary>The spools' folder under the recordings folder (as the engine names it).</summary>
     internal const string StreamSpoolFolder = ".spool";
 }

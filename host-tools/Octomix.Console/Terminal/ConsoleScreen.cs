@@ -31,12 +31,13 @@ public static class ConsoleScreen
         text.Append(CultureInfo.InvariantCulture, $"room: {s.ServerAddress}{(s.ServerName.Length > 0 ? " \"" + s.ServerName + "\"" : string.Empty)}, console {(s.Joined ? "joined, slot " + s.ConsoleSlot : "NOT JOINED")}")
             .Append(s.ConsoleRoundTripMilliseconds is double rtt ? string.Create(CultureInfo.InvariantCulture, $", round trip {rtt:0.0} ms") : "").Append('\n');
         text.Append('\n');
-        text.Append(CultureInfo.InvariantCulture, $"{"#",2} {"track",-14} {"box",-14} {"slot",4} {"state",-11} {"ready",-5} {"SD",-9} {"L",11} {"level dB",9} {"rtt",7} {"jit",6} {"loss",6} {"buf",5} {"mix",-14} why not ready\n");
+        text.Append(CultureInfo.InvariantCulture, $"{"#",2} {"track",-14} {"box",-14} {"slot",4} {"state",-11} {"ready",-5} {"SD",-9} {"card",-9} {"L",11} {"level dB",9} {"rtt",7} {"jit",6} {"loss",6} {"buf",5} {"mix",-14} why not ready\n");
         foreach (var t in s.Tracks)
         {
             var st = t.Status;
             string state = st == null ? "-" : BoxStateCode.Name(st.State);
             string sd = st == null ? "-" : !t.Readiness.SdOk ? "NO" : t.Readiness.SdFast ? $"ok {st.SdWriteKBps}" : "SLOW";
+            string card = st?.CardFreeTime is TimeSpan free ? RecordPreflight.Duration(free).Replace(" ", "", StringComparison.Ordinal) : "-";
             string latency = st == null || st.LatencySamples < 0 ? "-" : string.Create(CultureInfo.InvariantCulture, $"{st.LatencySamples} {st.LatencySamples * 1000.0 / session.SampleRate:0}ms");
             string level = st == null ? "-" : Level(st.PeakDb0) + "/" + Level(st.PeakDb1);
             string boxRtt = t.BoxRoundTripMilliseconds is double r ? string.Create(CultureInfo.InvariantCulture, $"{r:0.0}ms") : "-";
@@ -45,8 +46,9 @@ public static class ConsoleScreen
             string buffer = st == null ? "-" : string.Create(CultureInfo.InvariantCulture, $"{st.BufferMilliseconds}ms");
             text.Append(t.Track.Position == selected ? '>' : ' ');
             text.Append(CultureInfo.InvariantCulture, $"{t.Track.Position,1} {Cut(t.Track.Name, 14),-14} {Cut(t.Track.BoxName ?? "-", 14),-14} {(t.Slot?.ToString(CultureInfo.InvariantCulture) ?? "-"),4} ")
-                .Append(CultureInfo.InvariantCulture, $"{state,-11} {(t.Readiness.Ready ? "READY" : "no"),-5} {sd,-9} {latency,11} {level,9} {boxRtt,7} {jitter,6} {loss,6} {buffer,5} {Mix(t.Track),-14} ")
-                .Append(t.Readiness.Ready ? "" : string.Join(", ", t.Readiness.Reasons)).Append('\n');
+                .Append(CultureInfo.InvariantCulture, $"{state,-11} {(t.Readiness.Ready ? "READY" : "no"),-5} {sd,-9} {card,-9} {latency,11} {level,9} {boxRtt,7} {jitter,6} {loss,6} {buffer,5} {Mix(t.Track),-14} ")
+                .Append(t.Readiness.Ready ? "" : string.Join(", ", t.Readiness.Reasons))
+                .Append(t.CardSpaceProblem is string small ? (t.Readiness.Ready ? "" : "; ") + "card " + small[(small.IndexOf("its card holds", StringComparison.Ordinal) + 9)..] : "").Append('\n');
         }
 
         foreach (var b in s.UnboundBoxes)
