@@ -2,7 +2,6 @@ using System;
 using System.Threading;
 using Octomix.Drivers.Click;
 using Octomix.Drivers.Ui;
-using Octomix.Drivers.Wm8960;
 using Octomix.Hal;
 using Octomix.Protocol;
 
@@ -173,11 +172,8 @@ namespace Octomix.Box
                 }
             }
 
-            codec = new Wm8960(board.CodecBus);
-            Wm8960Config config = new Wm8960Config();
-            config.WordLengthBits = settings.BitsPerSample;
-            config.ClickLevelPercent = settings.ClickLevel;
-            BusStatus bus = codec.Initialize(config);
+            codec = board.Codec;
+            BusStatus bus = codec.Configure(settings.BitsPerSample, settings.ClickLevel);
             if (bus != BusStatus.Ok)
             {
                 Fail(BoxErrorCode.CodecNotAnswering, BoxEvent.CodecFault, codec.LastError);

@@ -2,7 +2,6 @@ using System;
 using Octomix.Drivers.Bwf;
 using Octomix.Drivers.Click;
 using Octomix.Drivers.Ui;
-using Octomix.Drivers.Wm8960;
 using Octomix.Hal;
 using Octomix.Protocol;
 
@@ -74,7 +73,7 @@ namespace Octomix.Box
         private IAudioIn capture;
         private IAudioOut playback;
         private AudioLoop loop;
-        private Wm8960 codec;
+        private IAudioCodec codec;
         private ClickGenerator[] clicks;
         private ClickGenerator click;
         private AudioStreamer streamer;
