@@ -770,8 +770,8 @@ namespace Octomix.Box
 
             status.SdFreeMiB = free < 0 ? 0 : (uint)(free >> 20);
             status.SdWriteKBps = sdWriteKBps;
-            status.Underruns = playout.Underruns + pipelineUnderruns;
-            status.Overruns = captureOverruns;
+            status.Underruns = playout.Underruns + stall.PipelineUnderruns;
+            status.Overruns = stall.CaptureOverruns;
             status.RttTenthsMs = rttTenthsMs;
             status.TakeId = InTake ? currentTake : lastTake;
             status.Timecode = InTake ? timeline.TakeIndexAt(blockPosition) : blockPosition;

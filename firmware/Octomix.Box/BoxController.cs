@@ -281,13 +281,13 @@ namespace Octomix.Box
 
         public int CaptureOverruns
         {
-            get { return captureOverruns; }
+            get { return stall.CaptureOverruns; }
         }
 
         /// <summary>Times the loop stalled longer than the playback pipeline (the click DAC ran dry) since boot.</summary>
         public int PipelineUnderruns
         {
-            get { return pipelineUnderruns; }
+            get { return stall.PipelineUnderruns; }
         }
 
         public PcmFormat Format
