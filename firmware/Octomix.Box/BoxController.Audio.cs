@@ -198,7 +198,7 @@ namespace Octomix.Box
         {
             if (r == RecordResult.CardFull)
             {
-                sdFull = true;
+                cardHealth.MarkFull();
                 stopNotice = NoticeCode.TakeStoppedCardFull;
                 FlashError(BoxErrorCode.SdCardFull, 10);
                 Transition(BoxState.Stopping, BoxEvent.CardFull, recorder.LastError);
@@ -221,7 +221,7 @@ namespace Octomix.Box
             }
 
             SendNotice(stopNotice, currentTake, recorder.FramesWritten);
-            sdFreeBytes = SafeFreeBytes();
+            cardHealth.RefreshFreeBytes();
             files.TakeClosed(currentTake, recorder.Path, recorder.PartCount, timeline.FirstSampleIndex, timeline.LatencyFrames);
             if (recorder.HasDigest)
             {

@@ -83,13 +83,8 @@ namespace Octomix.Box
         private Recorder recorder;
         private TakeFileServer files;
 
-        // card
-        private bool sdMounted;
-        private bool sdFastEnough;
-        private int sdWriteKBps;
-        private long sdFreeBytes = -1;
-        private bool sdFull;
-        private long sdLongestWriteMicros;
+        // card health (mounted, fast enough, free space, full)
+        private readonly CardHealth cardHealth;
 
         // requests from other threads: single bool stores, read by the loop once per block
         // (nanoFramework has no 'volatile'; a late read only delays the request by a block)
@@ -117,6 +112,7 @@ namespace Octomix.Box
             log = board.Log;
             clock = new CountedClock(board.Clock, hal);
             card = new CountedStorage(board.Card, hal);
+            cardHealth = new CardHealth(card);
             socket = new CountedSocket(board.Socket, hal);
             button = new JoinButton(new CountedButton(board.JoinButton, hal), 30, 1500);
             lights = new StatusLightDriver(new CountedLights(board.Lights, hal));
@@ -261,22 +257,22 @@ namespace Octomix.Box
 
         public bool SdMounted
         {
-            get { return sdMounted; }
+            get { return cardHealth.Mounted; }
         }
 
         public bool SdFastEnough
         {
-            get { return sdFastEnough; }
+            get { return cardHealth.FastEnough; }
         }
 
         public int SdWriteKBps
         {
-            get { return sdWriteKBps; }
+            get { return cardHealth.WriteKBps; }
         }
 
         public long SdLongestWriteMicroseconds
         {
-            get { return sdLongestWriteMicros; }
+            get { return cardHealth.LongestWriteMicroseconds; }
         }
 
         public int CaptureOverruns
