@@ -5,6 +5,7 @@ using System.Device.I2s;
 using System.Net.NetworkInformation;
 using System.Threading;
 using nanoFramework.Hardware.Esp32;
+using Octomix.Drivers.Wm8960;
 using Octomix.Hal;
 
 namespace Octomix.Board.Esp32Reference
@@ -54,6 +55,7 @@ namespace Octomix.Board.Esp32Reference
             JoinButton = new GpioButton(_gpio, PinMap.JoinButton);
             Lights = new GpioStatusLights(_gpio, PinMap.LinkLed, PinMap.RecordLed, PinMap.BeatLed);
             CodecBus = new I2cRegisterBus(CodecI2cBus, CodecI2cAddress, I2cBusSpeed.FastMode);
+            Codec = new Wm8960(CodecBus);
             ClickKnob = new AdcKnob(PinMap.ClickKnob);
             Card = new SdCardStorage(log);
             Network = new WifiLink(log);
@@ -72,6 +74,9 @@ namespace Octomix.Board.Esp32Reference
         public ulong BoxId { get; }
 
         public IRegisterBus CodecBus { get; }
+
+        /// <summary>The WM8960 driver on <see cref="CodecBus"/>.</summary>
+        public IAudioCodec Codec { get; }
         public IStorage Card { get; }
         public INetworkLink Network { get; }
         public IDatagramSocket Socket { get; }

@@ -1,4 +1,5 @@
 using Octomix.Drivers.Click;
+using Octomix.Drivers.Wm8960;
 using Octomix.Hal;
 
 namespace Octomix.Board.Simulated;
@@ -19,6 +20,7 @@ public sealed class SimulatedBoard : IBoard
         this.options = options;
         Time = new SimulatedTime(options.RealTime);
         Codec = new SimulatedCodec(options.CodecPresent);
+        CodecDriver = new Wm8960(Codec);
         SimulatedCard = new SimulatedCard(options.CardFolder, Time)
         {
             Present = options.CardPresent,
@@ -92,6 +94,11 @@ public sealed class SimulatedBoard : IBoard
     public string Name => options.Name;
 
     public IRegisterBus CodecBus => Codec;
+
+    /// <summary>The WM8960 driver on the simulated registers (<see cref="Codec"/>), as on the reference box.</summary>
+    public Wm8960 CodecDriver { get; }
+
+    IAudioCodec IBoard.Codec => CodecDriver;
 
     public IStorage Card => SimulatedCard;
 

@@ -22,7 +22,7 @@ namespace Octomix.Drivers.Wm8960
     /// only (null bus, invalid config, setters before Initialize, use after Dispose).
     /// </para>
     /// </summary>
-    public sealed class Wm8960 : IDisposable
+    public sealed class Wm8960 : IAudioCodec, IDisposable
     {
         /// <summary>The WM8960's fixed 7-bit I2C address.</summary>
         public const int I2cAddress = 0x1A;
@@ -317,6 +317,27 @@ namespace Octomix.Drivers.Wm8960
             }
             ClearError();
             return BusStatus.Ok;
+        }
+
+        /// <summary>
+        /// <see cref="IAudioCodec.Configure"/>: <see cref="Initialize"/> with the default
+        /// <see cref="Wm8960Config"/> but for the word length and the click level.
+        /// </summary>
+        public BusStatus Configure(int bitsPerSample, int clickLevelPercent)
+        {
+            Wm8960Config config = new Wm8960Config();
+            config.WordLengthBits = bitsPerSample;
+            config.ClickLevelPercent = clickLevelPercent;
+            return Initialize(config);
+        }
+
+        /// <summary>
+        /// <see cref="IAudioCodec.PowerDown"/>: the software reset (R15), after which every power
+        /// management register (R25, R26, R47) holds its reset value 0, every block off.
+        /// </summary>
+        public BusStatus PowerDown()
+        {
+            return Reset();
         }
 
         /// <summary>Stops using the bus (the driver does not own it: the board does). Further calls throw ObjectDisposedException.</summary>

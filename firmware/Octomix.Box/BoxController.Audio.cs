@@ -17,14 +17,10 @@ namespace Octomix.Box
         private byte stopNotice;
         private int playbackDelayFrames;
 
-        // capture overrun detection (see DetectOverrun)
-        private long lastBlockAt;
-        private long backlogMicros;
-        private int captureOverruns;
+        // stalls and capture overruns (see DetectOverrun)
+        private readonly StallDetector stall = new StallDetector();
         private bool overrunThisTake;
         private int overrunBlocksThisTake;
-        private bool pipelineRanDry;
-        private int pipelineUnderruns;
         private bool recalibrate;
 
         /// <summary>
@@ -202,7 +198,7 @@ namespace Octomix.Box
         {
             if (r == RecordResult.CardFull)
             {
-                sdFull = true;
+                cardHealth.MarkFull();
                 stopNotice = NoticeCode.TakeStoppedCardFull;
                 FlashError(BoxErrorCode.SdCardFull, 10);
                 Transition(BoxState.Stopping, BoxEvent.CardFull, recorder.LastError);
@@ -225,7 +221,7 @@ namespace Octomix.Box
             }
 
             SendNotice(stopNotice, currentTake, recorder.FramesWritten);
-            sdFreeBytes = SafeFreeBytes();
+            cardHealth.RefreshFreeBytes();
             files.TakeClosed(currentTake, recorder.Path, recorder.PartCount, timeline.FirstSampleIndex, timeline.LatencyFrames);
             if (recorder.HasDigest)
             {
@@ -268,62 +264,36 @@ namespace Octomix.Box
         }
 
         /// <summary>
-        /// The HAL cannot say when the capture DMA overflowed or the playback DMA ran dry, so the
-        /// loop infers both from time: the backlog grows by every block the loop took longer than
-        /// the block lasts and drains while the capture read waits (a Lindley recursion). The
-        /// playback pipeline holds the prefill minus the block being made, so a backlog beyond
-        /// that means the click DAC ran dry and every later click (and L) moved: the box says so
-        /// and calibrates again as soon as no take runs. A backlog beyond the capture buffer means
-        /// the driver dropped audio. The expected block time is padded by 500 ppm so a slow crystal
-        /// (±100 ppm) never adds up to a false alarm.
+        /// Feeds the block's start to the stall detector (<see cref="StallDetector"/>) and acts on
+        /// what it saw: a pipeline that ran dry moved the click, so the box calibrates again as
+        /// soon as no take runs; a capture overrun during a take is told to the engineers once.
         /// </summary>
         private void DetectOverrun()
         {
-            long blockMicros = (blockFrames * 1000500L) / format.SampleRate;
-            if (lastBlockAt != 0)
+            int seen = stall.Observe(now, blockFrames, format.SampleRate, prefillBlocks, captureBlocks);
+            if (seen == StallDetector.Nothing)
             {
-                backlogMicros += now - lastBlockAt - blockMicros;
-                if (backlogMicros < 0)
-                {
-                    backlogMicros = 0;
-                }
-
-                if (backlogMicros > (prefillBlocks - 1) * blockMicros && !pipelineRanDry)
-                {
-                    pipelineRanDry = true;
-                    pipelineUnderruns++;
-                    if (latency >= 0 || state == BoxState.Calibrating)
-                    {
-                        recalibrate = true;
-                        log.Write(LogLevel.Warning, "the loop stalled " + (backlogMicros / 1000) + " ms, longer than the playback pipeline: the click moved"
-                            + (InTake ? " during take " + currentTake + "; the box calibrates again after the take" : "; calibrating again"));
-                    }
-                }
-                else if (backlogMicros == 0)
-                {
-                    pipelineRanDry = false;
-                }
-
-                long capacity = captureBlocks * blockMicros;
-                if (backlogMicros > capacity)
-                {
-                    int lost = (int)((backlogMicros - capacity + blockMicros - 1) / blockMicros);
-                    captureOverruns++;
-                    backlogMicros = capacity;
-                    if (InTake)
-                    {
-                        overrunBlocksThisTake += lost;
-                        if (!overrunThisTake)
-                        {
-                            overrunThisTake = true;
-                            SendNotice(NoticeCode.CaptureOverrun, currentTake, lost);
-                            log.Write(LogLevel.Error, "capture overrun during take " + currentTake + ": about " + lost + " block(s) lost");
-                        }
-                    }
-                }
+                return;
             }
 
-            lastBlockAt = now;
+            if ((seen & StallDetector.PipelineRanDry) != 0 && (latency >= 0 || state == BoxState.Calibrating))
+            {
+                recalibrate = true;
+                log.Write(LogLevel.Warning, "the loop stalled " + (stall.DryBacklogMicroseconds / 1000) + " ms, longer than the playback pipeline: the click moved"
+                    + (InTake ? " during take " + currentTake + "; the box calibrates again after the take" : "; calibrating again"));
+            }
+
+            if ((seen & StallDetector.CaptureOverrun) != 0 && InTake)
+            {
+                int lost = stall.LostBlocks;
+                overrunBlocksThisTake += lost;
+                if (!overrunThisTake)
+                {
+                    overrunThisTake = true;
+                    SendNotice(NoticeCode.CaptureOverrun, currentTake, lost);
+                    log.Write(LogLevel.Error, "capture overrun during take " + currentTake + ": about " + lost + " block(s) lost");
+                }
+            }
         }
 
         /// <summary>Actions on leaving a state.</summary>

@@ -2,7 +2,6 @@ using System;
 using System.Threading;
 using Octomix.Drivers.Click;
 using Octomix.Drivers.Ui;
-using Octomix.Drivers.Wm8960;
 using Octomix.Hal;
 using Octomix.Protocol;
 
@@ -77,21 +76,7 @@ namespace Octomix.Box
             lights.Update(now);
             log.Write(LogLevel.Info, "booting on " + board.Name);
 
-            sdMounted = false;
-            try
-            {
-                sdMounted = card.IsMounted || card.Mount();
-            }
-            catch (Exception e)
-            {
-                log.Write(LogLevel.Error, "SD card: " + e.Message);
-            }
-
-            if (!sdMounted)
-            {
-                log.Write(LogLevel.Error, "no SD card: the box cannot record (and reads no settings file)");
-            }
-
+            bool sdMounted = cardHealth.Mount(log);
             settings = new BoxSettings();
             settingsReport = SettingsParser.Load(card, settings);
             if (adjust != null)
@@ -139,25 +124,8 @@ namespace Octomix.Box
                     log.Write(LogLevel.Warning, repairs[i]);
                 }
 
-                SdSelfTest test = new SdSelfTest();
-                test.Run(card, clock, blockBytes, format.ByteRate);
-                sdWriteKBps = test.WriteKBps;
-                sdLongestWriteMicros = test.LongestWriteMicroseconds;
-                sdFastEnough = test.Ran && SdSelfTest.IsFastEnough(test.WriteKBps, format.ByteRate, settings.SdMarginPercent);
-                sdFreeBytes = SafeFreeBytes();
-                if (!test.Ran)
-                {
-                    log.Write(LogLevel.Error, "SD self-test: " + test.Error);
-                }
-                else
-                {
-                    log.Write(sdFastEnough ? LogLevel.Info : LogLevel.Error, "SD self-test: writes " + test.WriteKBps + " KB/s, reads "
-                        + test.ReadKBps + " KB/s, longest write " + (test.LongestWriteMicroseconds / 1000) + " ms; " + format + " needs "
-                        + (format.ByteRate / 1000) + " KB/s x " + settings.SdMarginPercent + " % = "
-                        + ((long)format.ByteRate * settings.SdMarginPercent / 100000) + " KB/s"
-                        + (sdFastEnough ? ": ok" : ": TOO SLOW, the box will refuse to record in this format"));
-                }
-
+                cardHealth.SelfTest(clock, format, blockBytes, settings.SdMarginPercent, log);
+                long sdLongestWriteMicros = cardHealth.LongestWriteMicroseconds;
                 long blockMicros = 1000000L * blockFrames / format.SampleRate;
                 int plannedDepth = PipelineDepth.Target(settings.PrefillBlocks, settings.Jam, blockFrames, format.SampleRate);
                 if (sdLongestWriteMicros > (plannedDepth - 1) * blockMicros)
@@ -166,18 +134,11 @@ namespace Octomix.Box
                         + ((plannedDepth - 1) * blockMicros / 1000) + " ms): raise prefill_blocks, or a slow write may shift the click");
                 }
 
-                if (sdFreeBytes >= 0 && sdFreeBytes < 10L * format.ByteRate)
-                {
-                    sdFull = true;
-                    log.Write(LogLevel.Error, "the SD card is full (" + sdFreeBytes + " bytes free)");
-                }
+                cardHealth.CheckFull(format.ByteRate, log);
             }
 
-            codec = new Wm8960(board.CodecBus);
-            Wm8960Config config = new Wm8960Config();
-            config.WordLengthBits = settings.BitsPerSample;
-            config.ClickLevelPercent = settings.ClickLevel;
-            BusStatus bus = codec.Initialize(config);
+            codec = board.Codec;
+            BusStatus bus = codec.Configure(settings.BitsPerSample, settings.ClickLevel);
             if (bus != BusStatus.Ok)
             {
                 Fail(BoxErrorCode.CodecNotAnswering, BoxEvent.CodecFault, codec.LastError);
@@ -189,11 +150,11 @@ namespace Octomix.Box
             {
                 FlashError(BoxErrorCode.NoSdCard, 5);
             }
-            else if (!sdFastEnough)
+            else if (!cardHealth.FastEnough)
             {
                 FlashError(BoxErrorCode.SdCardTooSlow, 5);
             }
-            else if (sdFull)
+            else if (cardHealth.Full)
             {
                 FlashError(BoxErrorCode.SdCardFull, 5);
             }
@@ -354,18 +315,6 @@ namespace Octomix.Box
             duplicates = new DuplicateFilter(8, FileInfoAnswerBytes);
             PrepareJoin();
             membership = new RoomMembership(join, reliable, ServerSilenceMicroseconds);
-        }
-
-        private long SafeFreeBytes()
-        {
-            try
-            {
-                return card.FreeBytes;
-            }
-            catch (Exception)
-            {
-                return -1;
-            }
         }
     }
 }

@@ -428,17 +428,17 @@ namespace Octomix.Box
                 return NotReadyReason.Busy;
             }
 
-            if (!sdMounted)
+            if (!cardHealth.Mounted)
             {
                 return NotReadyReason.NoCard;
             }
 
-            if (sdFull)
+            if (cardHealth.Full)
             {
                 return NotReadyReason.CardFull;
             }
 
-            if (!sdFastEnough)
+            if (!cardHealth.FastEnough)
             {
                 return NotReadyReason.CardTooSlow;
             }
@@ -783,12 +783,12 @@ namespace Octomix.Box
             status.SentAtMicroseconds = (uint)now == 0 ? 1u : (uint)now;
             status.State = (byte)state;
             byte flags = 0;
-            if (sdMounted)
+            if (cardHealth.Mounted)
             {
                 flags |= StatusFlags.SdCardOk;
             }
 
-            if (sdFastEnough)
+            if (cardHealth.FastEnough)
             {
                 flags |= StatusFlags.SdFastEnough;
             }
@@ -803,7 +803,7 @@ namespace Octomix.Box
                 flags |= StatusFlags.Recording;
             }
 
-            if (sdFull)
+            if (cardHealth.Full)
             {
                 flags |= StatusFlags.SdFull;
             }
@@ -823,17 +823,17 @@ namespace Octomix.Box
             status.PeakDb1 = meter.PeakDb1;
             meter.Reset();
             status.LatencySamples = latency;
-            long free = sdFreeBytes;
+            long free = cardHealth.FreeBytes;
             if (free >= 0 && recorder.IsOpen)
             {
                 free -= recorder.FramesSoFar * format.FrameBytes;
             }
 
             status.SdFreeMiB = free < 0 ? 0 : (uint)(free >> 20);
-            status.CardFreeSeconds = sdMounted ? StatusMessage.CardSeconds(free < 0 && sdFreeBytes >= 0 ? 0 : free, format.ByteRate) : StatusMessage.CardFreeUnknown;
-            status.SdWriteKBps = sdWriteKBps;
-            status.Underruns = playout.Underruns + pipelineUnderruns;
-            status.Overruns = captureOverruns;
+            status.CardFreeSeconds = cardHealth.Mounted ? StatusMessage.CardSeconds(free < 0 && cardHealth.FreeBytes >= 0 ? 0 : free, format.ByteRate) : StatusMessage.CardFreeUnknown;
+            status.SdWriteKBps = cardHealth.WriteKBps;
+            status.Underruns = playout.Underruns + stall.PipelineUnderruns;
+            status.Overruns = stall.CaptureOverruns;
             status.RttTenthsMs = rttTenthsMs;
             status.TakeId = InTake ? currentTake : lastTake;
             status.Timecode = InTake ? timeline.TakeIndexAt(blockPosition) : blockPosition;

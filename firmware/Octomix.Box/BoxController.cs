@@ -2,7 +2,6 @@ using System;
 using Octomix.Drivers.Bwf;
 using Octomix.Drivers.Click;
 using Octomix.Drivers.Ui;
-using Octomix.Drivers.Wm8960;
 using Octomix.Hal;
 using Octomix.Protocol;
 
@@ -74,7 +73,7 @@ namespace Octomix.Box
         private IAudioIn capture;
         private IAudioOut playback;
         private AudioLoop loop;
-        private Wm8960 codec;
+        private IAudioCodec codec;
         private ClickGenerator[] clicks;
         private ClickGenerator click;
         private AudioStreamer streamer;
@@ -84,13 +83,8 @@ namespace Octomix.Box
         private Recorder recorder;
         private TakeFileServer files;
 
-        // card
-        private bool sdMounted;
-        private bool sdFastEnough;
-        private int sdWriteKBps;
-        private long sdFreeBytes = -1;
-        private bool sdFull;
-        private long sdLongestWriteMicros;
+        // card health (mounted, fast enough, free space, full)
+        private readonly CardHealth cardHealth;
 
         // requests from other threads: single bool stores, read by the loop once per block
         // (nanoFramework has no 'volatile'; a late read only delays the request by a block)
@@ -118,6 +112,7 @@ namespace Octomix.Box
             log = board.Log;
             clock = new CountedClock(board.Clock, hal);
             card = CountedStorage.Wrap(board.Card, hal);
+            cardHealth = new CardHealth(card);
             socket = new CountedSocket(board.Socket, hal);
             button = new JoinButton(new CountedButton(board.JoinButton, hal), 30, 1500);
             lights = new StatusLightDriver(new CountedLights(board.Lights, hal));
@@ -262,33 +257,33 @@ namespace Octomix.Box
 
         public bool SdMounted
         {
-            get { return sdMounted; }
+            get { return cardHealth.Mounted; }
         }
 
         public bool SdFastEnough
         {
-            get { return sdFastEnough; }
+            get { return cardHealth.FastEnough; }
         }
 
         public int SdWriteKBps
         {
-            get { return sdWriteKBps; }
+            get { return cardHealth.WriteKBps; }
         }
 
         public long SdLongestWriteMicroseconds
         {
-            get { return sdLongestWriteMicros; }
+            get { return cardHealth.LongestWriteMicroseconds; }
         }
 
         public int CaptureOverruns
         {
-            get { return captureOverruns; }
+            get { return stall.CaptureOverruns; }
         }
 
         /// <summary>Times the loop stalled longer than the playback pipeline (the click DAC ran dry) since boot.</summary>
         public int PipelineUnderruns
         {
-            get { return pipelineUnderruns; }
+            get { return stall.PipelineUnderruns; }
         }
 
         public PcmFormat Format

@@ -16,7 +16,12 @@ namespace Octomix.Hal
         /// </summary>
         ulong BoxId { get; }
 
+        /// <summary>The codec's control bus (the device tests talk to it directly; the box uses <see cref="Codec"/>).</summary>
         IRegisterBus CodecBus { get; }
+
+        /// <summary>The audio codec (its driver on <see cref="CodecBus"/>), built by the board.</summary>
+        IAudioCodec Codec { get; }
+
         IStorage Card { get; }
         INetworkLink Network { get; }
         IDatagramSocket Socket { get; }
