@@ -249,5 +249,12 @@ namespace Octomix.Protocol
         /// back when the slot is free or still the sender's.
         /// </summary>
         public const byte Rejoin = 0x08;
+
+        /// <summary>
+        /// Wants every forwarded stream at the room's rate: the server converts the streams of
+        /// members at another rate (a 44.1 kHz member in a 48 kHz room) before forwarding them to
+        /// this member; without it they are forwarded untouched, at their own rate.
+        /// </summary>
+        public const byte WantsRoomRate = 0x10;
     }
 }

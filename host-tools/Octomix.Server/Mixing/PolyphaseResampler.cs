@@ -139,12 +139,18 @@ public sealed class PolyphaseResampler
     }
 
     /// <summary>Interleaved s16 in and out (saturated, rounded to nearest). Returns the output frames written.</summary>
-    public int Process(ReadOnlySpan<short> input, int frames, Span<short> output)
+    public int Process(ReadOnlySpan<short> input, int frames, Span<short> output) => Process(input, frames, output, int.MaxValue);
+
+    /// <summary>
+    /// As <see cref="Process(ReadOnlySpan{short}, int, Span{short})"/>, producing at most
+    /// <paramref name="maxOutputs"/> frames; what else is ready is produced by the next call.
+    /// </summary>
+    public int Process(ReadOnlySpan<short> input, int frames, Span<short> output, int maxOutputs)
     {
         Append(input, frames);
         int produced = 0;
         int ch = Channels;
-        while (Ready())
+        while (produced < maxOutputs && Ready())
         {
             int start = (int)(baseIndex - (taps / 2) + 1 - historyBase);
             var coef = new ReadOnlySpan<float>(coefficients, phase * taps, taps);

@@ -98,6 +98,57 @@ internal sealed class SourceRing
     }
 
     /// <summary>
+    /// Places interleaved s16 frames (1 or 2 channels: what a <see cref="PolyphaseResampler"/>
+    /// made of an off-rate source) at <paramref name="timecode"/>, as <see cref="Write"/> does.
+    /// </summary>
+    public void WriteS16(long timecode, short[] source, int frames, int channels, int packetFrames)
+    {
+        if (!Active || timecode < WriteEnd - (Capacity / 2) || timecode > WriteEnd + (Capacity / 2))
+        {
+            if (Active)
+            {
+                Restarts++;
+            }
+
+            Active = true;
+            Epoch++;
+            WriteEnd = Oldest = timecode;
+        }
+
+        if (timecode > WriteEnd)
+        {
+            long gap = timecode - WriteEnd;
+            GapFrames += gap;
+            for (long f = WriteEnd; f < timecode; f++)
+            {
+                int i = (int)(f & Mask) * 2;
+                samples[i] = 0;
+                samples[i + 1] = 0;
+            }
+
+            WriteEnd = timecode;
+        }
+
+        PacketFrames = packetFrames;
+        int second = channels > 1 ? 1 : 0;
+        long first = Math.Max(timecode, WriteEnd - Capacity);
+        for (long f = first; f < timecode + frames; f++)
+        {
+            int p = (int)(f - timecode) * channels;
+            int i = (int)(f & Mask) * 2;
+            samples[i] = source[p];
+            samples[i + 1] = source[p + second];
+        }
+
+        if (timecode + frames > WriteEnd)
+        {
+            WriteEnd = timecode + frames;
+        }
+
+        Oldest = Math.Max(Oldest, WriteEnd - Capacity);
+    }
+
+    /// <summary>
     /// Adds <paramref name="frames"/> stereo frames of this source, times <paramref name="gain"/>,
     /// into <paramref name="accumulator"/> (interleaved L/R; the room mix passes 1, a personal mix its Q8.8 gain) and advances the reader. While the
     /// reader primes (at start, after an underrun or a restart) it adds nothing until

@@ -145,7 +145,7 @@ internal sealed unsafe partial class Room
             return;
         }
 
-        if (join.SampleRate != options.SampleRate)
+        if (!RateSupported(join.SampleRate))
         {
             SendReject(RejectReason.UnsupportedFormat, 0, len, address, addressLength);
             return;
@@ -212,6 +212,7 @@ internal sealed unsafe partial class Room
         s.FramesPerPacket = join.FramesPerPacket;
         s.Capabilities = join.Capabilities;
         s.Endpoint = FormatAddress(address, addressLength);
+        SetUpRate(s, join.SampleRate);
 
         WriteAccept(s, id, now);
 

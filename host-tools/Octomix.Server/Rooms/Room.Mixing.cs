@@ -83,7 +83,11 @@ internal sealed unsafe partial class Room
     {
         int channels = listener.Channels == 1 ? 1 : 2;
         frames = Math.Clamp(frames, 1, AudioPacket.MaxFrames(channels, (int)SampleFormat.S16));
-        Array.Clear(personalAccumulator, 0, frames * 2);
+
+        // a listener at another rate: mix what its packet needs at the room rate, then resample (Room.Rates.cs)
+        var resampler = listener.OutResampler;
+        int mixFrames = resampler == null ? frames : Math.Min(resampler.InputNeededFor(frames), AudioPacket.MaxPayload);
+        Array.Clear(personalAccumulator, 0, mixFrames * 2);
         var slots = table.Slots;
         for (int s = 0; s < Slot.MaxJammerSlots; s++)
         {
@@ -96,9 +100,24 @@ internal sealed unsafe partial class Room
 
             var ring = source.Ring!;
             int packet = ring.PacketFrames;
-            int target = frames + (options.MixJitterPackets * packet);
-            int max = target + frames + (options.MixOverrunPackets * packet);
-            ring.MixInto(listener.MixReaders[s], personalAccumulator, frames, gain, target, max);
+            int target = mixFrames + (options.MixJitterPackets * packet);
+            int max = target + mixFrames + (options.MixOverrunPackets * packet);
+            ring.MixInto(listener.MixReaders[s], personalAccumulator, mixFrames, gain, target, max);
+        }
+
+        long[] acc = personalAccumulator;
+        if (resampler != null)
+        {
+            for (int i = 0; i < mixFrames * 2; i++)
+            {
+                rateMix[i] = SampleConversion.Saturate(acc[i] / MixLevelsMessage.Unity);
+            }
+
+            frames = resampler.Process(rateMix, mixFrames, rateMixOut, frames);
+            if (frames == 0)
+            {
+                return;
+            }
         }
 
         EnsureRoom();
@@ -115,7 +134,23 @@ internal sealed unsafe partial class Room
         mixPacket.Format = (byte)SampleFormat.S16;
         int length = mixPacket.WriteHeader(outCells, cell);
         byte* p = outBase + cell + AudioPacket.HeaderLength;
-        long[] acc = personalAccumulator;
+        if (resampler != null)
+        {
+            for (int f = 0; f < frames; f++)
+            {
+                *(short*)p = rateMixOut[2 * f];
+                p += 2;
+                if (channels == 2)
+                {
+                    *(short*)p = rateMixOut[(2 * f) + 1];
+                    p += 2;
+                }
+            }
+
+            SendTo(listener, outBase + cell, length);
+            return;
+        }
+
         for (int f = 0; f < frames; f++)
         {
             short left = SampleConversion.Saturate(acc[2 * f] / MixLevelsMessage.Unity);
@@ -233,7 +268,7 @@ internal sealed unsafe partial class Room
             }
 
             int frames = Math.Clamp(listener.FramesPerPacket, 1, AudioPacket.MaxFrames(2, (int)SampleFormat.S16));
-            long ticksPerPacket = (long)(frames / samplesPerTick);
+            long ticksPerPacket = (long)(frames / listener.SamplesPerTick);
             if (listener.NextMixDue == 0 || now - listener.NextMixDue > 8 * ticksPerPacket)
             {
                 listener.NextMixDue = now;

@@ -34,9 +34,18 @@ internal sealed unsafe partial class Room
             return;
         }
 
-        slot.Stats.OnAudio(buf, off, audio, (now - startTicks) * samplesPerTick);
+        slot.Stats.OnAudio(buf, off, audio, (now - startTicks) * slot.SamplesPerTick);
         bool jam = destination == Slot.Everyone && (audio.Flags & AudioFlags.Retransmission) == 0;
-        if (jam && FeedingRings)
+        bool converted = slot.InResampler != null;
+        if (jam && converted)
+        {
+            // another rate than the room's: resampled once, for the mixes and those who want the room rate (Room.Rates.cs)
+            if (FeedingRings || AnyRoomRateWanter(slot))
+            {
+                ConvertJamAudio(slot, buf);
+            }
+        }
+        else if (jam && FeedingRings)
         {
             slot.Ring!.Write(audio.Timecode, buf, audio.PayloadOffset, audio.FrameCount, audio.Channels, audio.Format);
         }
@@ -48,7 +57,8 @@ internal sealed unsafe partial class Room
             for (int t = 0; t < slots.Length; t++)
             {
                 var to = slots[t];
-                if (to.Occupied && t != slot.Index && (to.IsEngineer || !to.PersonalMix))
+                if (to.Occupied && t != slot.Index && (to.IsEngineer || !to.PersonalMix)
+                    && !(converted && jam && (to.Capabilities & JoinCapabilities.WantsRoomRate) != 0))
                 {
                     SendTo(to, data, len);
                 }
