@@ -149,13 +149,15 @@ internal sealed class SourceRing
     }
 
     /// <summary>
-    /// Adds <paramref name="frames"/> stereo frames of this source, times <paramref name="gain"/>,
-    /// into <paramref name="accumulator"/> (interleaved L/R; the room mix passes 1, a personal mix its Q8.8 gain) and advances the reader. While the
-    /// reader primes (at start, after an underrun or a restart) it adds nothing until
-    /// <paramref name="targetFrames"/> are buffered; beyond <paramref name="maxFrames"/> it skips
-    /// the oldest audio back to the target. Both events are counted in the reader.
+    /// Adds <paramref name="frames"/> stereo frames of this source, left times
+    /// <paramref name="gainLeft"/> and right times <paramref name="gainRight"/> (Q22 coefficients:
+    /// gain × pan, <see cref="PanLaw"/>), into <paramref name="accumulator"/> (interleaved L/R) and
+    /// advances the reader. While the reader primes (at start, after an underrun or a restart) it
+    /// adds nothing until <paramref name="targetFrames"/> are buffered; beyond
+    /// <paramref name="maxFrames"/> it skips the oldest audio back to the target. Both events are
+    /// counted in the reader.
     /// </summary>
-    public void MixInto(RingReader reader, long[] accumulator, int frames, int gain, int targetFrames, int maxFrames)
+    public void MixInto(RingReader reader, long[] accumulator, int frames, long gainLeft, long gainRight, int targetFrames, int maxFrames)
     {
         if (!Active)
         {
@@ -196,23 +198,11 @@ internal sealed class SourceRing
 
         int n = (int)Math.Min(available, frames);
         long position = reader.Position;
-        if (gain == 1)
+        for (int f = 0; f < n; f++)
         {
-            for (int f = 0; f < n; f++)
-            {
-                int i = (int)((position + f) & Mask) * 2;
-                accumulator[2 * f] += samples[i];
-                accumulator[(2 * f) + 1] += samples[i + 1];
-            }
-        }
-        else
-        {
-            for (int f = 0; f < n; f++)
-            {
-                int i = (int)((position + f) & Mask) * 2;
-                accumulator[2 * f] += (long)gain * samples[i];
-                accumulator[(2 * f) + 1] += (long)gain * samples[i + 1];
-            }
+            int i = (int)((position + f) & Mask) * 2;
+            accumulator[2 * f] += gainLeft * samples[i];
+            accumulator[(2 * f) + 1] += gainRight * samples[i + 1];
         }
 
         reader.Position = position + n;

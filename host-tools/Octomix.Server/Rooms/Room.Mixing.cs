@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Octomix.Protocol;
+using Octomix.Server.Mixing;
 using Octomix.Server.Output;
 
 namespace Octomix.Server.Rooms;
@@ -27,16 +28,29 @@ internal sealed unsafe partial class Room
     private long ticksPerChunk;
     private long chunksMixed;
 
+    // the room mix's gains (Q8.8) and pan coefficients (Q14) per jammer slot, set by an engineer's MixLevels
+    private readonly int[] roomGains = NewUnityGains();
+    private readonly int[] roomPanLeft = new int[Slot.MaxJammerSlots];
+    private readonly int[] roomPanRight = new int[Slot.MaxJammerSlots];
+
     // personal mix: one listener at a time
     private readonly long[] personalAccumulator = new long[AudioPacket.MaxPayload];
 
     /// <summary>Jitter FIFOs are fed only when something reads them.</summary>
     private bool FeedingRings => output != null || personalMixListeners > 0;
 
+    private static int[] NewUnityGains()
+    {
+        var g = new int[Slot.MaxJammerSlots];
+        Array.Fill(g, MixLevelsMessage.Unity);
+        return g;
+    }
+
     private static long Ticks(double milliseconds) => (long)(milliseconds * Stopwatch.Frequency / 1000.0);
 
     private void InitMixing()
     {
+        PanLaw.Apply(null, roomPanLeft, roomPanRight);
         string? target = options.RoomMixTargetOf(Index);
         if (target == null)
         {
@@ -75,8 +89,8 @@ internal sealed unsafe partial class Room
     }
 
     /// <summary>
-    /// One packet of listener <paramref name="listener"/>'s mix: sat16(Σ_{i≠j} gain_i · x_i / 256)
-    /// per sample (integer division, truncating toward zero), as s16 Audio from FE with the Mix
+    /// One packet of listener <paramref name="listener"/>'s mix: sat16(Σ_{i≠j} gain_i · pan_i · x_i / 2^22)
+    /// per sample and side (<see cref="PanLaw"/>; integer division, truncating toward zero), as s16 Audio from FE with the Mix
     /// flag, in the listener's channel count (1 or 2).
     /// </summary>
     private void EmitPersonalMix(SlotState listener, int frames, long timecode)
@@ -102,7 +116,7 @@ internal sealed unsafe partial class Room
             int packet = ring.PacketFrames;
             int target = mixFrames + (options.MixJitterPackets * packet);
             int max = target + mixFrames + (options.MixOverrunPackets * packet);
-            ring.MixInto(listener.MixReaders[s], personalAccumulator, mixFrames, gain, target, max);
+            ring.MixInto(listener.MixReaders[s], personalAccumulator, mixFrames, (long)gain * listener.PanLeft[s], (long)gain * listener.PanRight[s], target, max);
         }
 
         long[] acc = personalAccumulator;
@@ -110,7 +124,7 @@ internal sealed unsafe partial class Room
         {
             for (int i = 0; i < mixFrames * 2; i++)
             {
-                rateMix[i] = SampleConversion.Saturate(acc[i] / MixLevelsMessage.Unity);
+                rateMix[i] = SampleConversion.Saturate(acc[i] / PanLaw.UnityCoefficient);
             }
 
             frames = resampler.Process(rateMix, mixFrames, rateMixOut, frames);
@@ -153,12 +167,12 @@ internal sealed unsafe partial class Room
 
         for (int f = 0; f < frames; f++)
         {
-            short left = SampleConversion.Saturate(acc[2 * f] / MixLevelsMessage.Unity);
+            short left = SampleConversion.Saturate(acc[2 * f] / PanLaw.UnityCoefficient);
             *(short*)p = left;
             p += 2;
             if (channels == 2)
             {
-                *(short*)p = SampleConversion.Saturate(acc[(2 * f) + 1] / MixLevelsMessage.Unity);
+                *(short*)p = SampleConversion.Saturate(acc[(2 * f) + 1] / PanLaw.UnityCoefficient);
                 p += 2;
             }
         }
@@ -221,7 +235,7 @@ internal sealed unsafe partial class Room
         RepeatRoster(now);
     }
 
-    /// <summary>20 ms of every jammer at unity gain, saturated, to the room-mix output.</summary>
+    /// <summary>20 ms of every jammer with the room mix's gains and pans (unity, centre until an engineer sets them), saturated, to the room-mix output.</summary>
     private void MixRoomChunk()
     {
         Array.Clear(roomAccumulator);
@@ -238,7 +252,7 @@ internal sealed unsafe partial class Room
             int packet = ring.PacketFrames;
             int target = chunkFrames + (options.MixJitterPackets * packet);
             int max = target + chunkFrames + (options.MixOverrunPackets * packet);
-            ring.MixInto(source.RoomMixReader, roomAccumulator, chunkFrames, 1, target, max);
+            ring.MixInto(source.RoomMixReader, roomAccumulator, chunkFrames, (long)roomGains[s] * roomPanLeft[s], (long)roomGains[s] * roomPanRight[s], target, max);
         }
 
         fixed (byte* c = chunk)
@@ -246,12 +260,19 @@ internal sealed unsafe partial class Room
             short* p = (short*)c;
             for (int i = 0; i < roomAccumulator.Length; i++)
             {
-                p[i] = SampleConversion.Saturate(roomAccumulator[i]);
+                p[i] = SampleConversion.Saturate(roomAccumulator[i] / PanLaw.UnityCoefficient);
             }
         }
 
         chunksMixed++;
         output!.TryEnqueue(chunk);
+    }
+
+    /// <summary>The room mix's gains (Q8.8) and pans (−127..127) per jammer slot, from an engineer's MixLevels.</summary>
+    private void SetRoomMixLevels(int[] gains, int[] pans)
+    {
+        Array.Copy(gains, roomGains, roomGains.Length);
+        PanLaw.Apply(pans, roomPanLeft, roomPanRight);
     }
 
     /// <summary>Listeners that send no audio of their own get their mix paced by the server's clock.</summary>

@@ -124,20 +124,41 @@ internal sealed unsafe partial class Room
             return;
         }
 
-        if (!slot.IsJammer)
+        var target = slot;
+        if (slot.IsEngineer)
+        {
+            // the console: the room mix (destination FE), or a jammer's personal mix (its slot)
+            byte destination = mixLevels.DestinationSlot;
+            if (destination == Slot.Server)
+            {
+                SetRoomMixLevels(mixLevels.Gains, mixLevels.Pans);
+                AckSlot(slot, mixLevels.MessageId, AckResult.Ok, 0);
+                return;
+            }
+
+            if (!Slot.IsJammer(destination) || !table.InRange(destination) || !table.Slots[destination].Occupied || !table.Slots[destination].IsJammer)
+            {
+                AckSlot(slot, mixLevels.MessageId, AckResult.Refused, 0);
+                return;
+            }
+
+            target = table.Slots[destination];
+        }
+        else if (!slot.IsJammer)
         {
             AckSlot(slot, mixLevels.MessageId, AckResult.Refused, 0);
             return;
         }
 
-        Array.Copy(mixLevels.Gains, slot.Gains, slot.Gains.Length);
-        if (mixLevels.Enable && !slot.PersonalMix)
+        Array.Copy(mixLevels.Gains, target.Gains, target.Gains.Length);
+        Mixing.PanLaw.Apply(mixLevels.Pans, target.PanLeft, target.PanRight);
+        if (mixLevels.Enable && !target.PersonalMix)
         {
-            StartPersonalMix(slot, now);
+            StartPersonalMix(target, now);
         }
-        else if (!mixLevels.Enable && slot.PersonalMix)
+        else if (!mixLevels.Enable && target.PersonalMix)
         {
-            StopPersonalMix(slot);
+            StopPersonalMix(target);
         }
 
         AckSlot(slot, mixLevels.MessageId, AckResult.Ok, 0);

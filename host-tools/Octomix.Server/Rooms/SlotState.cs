@@ -114,6 +114,11 @@ internal sealed class SlotState
 
     public readonly int[] Gains = new int[Slot.MaxJammerSlots];
 
+    /// <summary>Pan coefficients (Q14, <see cref="Mixing.PanLaw"/>) per source slot for this listener's personal mix; centre = 16384.</summary>
+    public readonly int[] PanLeft = new int[Slot.MaxJammerSlots];
+
+    public readonly int[] PanRight = new int[Slot.MaxJammerSlots];
+
     public uint MixSequence;
 
     public long MixTimecode;
