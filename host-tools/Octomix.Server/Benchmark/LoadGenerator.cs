@@ -31,6 +31,9 @@ public sealed record LoadGeneratorOptions
 
     /// <summary>Sends are made in ticks this long (every jammer's packets due by then go out).</summary>
     public double TickMilliseconds { get; init; } = 1;
+
+    /// <summary>The mixed case (LoadGenerator.Mixed.cs): per room, jammers at 64, 128 and 256 frames and one at 44.1 kHz.</summary>
+    public bool Mixed { get; init; }
 }
 
 /// <summary>Figures of one load-generator run (only the measurement window counts).</summary>
@@ -62,7 +65,7 @@ public sealed record LoadGeneratorResult(
 /// baseline packet's fan-out, ppoll to sleep and to find ready sockets) so that the generator
 /// is not what limits the figures. Linux only.
 /// </summary>
-public sealed unsafe class LoadGenerator : IDisposable
+public sealed unsafe partial class LoadGenerator : IDisposable
 {
     private const int RxBatch = 64;
     private const int RxStride = 2048;
@@ -78,7 +81,9 @@ public sealed unsafe class LoadGenerator : IDisposable
     private readonly byte[][] packets;
     private readonly byte*[] packetPointers;
     private readonly GCHandle[] pins;
-    private readonly int packetLength;
+    private readonly int[] packetLengths;
+    private readonly int[] jammerFrames;
+    private readonly int[] jammerRates;
     private readonly byte* destinations; // per jammer: up to 16 sockaddr_in (16 bytes each)
     private readonly int[] destinationCount;
     private readonly LinuxNative.MMsgHdr* tx;
@@ -110,7 +115,14 @@ public sealed unsafe class LoadGenerator : IDisposable
         packetPointers = new byte*[count];
         pins = new GCHandle[count];
         destinationCount = new int[count];
-        packetLength = AudioPacket.HeaderLength + (options.Frames * options.Channels * 2);
+        packetLengths = new int[count];
+        jammerFrames = new int[count];
+        jammerRates = new int[count];
+        for (int j = 0; j < count; j++)
+        {
+            Profile(j % options.JammersPerRoom, out jammerFrames[j], out jammerRates[j]);
+            packetLengths[j] = AudioPacket.HeaderLength + (jammerFrames[j] * options.Channels * 2);
+        }
         destinations = (byte*)NativeMemory.AllocZeroed((nuint)(count * 16 * 16));
         tx = (LinuxNative.MMsgHdr*)NativeMemory.AllocZeroed((nuint)(16 * sizeof(LinuxNative.MMsgHdr)));
         txVec = (LinuxNative.IoVec*)NativeMemory.AllocZeroed((nuint)(16 * sizeof(LinuxNative.IoVec)));
@@ -146,7 +158,7 @@ public sealed unsafe class LoadGenerator : IDisposable
             kernelTimestamps = LinuxNative.setsockopt(fds[j], LinuxNative.SOL_SOCKET, LinuxNative.SO_TIMESTAMPNS, &on, sizeof(int)) == 0;
             pollFds[j].Fd = fds[j];
             pollFds[j].Events = LinuxNative.POLLIN;
-            packets[j] = new byte[packetLength];
+            packets[j] = new byte[packetLengths[j]];
             pins[j] = GCHandle.Alloc(packets[j], GCHandleType.Pinned);
             packetPointers[j] = (byte*)pins[j].AddrOfPinnedObject();
         }
@@ -166,6 +178,7 @@ public sealed unsafe class LoadGenerator : IDisposable
         var header = new AudioPacket { FrameCount = options.Frames, Channels = options.Channels, Format = (byte)SampleFormat.S16 };
         for (int j = 0; j < count; j++)
         {
+            header.FrameCount = jammerFrames[j];
             int room = j / perRoom;
             if (options.Rooms != null)
             {
@@ -199,7 +212,12 @@ public sealed unsafe class LoadGenerator : IDisposable
 
     private LoadGeneratorResult Load()
     {
-        long period = 1_000_000_000L / options.PacketsPerSecond;
+        var period = new long[count];
+        for (int j = 0; j < count; j++)
+        {
+            period[j] = PeriodNanoseconds(j);
+        }
+
         long tick = (long)(options.TickMilliseconds * 1_000_000);
         long t0 = LinuxNative.RealtimeNanoseconds() + 10_000_000;
         long measureStart = t0 + (long)(options.WarmupSeconds * 1e9);
@@ -208,7 +226,7 @@ public sealed unsafe class LoadGenerator : IDisposable
         var sequence = new uint[count];
         for (int j = 0; j < count; j++)
         {
-            next[j] = t0 + (period * j / count);
+            next[j] = t0 + (period[j] * j / count);
         }
 
         long sent = 0;
@@ -241,7 +259,7 @@ public sealed unsafe class LoadGenerator : IDisposable
                         sent++;
                     }
 
-                    next[j] += period;
+                    next[j] += period[j];
                 }
             }
 
@@ -287,14 +305,14 @@ public sealed unsafe class LoadGenerator : IDisposable
     {
         byte* p = packetPointers[j];
         *(uint*)(p + 12) = seq;
-        *(long*)(p + 20) = (long)seq * options.Frames;
+        *(long*)(p + 20) = (long)seq * jammerFrames[j];
         long stamp = LinuxNative.RealtimeNanoseconds();
         *(long*)(p + AudioPacket.HeaderLength) = stamp;
         int n = destinationCount[j];
         for (int i = 0; i < n; i++)
         {
             txVec[i].Base = p;
-            txVec[i].Length = (nuint)packetLength;
+            txVec[i].Length = (nuint)packetLengths[j];
             tx[i].Header.Name = destinations + (j * 256) + (i * 16);
             tx[i].Header.NameLength = 16;
         }
@@ -444,8 +462,8 @@ public sealed unsafe class LoadGenerator : IDisposable
     {
         var join = new JoinMessage
         {
-            MessageId = ((uint)index + 1) * 7919, Role = JoinRole.Jammer, BoxId = 0xBE4C_0000UL + (ulong)index, SampleRate = 48000,
-            Channels = options.Channels, Format = (byte)SampleFormat.S16, FramesPerPacket = options.Frames, JoinCode = options.JoinCode,
+            MessageId = ((uint)index + 1) * 7919, Role = JoinRole.Jammer, BoxId = 0xBE4C_0000UL + (ulong)index, SampleRate = jammerRates[index],
+            Channels = options.Channels, Format = (byte)SampleFormat.S16, FramesPerPacket = jammerFrames[index], JoinCode = options.JoinCode,
             Name = "load " + index,
         };
         var request = new byte[join.Length];

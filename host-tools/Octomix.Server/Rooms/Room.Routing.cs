@@ -161,7 +161,8 @@ internal sealed unsafe partial class Room
             StopPersonalMix(target);
         }
 
-        AckSlot(slot, mixLevels.MessageId, AckResult.Ok, 0);
+        // to the console, the server answers in the name of the jammer it addressed (its reliable sender expects that source)
+        AckSlot(slot, mixLevels.MessageId, AckResult.Ok, 0, target == slot ? Slot.Server : (byte)target.Index);
     }
 
     private void RouteControl(SlotState slot, MessageType type, byte[] buf, int off, int len)
@@ -264,10 +265,10 @@ internal sealed unsafe partial class Room
         }
     }
 
-    private void AckSlot(SlotState slot, uint ackedId, byte result, uint echo)
+    private void AckSlot(SlotState slot, uint ackedId, byte result, uint echo, byte source = Slot.Server)
     {
         ack.Token = 0;
-        ack.SourceSlot = Slot.Server;
+        ack.SourceSlot = source;
         ack.DestinationSlot = (byte)slot.Index;
         ack.AckedId = ackedId;
         ack.Result = result;
