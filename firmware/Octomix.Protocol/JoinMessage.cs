@@ -262,5 +262,12 @@ namespace Octomix.Protocol
         /// the server's room mix (the default for a listener). Meaningless for other roles.
         /// </summary>
         public const byte MemberStreams = 0x10;
+
+        /// <summary>
+        /// Wants every forwarded stream at the room's rate: the server converts the streams of
+        /// members at another rate (a 44.1 kHz member in a 48 kHz room) before forwarding them to
+        /// this member; without it they are forwarded untouched, at their own rate.
+        /// </summary>
+        public const byte WantsRoomRate = 0x20;
     }
 }

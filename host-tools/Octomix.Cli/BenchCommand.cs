@@ -88,7 +88,15 @@ internal static class BenchCommand
         return command;
     }
 
-    private static readonly string[] KnownModes = ["portable", "batched-plain", "batched-room-threads", "batched"];
+    private static readonly string[] KnownModes = ["portable", "batched-plain", "batched-room-threads", "batched", RoomMixMode, MixedMode];
+
+    // the mixed case (issue 14): the default server writing every room's mix (so the jitter FIFOs
+    // re-block and resample), under the pure load ("room-mix") and under the mixed one ("mixed":
+    // 64/128/256 frames and one 44.1 kHz jammer per room, LoadGenerator.Mixed.cs)
+    private const string RoomMixMode = "room-mix";
+    private const string MixedMode = "mixed";
+
+    private static bool WritesRoomMix(string mode) => mode is RoomMixMode or MixedMode;
 
     private static JsonObject Run(BenchSettings s)
     {
@@ -150,6 +158,19 @@ internal static class BenchCommand
         }
 
         RunRtJamPhase(s, baseline, json, cpuPerJammer, ref crashes);
+
+        if (cpuPerJammer.TryGetValue(MixedMode, out double mixedCpu))
+        {
+            json["mixedProfile"] = "per room: 2 × 64, 2 × 128, 2 × 256 frames at 48 kHz, 1 × 64 frames at 44.1 kHz; every room's mix written";
+            foreach (var pure in new[] { RoomMixMode, "batched" })
+            {
+                if (cpuPerJammer.TryGetValue(pure, out double c) && c > 0)
+                {
+                    json[$"cpuRatioMixedOver{(pure == "batched" ? "Batched" : "RoomMix")}"] = Math.Round(mixedCpu / c, 2);
+                }
+            }
+        }
+
         json["crashes"] = crashes;
         if (json["batched"] is JsonObject best)
         {
@@ -190,13 +211,23 @@ internal static class BenchCommand
         };
     }
 
-    private static JsonObject? RunServerPhase(BenchSettings s, string mode, LoadGeneratorResult? baseline, ref int crashes, string[]? serverArgs = null, string[]? loadgenArgs = null)
+    private static JsonObject? RunServerPhase(BenchSettings s, string mode, LoadGeneratorResult? baseline, ref int crashes, string[]? extraServerArgs = null, string[]? loadgenArgs = null)
     {
-        using var server = StartSelf([
+        var serverArgs = new List<string>
+        {
             "server", "--bind", "127.0.0.1", "--first-port", "0", "--rooms", Str(s.Rooms), "--max-jammers", Str(s.Jammers),
-            "--io", mode == "portable" ? "portable" : "batched", "--gso", mode is "batched" or "batched-room-threads" ? "on" : "off",
+            "--io", mode == "portable" ? "portable" : "batched", "--gso", mode is "batched" or "batched-room-threads" || WritesRoomMix(mode) ? "on" : "off",
             "--room-threads", mode == "batched-room-threads" ? Str(Math.Min(s.Rooms, 64)) : "0", "--join-code", "BENCH", "--join-burst", "1000", "--join-rate", "1000", "--announce-ports", "--log-level", "warning",
-            .. serverArgs ?? []]);
+        };
+        string? mixFolder = null;
+        if (WritesRoomMix(mode))
+        {
+            mixFolder = Directory.CreateTempSubdirectory("octomix-bench-mix-").FullName;
+            serverArgs.AddRange(["--room-mix", Path.Combine(mixFolder, "room{room}.pcm")]);
+        }
+
+        serverArgs.AddRange(extraServerArgs ?? []);
+        using var server = StartSelf([.. serverArgs]);
         var ports = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var serverErrors = new List<string>();
         server.ErrorDataReceived += (_, e) =>
@@ -229,7 +260,7 @@ internal static class BenchCommand
 
         var endpoints = string.Join(",", ports.Task.Result.Split(',').Select(p => "127.0.0.1:" + p));
         var cpu = new CpuWindow(server);
-        var result = RunLoadgen(s, endpoints, cpu, ref crashes, loadgenArgs);
+        var result = RunLoadgen(s, endpoints, cpu, ref crashes, loadgenArgs, mode == MixedMode);
         bool aliveAfterLoad = !server.HasExited;
         LinuxSignals.Terminate(server.Id);
         if (!server.WaitForExit(TimeSpan.FromSeconds(15)))
@@ -238,6 +269,11 @@ internal static class BenchCommand
         }
 
         server.WaitForExit();
+        if (mixFolder != null)
+        {
+            Directory.Delete(mixFolder, recursive: true);
+        }
+
         if (!aliveAfterLoad || server.ExitCode != 0)
         {
             crashes++;
@@ -272,7 +308,7 @@ internal static class BenchCommand
     }
 
     /// <summary>Runs `octomix loadgen` and returns its result (null when it failed: counted as a crash).</summary>
-    private static LoadGeneratorResult? RunLoadgen(BenchSettings s, string? endpoints, CpuWindow? cpu, ref int crashes, string[]? extraArgs = null)
+    private static LoadGeneratorResult? RunLoadgen(BenchSettings s, string? endpoints, CpuWindow? cpu, ref int crashes, string[]? extraArgs = null, bool mixed = false)
     {
         var args = new List<string>
         {
@@ -281,6 +317,11 @@ internal static class BenchCommand
         };
         args.AddRange(endpoints == null ? ["--baseline"] : ["--server", endpoints]);
         args.AddRange(extraArgs ?? []);
+        if (mixed)
+        {
+            args.Add("--mixed");
+        }
+
         using var loadgen = StartSelf([.. args]);
         string? resultLine = null;
         var errors = new List<string>();

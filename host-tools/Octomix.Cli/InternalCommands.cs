@@ -39,6 +39,10 @@ internal static class InternalCommands
             command.Options.Add(o);
         }
 
+        // the mixed case (LoadGenerator.Mixed.cs): 64/128/256 frames and a 44.1 kHz jammer per room
+        var mixed = new Option<bool>("--mixed") { Description = "Per room: jammers at 64, 128, 256 frames and one at 44.1 kHz" };
+        command.Options.Add(mixed);
+
         command.SetAction(parse =>
         {
             IReadOnlyList<IPEndPoint>? endpoints = null;
@@ -66,6 +70,7 @@ internal static class InternalCommands
                 JoinCode = parse.GetValue(code)!,
                 TickMilliseconds = parse.GetValue(tick),
                 RtJamPerRoom = parse.GetValue(rtJam),
+                Mixed = parse.GetValue(mixed),
             };
             var result = LoadGenerator.Run(options, line =>
             {

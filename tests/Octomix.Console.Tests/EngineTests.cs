@@ -101,6 +101,20 @@ public sealed class EngineTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheEngineSetsTheRoomMixAndABoxsPersonalMixWithPans()
+    {
+        await using var engine = await Start(["Anna"]);
+        Box(engine, "Anna");
+        Assert.True(await Wait.UntilAsync(() => Track(engine, "Anna").Slot != null, TimeSpan.FromSeconds(20)), Dump(engine));
+        int slot = Track(engine, "Anna").Slot!.Value;
+
+        Assert.True(await engine.SetRoomMixAsync([256, 128], [-127, 64], CancellationToken.None));
+        Assert.True(await engine.SetPersonalMixAsync(slot, true, null, [0, 0, 127], CancellationToken.None));
+        Assert.True(engine.Server!.GetStatus().Rooms[0].Slots.Single(x => x.Slot == slot).PersonalMix);
+        Assert.False(await engine.SetPersonalMixAsync(slot == 5 ? 6 : 5, true, null, null, CancellationToken.None)); // nobody there: refused
+    }
+
+    [Fact]
     public async Task ABoxThatIsNotReadyOrRefusesTheRecordIsReportedNotSkipped()
     {
         await using var engine = await Start(["Anna", "Ben", "Chloe", "Dev"]);

@@ -122,6 +122,14 @@ internal static class VectorCatalog
         mix.Gains[2] = 0;
         yield return ("mix-levels", mix);
 
+        // an engineer sets the room mix (destination FE) with pans: slot 0 hard left, 1 centre, 2 half right, 3 hard right
+        var panned = new MixLevelsMessage { Token = 0x0BADCAFE, SourceSlot = 16, DestinationSlot = Slot.Server, MessageId = 6, Enable = true };
+        panned.Gains[1] = 512;
+        panned.Pans[0] = -127;
+        panned.Pans[2] = 64;
+        panned.Pans[3] = 127;
+        yield return ("mix-levels-pans", panned);
+
         yield return ("file-info-request", new FileInfoRequestMessage { Token = 0x01020304, SourceSlot = 16, DestinationSlot = 2, MessageId = 104, TakeId = 3, Part = 0 });
 
         yield return ("file-info", new FileInfoMessage
@@ -252,6 +260,15 @@ internal static class VectorCatalog
         var slowTempo = (byte[])record.Clone();
         WireFormat.WriteU32(slowTempo, 20, 2999);
         yield return ("record-tempo-below-30", DecodeResult.BadField, MessageType.Record, slowTempo);
+
+        var panned = new MixLevelsMessage { Token = 1, SourceSlot = 16, DestinationSlot = Slot.Server, MessageId = 9, Enable = true };
+        panned.Pans[5] = 10;
+        var pans = Encode(panned);
+        yield return ("mix-levels-pans-cut", DecodeResult.BadLength, MessageType.MixLevels, pans[..60]);
+        yield return ("mix-levels-pans-flag-without-pans", DecodeResult.BadLength, MessageType.MixLevels, pans[..52]);
+        var panMinus128 = (byte[])pans.Clone();
+        panMinus128[52 + 5] = 0x80;
+        yield return ("mix-levels-pan-minus-128", DecodeResult.BadField, MessageType.MixLevels, panMinus128);
     }
 
     public static AudioPacket WithPayload(AudioPacket header, byte[] payload)

@@ -19,14 +19,14 @@ public class MixingUnitTests
         {
             Write(ring, p, 100 + p);
             Array.Clear(acc);
-            ring.MixInto(reader, acc, Frames, 1, targetFrames: 3 * Frames, maxFrames: 10 * Frames);
+            ring.MixInto(reader, acc, Frames, 1, 1, targetFrames: 3 * Frames, maxFrames: 10 * Frames);
         }
 
         // primed after the third packet: it reads the first
         Assert.All(acc, v => Assert.Equal(100, v));
         Write(ring, 3, 103);
         Array.Clear(acc);
-        ring.MixInto(reader, acc, Frames, 2, 3 * Frames, 10 * Frames);
+        ring.MixInto(reader, acc, Frames, 2, 2, 3 * Frames, 10 * Frames);
         Assert.All(acc, v => Assert.Equal(202, v));
         Assert.Equal(0, reader.Underruns);
     }
@@ -38,16 +38,16 @@ public class MixingUnitTests
         var reader = new RingReader();
         var acc = new long[Frames * 2];
         Write(ring, 0, 7);
-        ring.MixInto(reader, acc, Frames, 1, Frames, 4 * Frames); // reads packet 0
+        ring.MixInto(reader, acc, Frames, 1, 1, Frames, 4 * Frames); // reads packet 0
         Array.Clear(acc);
-        ring.MixInto(reader, acc, Frames, 1, Frames, 4 * Frames); // nothing new
+        ring.MixInto(reader, acc, Frames, 1, 1, Frames, 4 * Frames); // nothing new
         Assert.All(acc, v => Assert.Equal(0, v));
         Assert.Equal(1, reader.Underruns);
 
         // still priming: nothing until the target is buffered again, then it resumes where it was
         Write(ring, 1, 8);
         Write(ring, 2, 9);
-        ring.MixInto(reader, acc, Frames, 1, 2 * Frames, 4 * Frames);
+        ring.MixInto(reader, acc, Frames, 1, 1, 2 * Frames, 4 * Frames);
         Assert.All(acc, v => Assert.Equal(8, v));
         Assert.Equal(1, reader.Underruns);
     }
@@ -59,14 +59,14 @@ public class MixingUnitTests
         var reader = new RingReader();
         var acc = new long[Frames * 2];
         Write(ring, 0, 1);
-        ring.MixInto(reader, acc, Frames, 1, Frames, 3 * Frames);
+        ring.MixInto(reader, acc, Frames, 1, 1, Frames, 3 * Frames);
         for (int p = 1; p <= 5; p++)
         {
             Write(ring, p, 10 + p); // five packets arrive for one read: a drifting or bursting clock
         }
 
         Array.Clear(acc);
-        ring.MixInto(reader, acc, Frames, 1, Frames, 3 * Frames);
+        ring.MixInto(reader, acc, Frames, 1, 1, Frames, 3 * Frames);
         Assert.Equal(1, reader.Overruns);
         Assert.All(acc, v => Assert.Equal(15, v)); // skipped to the newest target's worth
     }
@@ -79,7 +79,7 @@ public class MixingUnitTests
         var acc = new long[Frames * 2];
         Write(ring, 0, 1);
         var seen = new List<long>();
-        ring.MixInto(reader, acc, Frames, 1, Frames, 8 * Frames);
+        ring.MixInto(reader, acc, Frames, 1, 1, Frames, 8 * Frames);
         seen.Add(acc[0]);
         Write(ring, 2, 3); // packet 1 missing for now
         Assert.Equal(Frames, ring.GapFrames);
@@ -88,7 +88,7 @@ public class MixingUnitTests
         for (int p = 1; p < 4; p++)
         {
             Array.Clear(acc);
-            ring.MixInto(reader, acc, Frames, 1, Frames, 8 * Frames);
+            ring.MixInto(reader, acc, Frames, 1, 1, Frames, 8 * Frames);
             seen.Add(acc[0]);
         }
 
@@ -102,11 +102,11 @@ public class MixingUnitTests
         var reader = new RingReader();
         var acc = new long[Frames * 2];
         Write(ring, 0, 1);
-        ring.MixInto(reader, acc, Frames, 1, Frames, 8 * Frames);
+        ring.MixInto(reader, acc, Frames, 1, 1, Frames, 8 * Frames);
         ring.Write(-96000, Packet(5), AudioPacket.HeaderLength, Frames, 2, (byte)SampleFormat.S16); // a take's count-in
         Assert.Equal(1, ring.Restarts);
         Array.Clear(acc);
-        ring.MixInto(reader, acc, Frames, 1, Frames, 8 * Frames);
+        ring.MixInto(reader, acc, Frames, 1, 1, Frames, 8 * Frames);
         Assert.All(acc, v => Assert.Equal(5, v));
     }
 

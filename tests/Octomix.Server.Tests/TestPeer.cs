@@ -137,9 +137,9 @@ internal sealed class TestPeer : IDisposable
     }
 
     /// <summary>Joins and takes the slot and token; fails the test on Reject.</summary>
-    public AcceptMessage Join(string code = TestServer.Code, byte role = JoinRole.Jammer, byte capabilities = 0, int channels = 2, int framesPerPacket = 64, byte format = (byte)SampleFormat.S16)
+    public AcceptMessage Join(string code = TestServer.Code, byte role = JoinRole.Jammer, byte capabilities = 0, int channels = 2, int framesPerPacket = 64, byte format = (byte)SampleFormat.S16, int rate = 48000)
     {
-        var answer = JoinRaw(NewJoin(code, role, capabilities, channels, framesPerPacket, format: format));
+        var answer = JoinRaw(NewJoin(code, role, capabilities, channels, framesPerPacket, rate, format));
         if (answer[3] != (byte)MessageType.Accept)
         {
             var reject = new RejectMessage();

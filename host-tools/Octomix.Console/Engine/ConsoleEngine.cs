@@ -221,6 +221,42 @@ public sealed partial class ConsoleEngine : IAsyncDisposable
     }
 
     /// <summary>
+    /// Sets the server's room mix (the stream for listeners): a Q8.8 gain (256 = unity) and a pan
+    /// (−127 hard left … 0 centre … +127 hard right) per jammer slot, missing entries unity and
+    /// centre. MixLevels to the server (docs/protocol.md); true when the server acknowledged it.
+    /// For the web console too.
+    /// </summary>
+    public Task<bool> SetRoomMixAsync(IReadOnlyList<int>? gains, IReadOnlyList<int>? pans, CancellationToken cancel)
+        => SendMixLevelsAsync(Slot.Server, enable: true, gains, pans, cancel);
+
+    /// <summary>
+    /// Turns the server-made personal mix of the box in <paramref name="slot"/> on or off, with a
+    /// gain and pan per source slot as <see cref="SetRoomMixAsync"/>. True when acknowledged.
+    /// </summary>
+    public Task<bool> SetPersonalMixAsync(int slot, bool enable, IReadOnlyList<int>? gains, IReadOnlyList<int>? pans, CancellationToken cancel)
+    {
+        if (!Slot.IsJammer(slot))
+        {
+            throw new ArgumentOutOfRangeException(nameof(slot), "a jammer slot, 0–15");
+        }
+
+        return SendMixLevelsAsync((byte)slot, enable, gains, pans, cancel);
+    }
+
+    private async Task<bool> SendMixLevelsAsync(byte destination, bool enable, IReadOnlyList<int>? gains, IReadOnlyList<int>? pans, CancellationToken cancel)
+    {
+        var message = new MixLevelsMessage { Enable = enable, WithPans = true };
+        for (int i = 0; i < Slot.MaxJammerSlots; i++)
+        {
+            message.Gains[i] = gains != null && i < gains.Count ? Math.Clamp(gains[i], 0, 0xFFFF) : MixLevelsMessage.Unity;
+            message.Pans[i] = pans != null && i < pans.Count ? Math.Clamp(pans[i], -MixLevelsMessage.MaxPan, MixLevelsMessage.MaxPan) : 0;
+        }
+
+        var answer = await _link.SendCommandAsync(message, destination).WaitAsync(cancel).ConfigureAwait(false);
+        return answer is { Ok: true };
+    }
+
+    /// <summary>
     /// Asks the box of a track (or every bound box: null) to measure its round trip again
     /// (Calibrate). Returns the tracks whose box did not take it, with the reason.
     /// </summary>

@@ -36,6 +36,9 @@ public sealed record LoadGeneratorOptions
 
     /// <summary>The last this many jammers of each room are RTJam clients (server runs only; the rooms must be open to RTJam).</summary>
     public int RtJamPerRoom { get; init; }
+
+    /// <summary>The mixed case (LoadGenerator.Mixed.cs): per room, jammers at 64, 128 and 256 frames and one at 44.1 kHz.</summary>
+    public bool Mixed { get; init; }
 }
 
 /// <summary>Figures of one load-generator run (only the measurement window counts).</summary>
@@ -83,7 +86,9 @@ public sealed unsafe partial class LoadGenerator : IDisposable
     private readonly byte[][] packets;
     private readonly byte*[] packetPointers;
     private readonly GCHandle[] pins;
-    private readonly int packetLength;
+    private readonly int[] packetLengths;
+    private readonly int[] jammerFrames;
+    private readonly int[] jammerRates;
     private readonly byte* destinations; // per jammer: up to 16 sockaddr_in (16 bytes each)
     private readonly int[] destinationCount;
     private readonly LinuxNative.MMsgHdr* tx;
@@ -115,7 +120,14 @@ public sealed unsafe partial class LoadGenerator : IDisposable
         packetPointers = new byte*[count];
         pins = new GCHandle[count];
         destinationCount = new int[count];
-        packetLength = AudioPacket.HeaderLength + (options.Frames * options.Channels * 2);
+        packetLengths = new int[count];
+        jammerFrames = new int[count];
+        jammerRates = new int[count];
+        for (int j = 0; j < count; j++)
+        {
+            Profile(j % options.JammersPerRoom, out jammerFrames[j], out jammerRates[j]);
+            packetLengths[j] = AudioPacket.HeaderLength + (jammerFrames[j] * options.Channels * 2);
+        }
         destinations = (byte*)NativeMemory.AllocZeroed((nuint)(count * 16 * 16));
         tx = (LinuxNative.MMsgHdr*)NativeMemory.AllocZeroed((nuint)(16 * sizeof(LinuxNative.MMsgHdr)));
         txVec = (LinuxNative.IoVec*)NativeMemory.AllocZeroed((nuint)(16 * sizeof(LinuxNative.IoVec)));
@@ -151,7 +163,7 @@ public sealed unsafe partial class LoadGenerator : IDisposable
             kernelTimestamps = LinuxNative.setsockopt(fds[j], LinuxNative.SOL_SOCKET, LinuxNative.SO_TIMESTAMPNS, &on, sizeof(int)) == 0;
             pollFds[j].Fd = fds[j];
             pollFds[j].Events = LinuxNative.POLLIN;
-            packets[j] = new byte[packetLength];
+            packets[j] = new byte[Math.Max(packetLengths[j], RtJamLength)]; // an RTJam jammer writes its own shape at options.Frames
             pins[j] = GCHandle.Alloc(packets[j], GCHandleType.Pinned);
             packetPointers[j] = (byte*)pins[j].AddrOfPinnedObject();
         }
@@ -171,6 +183,7 @@ public sealed unsafe partial class LoadGenerator : IDisposable
         var header = new AudioPacket { FrameCount = options.Frames, Channels = options.Channels, Format = (byte)SampleFormat.S16 };
         for (int j = 0; j < count; j++)
         {
+            header.FrameCount = jammerFrames[j];
             int room = j / perRoom;
             if (IsRtJam(j))
             {
@@ -210,7 +223,12 @@ public sealed unsafe partial class LoadGenerator : IDisposable
 
     private LoadGeneratorResult Load()
     {
-        long period = 1_000_000_000L / options.PacketsPerSecond;
+        var period = new long[count];
+        for (int j = 0; j < count; j++)
+        {
+            period[j] = PeriodNanoseconds(j);
+        }
+
         long tick = (long)(options.TickMilliseconds * 1_000_000);
         long t0 = LinuxNative.RealtimeNanoseconds() + 10_000_000;
         long measureStart = t0 + (long)(options.WarmupSeconds * 1e9);
@@ -219,7 +237,7 @@ public sealed unsafe partial class LoadGenerator : IDisposable
         var sequence = new uint[count];
         for (int j = 0; j < count; j++)
         {
-            next[j] = t0 + (period * j / count);
+            next[j] = t0 + (period[j] * j / count);
         }
 
         long sent = 0;
@@ -252,7 +270,7 @@ public sealed unsafe partial class LoadGenerator : IDisposable
                         sent++;
                     }
 
-                    next[j] += period;
+                    next[j] += period[j];
                 }
             }
 
@@ -298,7 +316,7 @@ public sealed unsafe partial class LoadGenerator : IDisposable
     {
         byte* p = packetPointers[j];
         long stamp;
-        int length = packetLength;
+        int length = packetLengths[j];
         if (IsRtJam(j))
         {
             stamp = LinuxNative.RealtimeNanoseconds();
@@ -308,7 +326,7 @@ public sealed unsafe partial class LoadGenerator : IDisposable
         else
         {
             *(uint*)(p + 12) = seq;
-            *(long*)(p + 20) = (long)seq * options.Frames;
+            *(long*)(p + 20) = (long)seq * jammerFrames[j];
             stamp = LinuxNative.RealtimeNanoseconds();
             *(long*)(p + AudioPacket.HeaderLength) = stamp;
         }
@@ -478,8 +496,8 @@ public sealed unsafe partial class LoadGenerator : IDisposable
     {
         var join = new JoinMessage
         {
-            MessageId = ((uint)index + 1) * 7919, Role = JoinRole.Jammer, BoxId = 0xBE4C_0000UL + (ulong)index, SampleRate = 48000,
-            Channels = options.Channels, Format = (byte)SampleFormat.S16, FramesPerPacket = options.Frames, JoinCode = options.JoinCode,
+            MessageId = ((uint)index + 1) * 7919, Role = JoinRole.Jammer, BoxId = 0xBE4C_0000UL + (ulong)index, SampleRate = jammerRates[index],
+            Channels = options.Channels, Format = (byte)SampleFormat.S16, FramesPerPacket = jammerFrames[index], JoinCode = options.JoinCode,
             Name = "load " + index,
         };
         var request = new byte[join.Length];

@@ -98,13 +98,66 @@ internal sealed class SourceRing
     }
 
     /// <summary>
-    /// Adds <paramref name="frames"/> stereo frames of this source, times <paramref name="gain"/>,
-    /// into <paramref name="accumulator"/> (interleaved L/R; the room mix passes 1, a personal mix its Q8.8 gain) and advances the reader. While the
-    /// reader primes (at start, after an underrun or a restart) it adds nothing until
-    /// <paramref name="targetFrames"/> are buffered; beyond <paramref name="maxFrames"/> it skips
-    /// the oldest audio back to the target. Both events are counted in the reader.
+    /// Places interleaved s16 frames (1 or 2 channels: what a <see cref="PolyphaseResampler"/>
+    /// made of an off-rate source) at <paramref name="timecode"/>, as <see cref="Write"/> does.
     /// </summary>
-    public void MixInto(RingReader reader, long[] accumulator, int frames, int gain, int targetFrames, int maxFrames)
+    public void WriteS16(long timecode, short[] source, int frames, int channels, int packetFrames)
+    {
+        if (!Active || timecode < WriteEnd - (Capacity / 2) || timecode > WriteEnd + (Capacity / 2))
+        {
+            if (Active)
+            {
+                Restarts++;
+            }
+
+            Active = true;
+            Epoch++;
+            WriteEnd = Oldest = timecode;
+        }
+
+        if (timecode > WriteEnd)
+        {
+            long gap = timecode - WriteEnd;
+            GapFrames += gap;
+            for (long f = WriteEnd; f < timecode; f++)
+            {
+                int i = (int)(f & Mask) * 2;
+                samples[i] = 0;
+                samples[i + 1] = 0;
+            }
+
+            WriteEnd = timecode;
+        }
+
+        PacketFrames = packetFrames;
+        int second = channels > 1 ? 1 : 0;
+        long first = Math.Max(timecode, WriteEnd - Capacity);
+        for (long f = first; f < timecode + frames; f++)
+        {
+            int p = (int)(f - timecode) * channels;
+            int i = (int)(f & Mask) * 2;
+            samples[i] = source[p];
+            samples[i + 1] = source[p + second];
+        }
+
+        if (timecode + frames > WriteEnd)
+        {
+            WriteEnd = timecode + frames;
+        }
+
+        Oldest = Math.Max(Oldest, WriteEnd - Capacity);
+    }
+
+    /// <summary>
+    /// Adds <paramref name="frames"/> stereo frames of this source, left times
+    /// <paramref name="gainLeft"/> and right times <paramref name="gainRight"/> (Q22 coefficients:
+    /// gain × pan, <see cref="PanLaw"/>), into <paramref name="accumulator"/> (interleaved L/R) and
+    /// advances the reader. While the reader primes (at start, after an underrun or a restart) it
+    /// adds nothing until <paramref name="targetFrames"/> are buffered; beyond
+    /// <paramref name="maxFrames"/> it skips the oldest audio back to the target. Both events are
+    /// counted in the reader.
+    /// </summary>
+    public void MixInto(RingReader reader, long[] accumulator, int frames, long gainLeft, long gainRight, int targetFrames, int maxFrames)
     {
         if (!Active)
         {
@@ -145,23 +198,11 @@ internal sealed class SourceRing
 
         int n = (int)Math.Min(available, frames);
         long position = reader.Position;
-        if (gain == 1)
+        for (int f = 0; f < n; f++)
         {
-            for (int f = 0; f < n; f++)
-            {
-                int i = (int)((position + f) & Mask) * 2;
-                accumulator[2 * f] += samples[i];
-                accumulator[(2 * f) + 1] += samples[i + 1];
-            }
-        }
-        else
-        {
-            for (int f = 0; f < n; f++)
-            {
-                int i = (int)((position + f) & Mask) * 2;
-                accumulator[2 * f] += (long)gain * samples[i];
-                accumulator[(2 * f) + 1] += (long)gain * samples[i + 1];
-            }
+            int i = (int)((position + f) & Mask) * 2;
+            accumulator[2 * f] += gainLeft * samples[i];
+            accumulator[(2 * f) + 1] += gainRight * samples[i + 1];
         }
 
         reader.Position = position + n;

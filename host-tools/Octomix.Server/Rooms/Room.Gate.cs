@@ -161,7 +161,7 @@ internal sealed unsafe partial class Room
             return;
         }
 
-        if (join.SampleRate != options.SampleRate)
+        if (!RateSupported(join.SampleRate))
         {
             SendReject(RejectReason.UnsupportedFormat, 0, len, address, addressLength);
             return;
@@ -233,6 +233,7 @@ internal sealed unsafe partial class Room
         {
             ListenerJoined(s);
         }
+        SetUpRate(s, join.SampleRate);
 
         WriteAccept(s, id, now);
 

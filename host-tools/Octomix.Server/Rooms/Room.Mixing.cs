@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Octomix.Protocol;
+using Octomix.Server.Mixing;
 using Octomix.Server.Output;
 
 namespace Octomix.Server.Rooms;
@@ -27,6 +28,11 @@ internal sealed unsafe partial class Room
     private long ticksPerChunk;
     private long chunksMixed;
 
+    // the room mix's gains (Q8.8) and pan coefficients (Q14) per jammer slot, set by an engineer's MixLevels
+    private readonly int[] roomGains = NewUnityGains();
+    private readonly int[] roomPanLeft = new int[Slot.MaxJammerSlots];
+    private readonly int[] roomPanRight = new int[Slot.MaxJammerSlots];
+
     // personal mix: one listener at a time
     private readonly long[] personalAccumulator = new long[AudioPacket.MaxPayload];
 
@@ -35,6 +41,13 @@ internal sealed unsafe partial class Room
 
     /// <summary>The room mix is made while something takes it: the output, or listeners.</summary>
     private bool MakingRoomMix => output != null || roomMixListeners > 0;
+
+    private static int[] NewUnityGains()
+    {
+        var g = new int[Slot.MaxJammerSlots];
+        Array.Fill(g, MixLevelsMessage.Unity);
+        return g;
+    }
 
     private static long Ticks(double milliseconds) => (long)(milliseconds * Stopwatch.Frequency / 1000.0);
 
@@ -46,6 +59,7 @@ internal sealed unsafe partial class Room
         chunk = new byte[chunkFrames * 4];
         ticksPerChunk = Ticks(20);
         nextChunkDue = Stopwatch.GetTimestamp() + ticksPerChunk;
+        PanLaw.Apply(null, roomPanLeft, roomPanRight);
         string? target = options.RoomMixTargetOf(Index);
         if (target == null)
         {
@@ -79,15 +93,19 @@ internal sealed unsafe partial class Room
     }
 
     /// <summary>
-    /// One packet of listener <paramref name="listener"/>'s mix: sat16(Σ_{i≠j} gain_i · x_i / 256)
-    /// per sample (integer division, truncating toward zero), as s16 Audio from FE with the Mix
+    /// One packet of listener <paramref name="listener"/>'s mix: sat16(Σ_{i≠j} gain_i · pan_i · x_i / 2^22)
+    /// per sample and side (<see cref="PanLaw"/>; integer division, truncating toward zero), as s16 Audio from FE with the Mix
     /// flag, in the listener's channel count (1 or 2).
     /// </summary>
     private void EmitPersonalMix(SlotState listener, int frames, long timecode)
     {
         int channels = listener.Channels == 1 ? 1 : 2;
         frames = Math.Clamp(frames, 1, AudioPacket.MaxFrames(channels, (int)SampleFormat.S16));
-        Array.Clear(personalAccumulator, 0, frames * 2);
+
+        // a listener at another rate: mix what its packet needs at the room rate, then resample (Room.Rates.cs)
+        var resampler = listener.OutResampler;
+        int mixFrames = resampler == null ? frames : Math.Min(resampler.InputNeededFor(frames), AudioPacket.MaxPayload);
+        Array.Clear(personalAccumulator, 0, mixFrames * 2);
         var slots = table.Slots;
         for (int s = 0; s < Slot.MaxJammerSlots; s++)
         {
@@ -100,9 +118,24 @@ internal sealed unsafe partial class Room
 
             var ring = source.Ring!;
             int packet = ring.PacketFrames;
-            int target = frames + (options.MixJitterPackets * packet);
-            int max = target + frames + (options.MixOverrunPackets * packet);
-            ring.MixInto(listener.MixReaders[s], personalAccumulator, frames, gain, target, max);
+            int target = mixFrames + (options.MixJitterPackets * packet);
+            int max = target + mixFrames + (options.MixOverrunPackets * packet);
+            ring.MixInto(listener.MixReaders[s], personalAccumulator, mixFrames, (long)gain * listener.PanLeft[s], (long)gain * listener.PanRight[s], target, max);
+        }
+
+        long[] acc = personalAccumulator;
+        if (resampler != null)
+        {
+            for (int i = 0; i < mixFrames * 2; i++)
+            {
+                rateMix[i] = SampleConversion.Saturate(acc[i] / PanLaw.UnityCoefficient);
+            }
+
+            frames = resampler.Process(rateMix, mixFrames, rateMixOut, frames);
+            if (frames == 0)
+            {
+                return;
+            }
         }
 
         EnsureRoom();
@@ -119,15 +152,31 @@ internal sealed unsafe partial class Room
         mixPacket.Format = (byte)SampleFormat.S16;
         int length = mixPacket.WriteHeader(outCells, cell);
         byte* p = outBase + cell + AudioPacket.HeaderLength;
-        long[] acc = personalAccumulator;
+        if (resampler != null)
+        {
+            for (int f = 0; f < frames; f++)
+            {
+                *(short*)p = rateMixOut[2 * f];
+                p += 2;
+                if (channels == 2)
+                {
+                    *(short*)p = rateMixOut[(2 * f) + 1];
+                    p += 2;
+                }
+            }
+
+            SendTo(listener, outBase + cell, length);
+            return;
+        }
+
         for (int f = 0; f < frames; f++)
         {
-            short left = SampleConversion.Saturate(acc[2 * f] / MixLevelsMessage.Unity);
+            short left = SampleConversion.Saturate(acc[2 * f] / PanLaw.UnityCoefficient);
             *(short*)p = left;
             p += 2;
             if (channels == 2)
             {
-                *(short*)p = SampleConversion.Saturate(acc[(2 * f) + 1] / MixLevelsMessage.Unity);
+                *(short*)p = SampleConversion.Saturate(acc[(2 * f) + 1] / PanLaw.UnityCoefficient);
                 p += 2;
             }
         }
@@ -192,7 +241,7 @@ internal sealed unsafe partial class Room
         RepeatRoomInfo(now);
     }
 
-    /// <summary>20 ms of every jammer at unity gain, saturated, to the room-mix output.</summary>
+    /// <summary>20 ms of every jammer with the room mix's gains and pans (unity, centre until an engineer sets them), saturated, to the room-mix output.</summary>
     private void MixRoomChunk()
     {
         Array.Clear(roomAccumulator);
@@ -209,7 +258,7 @@ internal sealed unsafe partial class Room
             int packet = ring.PacketFrames;
             int target = chunkFrames + (options.MixJitterPackets * packet);
             int max = target + chunkFrames + (options.MixOverrunPackets * packet);
-            ring.MixInto(source.RoomMixReader, roomAccumulator, chunkFrames, 1, target, max);
+            ring.MixInto(source.RoomMixReader, roomAccumulator, chunkFrames, (long)roomGains[s] * roomPanLeft[s], (long)roomGains[s] * roomPanRight[s], target, max);
         }
 
         fixed (byte* c = chunk)
@@ -217,13 +266,20 @@ internal sealed unsafe partial class Room
             short* p = (short*)c;
             for (int i = 0; i < roomAccumulator.Length; i++)
             {
-                p[i] = SampleConversion.Saturate(roomAccumulator[i]);
+                p[i] = SampleConversion.Saturate(roomAccumulator[i] / PanLaw.UnityCoefficient);
             }
         }
 
         chunksMixed++;
         output?.TryEnqueue(chunk);
         SendRoomMixToListeners();
+    }
+
+    /// <summary>The room mix's gains (Q8.8) and pans (−127..127) per jammer slot, from an engineer's MixLevels.</summary>
+    private void SetRoomMixLevels(int[] gains, int[] pans)
+    {
+        Array.Copy(gains, roomGains, roomGains.Length);
+        PanLaw.Apply(pans, roomPanLeft, roomPanRight);
     }
 
     /// <summary>Listeners that send no audio of their own get their mix paced by the server's clock.</summary>
@@ -240,7 +296,7 @@ internal sealed unsafe partial class Room
             }
 
             int frames = Math.Clamp(listener.FramesPerPacket, 1, AudioPacket.MaxFrames(2, (int)SampleFormat.S16));
-            long ticksPerPacket = (long)(frames / samplesPerTick);
+            long ticksPerPacket = (long)(frames / listener.SamplesPerTick);
             if (listener.NextMixDue == 0 || now - listener.NextMixDue > 8 * ticksPerPacket)
             {
                 listener.NextMixDue = now;

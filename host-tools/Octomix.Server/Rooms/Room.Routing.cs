@@ -38,9 +38,18 @@ internal sealed unsafe partial class Room
             return;
         }
 
-        slot.Stats.OnAudio(buf, off, audio, (now - startTicks) * samplesPerTick);
+        slot.Stats.OnAudio(buf, off, audio, (now - startTicks) * slot.SamplesPerTick);
         bool jam = destination == Slot.Everyone && (audio.Flags & AudioFlags.Retransmission) == 0;
-        if (jam && FeedingRings)
+        bool converted = slot.InResampler != null;
+        if (jam && converted)
+        {
+            // another rate than the room's: resampled once, for the mixes and those who want the room rate (Room.Rates.cs)
+            if (FeedingRings || AnyRoomRateWanter(slot))
+            {
+                ConvertJamAudio(slot, buf);
+            }
+        }
+        else if (jam && FeedingRings)
         {
             slot.Ring!.Write(audio.Timecode, buf, audio.PayloadOffset, audio.FrameCount, audio.Channels, audio.Format);
         }
@@ -52,7 +61,8 @@ internal sealed unsafe partial class Room
             for (int t = 0; t < slots.Length; t++)
             {
                 var to = slots[t];
-                if (to.Occupied && t != slot.Index && WantsForwardedStreams(to) && !to.RtJam)
+                if (to.Occupied && t != slot.Index && WantsForwardedStreams(to) && !to.RtJam
+                    && !(converted && jam && (to.Capabilities & JoinCapabilities.WantsRoomRate) != 0))
                 {
                     SendTo(to, data, len);
                 }
@@ -123,23 +133,45 @@ internal sealed unsafe partial class Room
             return;
         }
 
-        if (!slot.IsJammer)
+        var target = slot;
+        if (slot.IsEngineer)
+        {
+            // the console: the room mix (destination FE), or a jammer's personal mix (its slot)
+            byte destination = mixLevels.DestinationSlot;
+            if (destination == Slot.Server)
+            {
+                SetRoomMixLevels(mixLevels.Gains, mixLevels.Pans);
+                AckSlot(slot, mixLevels.MessageId, AckResult.Ok, 0);
+                return;
+            }
+
+            if (!Slot.IsJammer(destination) || !table.InRange(destination) || !table.Slots[destination].Occupied || !table.Slots[destination].IsJammer)
+            {
+                AckSlot(slot, mixLevels.MessageId, AckResult.Refused, 0);
+                return;
+            }
+
+            target = table.Slots[destination];
+        }
+        else if (!slot.IsJammer)
         {
             AckSlot(slot, mixLevels.MessageId, AckResult.Refused, 0);
             return;
         }
 
-        Array.Copy(mixLevels.Gains, slot.Gains, slot.Gains.Length);
-        if (mixLevels.Enable && !slot.PersonalMix)
+        Array.Copy(mixLevels.Gains, target.Gains, target.Gains.Length);
+        Mixing.PanLaw.Apply(mixLevels.Pans, target.PanLeft, target.PanRight);
+        if (mixLevels.Enable && !target.PersonalMix)
         {
-            StartPersonalMix(slot, now);
+            StartPersonalMix(target, now);
         }
-        else if (!mixLevels.Enable && slot.PersonalMix)
+        else if (!mixLevels.Enable && target.PersonalMix)
         {
-            StopPersonalMix(slot);
+            StopPersonalMix(target);
         }
 
-        AckSlot(slot, mixLevels.MessageId, AckResult.Ok, 0);
+        // to the console, the server answers in the name of the jammer it addressed (its reliable sender expects that source)
+        AckSlot(slot, mixLevels.MessageId, AckResult.Ok, 0, target == slot ? Slot.Server : (byte)target.Index);
     }
 
     private void RouteControl(SlotState slot, MessageType type, byte[] buf, int off, int len)
@@ -248,10 +280,10 @@ internal sealed unsafe partial class Room
         }
     }
 
-    private void AckSlot(SlotState slot, uint ackedId, byte result, uint echo)
+    private void AckSlot(SlotState slot, uint ackedId, byte result, uint echo, byte source = Slot.Server)
     {
         ack.Token = 0;
-        ack.SourceSlot = Slot.Server;
+        ack.SourceSlot = source;
         ack.DestinationSlot = (byte)slot.Index;
         ack.AckedId = ackedId;
         ack.Result = result;

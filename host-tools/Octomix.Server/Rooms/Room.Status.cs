@@ -108,7 +108,7 @@ internal sealed partial class Room
                 st.Lost,
                 Volatile.Read(ref st.Reordered),
                 Volatile.Read(ref st.Duplicates),
-                Volatile.Read(ref st.JitterSamples) * 1000.0 / options.SampleRate,
+                Volatile.Read(ref st.JitterSamples) * 1000.0 / (s.SampleRate > 0 ? s.SampleRate : options.SampleRate),
                 Dbfs(Volatile.Read(ref st.PeakLeft)),
                 Dbfs(Volatile.Read(ref st.PeakRight)),
                 s.BoxState,

@@ -144,6 +144,8 @@ internal sealed unsafe class RoomSlotTable
             s.MixReaders[i].Overruns = 0;
         }
 
+        Mixing.PanLaw.Apply(null, s.PanLeft, s.PanRight);
+
         s.Ring?.Clear();
         s.RoomMixReader.Reset();
         s.Occupied = true;

@@ -83,12 +83,41 @@ internal sealed class SlotState
 
     public int FramesPerPacket;
 
+    /// <summary>The rate the member joined with (its Join), and its samples per stopwatch tick (for its jitter).</summary>
+    public int SampleRate;
+
+    public double SamplesPerTick;
+
+    /// <summary>A member at another rate than the room's: its stream → the room rate (mixes, members that want the room rate). Null at the room's rate. See Room.Rates.cs.</summary>
+    public Mixing.PolyphaseResampler? InResampler;
+
+    /// <summary>A member at another rate: its personal mix, room rate → its rate.</summary>
+    public Mixing.PolyphaseResampler? OutResampler;
+
+    /// <summary>Source timecode the converted stream expects next, the room timecode of the resampler's output 0, and whether a converted stream is running.</summary>
+    public long ConvertNext;
+
+    public long ConvertBase;
+
+    public bool Converting;
+
+    /// <summary>Sequence of the converted packets forwarded to members that want the room rate.</summary>
+    public uint ConvertedSequence;
+
+    /// <summary>Packets that arrived too late (or reordered) for the converted stream: they are forwarded as they are, but not resampled.</summary>
+    public long ConvertLate;
+
     public int BoxState = -1;
 
     /// <summary>Personal mix: on, gains per source slot (Q8.8), the next sequence number and timecode of its packets.</summary>
     public bool PersonalMix;
 
     public readonly int[] Gains = new int[Slot.MaxJammerSlots];
+
+    /// <summary>Pan coefficients (Q14, <see cref="Mixing.PanLaw"/>) per source slot for this listener's personal mix; centre = 16384.</summary>
+    public readonly int[] PanLeft = new int[Slot.MaxJammerSlots];
+
+    public readonly int[] PanRight = new int[Slot.MaxJammerSlots];
 
     public uint MixSequence;
 
