@@ -313,6 +313,50 @@ public sealed class EngineTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(reference.ToString(System.Globalization.CultureInfo.InvariantCulture), ffprobe.Trim());
     }
 
+    [Fact]
+    public async Task ABoxAt44kHzIsExportedConvertedToTheSessionRateWithItsOriginalKept()
+    {
+        await using var engine = await Start(["Anna"]);
+        var anna = Box(engine, "Anna", b => b.SampleRate = 44100);
+        Assert.True(await engine.WaitForReadyAsync(1, TimeSpan.FromSeconds(20), CancellationToken.None), Dump(engine));
+        var outcome = await engine.RecordAsync(CancellationToken.None);
+        Assert.True(outcome.Started, string.Join("; ", outcome.NotRecording));
+        var take = outcome.Take!;
+        // The box counts its own samples: F - L is the session's lead (count-in + pre-roll) at 44.1 kHz.
+        long lead = take.Timeline.FirstSampleIndex(anna.Latency) - anna.Latency;
+        anna.FirstSample = Octomix.Desk.Export.StemRateConverter.Rescale(lead, 48000, 44100) + anna.Latency;
+        var data = new byte[44100 * 4]; // 1 s, s16 stereo: silence and one impulse at its frame 22050 (0.5 s)
+        data[(22050 * 4) + 0] = 0x20; data[(22050 * 4) + 1] = 0x4e; // 20000 left
+        data[(22050 * 4) + 2] = 0x20; data[(22050 * 4) + 3] = 0x4e; // 20000 right
+        anna.CardData = data;
+
+        await engine.StopAsync(CancellationToken.None);
+        var report = await engine.CollectAsync(CancellationToken.None);
+        Assert.True(report.Complete, string.Join("; ", report.Incomplete.Select(t => t.Problem)));
+        var export = await engine.ExportAsync(null, false, CancellationToken.None);
+        var stem = Assert.Single(export.Files.Stems);
+        long reference = take.Timeline.TimeReference(take.OriginSamples); // where every 48 kHz box's first frame sits
+        Assert.InRange(stem.TimeReference, reference - 1, reference + 1);
+        Assert.Equal(44100, stem.OriginalSampleRate);
+        string path = Path.Combine(export.Files.Folder, stem.FileName);
+        string original = Path.Combine(export.Files.Folder, stem.OriginalFile!);
+        Assert.Equal("48000", ExportToolRunner.Run("ffprobe", "-v", "error", "-show_entries", "stream=sample_rate", "-of", "default=nw=1:nk=1", path).Trim());
+        Assert.Equal("44100", ExportToolRunner.Run("ffprobe", "-v", "error", "-show_entries", "stream=sample_rate", "-of", "default=nw=1:nk=1", original).Trim());
+        Assert.Equal(48000, stem.Frames);
+        byte[] pcm = ExportToolRunner.RunBytes("ffmpeg", "-v", "error", "-i", path, "-f", "s16le", "-c:a", "pcm_s16le", "-");
+        int peak = 0;
+        for (int i = 0; i < pcm.Length / 4; i++)
+        {
+            if (Math.Abs((short)(pcm[4 * i] | (pcm[(4 * i) + 1] << 8))) > Math.Abs((short)(pcm[4 * peak] | (pcm[(4 * peak) + 1] << 8))))
+            {
+                peak = i;
+            }
+        }
+
+        // 0.5 s after the file's start on the session timeline: reference + 24000, ±1 sample.
+        Assert.InRange(stem.TimeReference + peak, reference + 24000 - 1, reference + 24000 + 1);
+    }
+
     private async Task<TakeInfo> RecordOne(ConsoleEngine engine, FakeBox box, double seconds)
     {
         Assert.True(await engine.WaitForReadyAsync(1, TimeSpan.FromSeconds(20), CancellationToken.None), Dump(engine));

@@ -93,6 +93,9 @@ internal sealed class FakeBox : IDisposable
 
     public long FirstSample { get; set; }
 
+    /// <summary>The rate its file was recorded at (FileInfo; a box at 44.1 kHz in a 48 kHz room records 44.1 kHz).</summary>
+    public int SampleRate { get; set; } = 48000;
+
     public List<RecordMessage> Records { get; } = [];
 
     public int Stops { get; private set; }
@@ -352,7 +355,7 @@ internal sealed class FakeBox : IDisposable
             info.PartCount = 1;
             info.Format = (byte)SampleFormat.S16;
             info.Channels = 2;
-            info.SampleRate = 48000;
+            info.SampleRate = SampleRate;
             info.FirstSampleIndex = FirstSample;
             info.FrameCount = (uint)(CardData.Length / 4);
             info.DataBytes = (uint)CardData.Length;

@@ -1,4 +1,4 @@
-using Octomix.Server.Mixing;
+using Octomix.Dsp;
 
 namespace Octomix.Server.Tests;
 

@@ -1,4 +1,5 @@
 using Octomix.Protocol;
+using Octomix.Dsp;
 using Octomix.Server.Mixing;
 
 namespace Octomix.Server.Tests;

@@ -76,6 +76,8 @@ public sealed partial class ConsoleEngine
 
                 var wav = WavData.Open(stem);
                 var track = tracks.GetValueOrDefault(row.TrackId);
+                // A stem converted from a box's own rate is at the session rate: place it by F - L rescaled, as the export did.
+                bool converted = row.SampleRate > 0 && row.SampleRate != take.SampleRate;
                 sources.Add(new TakeTrackSource
                 {
                     Name = row.TrackName,
@@ -84,8 +86,8 @@ public sealed partial class ConsoleEngine
                     MaxDataBytes = wav.DataBytes,
                     Channels = wav.Channels,
                     Format = (SampleFormat)row.Format,
-                    FirstSampleIndex = row.FirstSampleIndex,
-                    LatencySamples = row.LatencySamples,
+                    FirstSampleIndex = converted ? StemRateConverter.Rescale(row.FirstSampleIndex - row.LatencySamples, row.SampleRate, take.SampleRate) : row.FirstSampleIndex,
+                    LatencySamples = converted ? 0 : row.LatencySamples,
                     FaderDb = track?.FaderDb ?? 0,
                     Pan = track?.Pan ?? 0,
                     Mute = track?.Mute ?? false,

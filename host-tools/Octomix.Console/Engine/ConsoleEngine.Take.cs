@@ -395,6 +395,11 @@ public sealed partial class ConsoleEngine
         }
 
         long end = t.FirstSampleIndex + (t.DataBytes / t.FrameBytes);
+        if (t.SampleRate > 0 && t.SampleRate != take.Info.SampleRate)
+        {
+            end = StemRateConverter.Rescale(end, t.SampleRate, take.Info.SampleRate); // the box counts its own samples
+        }
+
         long missing = take.EndIndex - end;
         return missing > take.Info.SampleRate / 4
             ? FormattableString.Invariant($"track {t.TrackName} (box {t.BoxName}) ends {missing / (double)take.Info.SampleRate:0.00} s before the take's end: its box stopped recording early (a power cut or a restart); the stem is what its card holds, silence after it in the mix")
@@ -455,15 +460,19 @@ public sealed partial class ConsoleEngine
                 {
                     var info = s.Info;
                     var track = tracks.GetValueOrDefault(info.TrackId);
+                    // A box at its own rate (docs/take-folder.md, "Stems at another rate"): F, L and its data count its samples; so does the take's end.
+                    bool own = info.SampleRate > 0 && info.SampleRate != take.Info.SampleRate;
+                    long end = own ? StemRateConverter.Rescale(take.EndIndex, take.Info.SampleRate, info.SampleRate) : take.EndIndex;
                     return new TakeTrackSource
                     {
                         Name = info.TrackName,
                         AudioDataPath = info.SpoolPath,
                         Channels = info.Channels,
                         Format = (SampleFormat)info.Format,
+                        SampleRate = own ? info.SampleRate : null,
                         FirstSampleIndex = info.FirstSampleIndex,
                         LatencySamples = info.LatencySamples,
-                        MaxDataBytes = take.EndIndex > info.FirstSampleIndex && info.FrameBytes > 0 ? (take.EndIndex - info.FirstSampleIndex) * info.FrameBytes : null,
+                        MaxDataBytes = end > info.FirstSampleIndex && info.FrameBytes > 0 ? (end - info.FirstSampleIndex) * info.FrameBytes : null,
                         FaderDb = track?.FaderDb ?? 0,
                         Pan = track?.Pan ?? 0,
                         Mute = track?.Mute ?? false,

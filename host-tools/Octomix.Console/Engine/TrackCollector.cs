@@ -235,6 +235,7 @@ public sealed class TrackCollector
             LatencySamples = first.LatencySamples,
             Channels = first.Channels,
             Format = first.Format,
+            SampleRate = first.SampleRate,
             DataBytes = total,
         });
         _track.Spool.SetLength(total);

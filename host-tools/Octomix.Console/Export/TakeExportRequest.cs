@@ -18,6 +18,14 @@ public sealed record TakeTrackSource
 
     public required SampleFormat Format { get; init; }
 
+    /// <summary>
+    /// The box's own recording rate (the fmt chunk of its file); null or the session's rate: the
+    /// stem is written byte for byte. Another rate: the stem is converted to the session rate and
+    /// the box's file is kept under <c>originals/</c> (docs/take-folder.md); <see cref="FirstSampleIndex"/>,
+    /// <see cref="LatencySamples"/> and <see cref="MaxDataBytes"/> then count the box's own samples.
+    /// </summary>
+    public int? SampleRate { get; init; }
+
     /// <summary>Take sample index F of the first frame of the box's file.</summary>
     public required long FirstSampleIndex { get; init; }
 
@@ -76,8 +84,14 @@ public sealed record TakeExportRequest
     public bool Overwrite { get; init; }
 }
 
-/// <summary>A written stem: its files (more than one only past 4 GiB), where it sits, how long it is.</summary>
-public sealed record ExportedStem(string TrackName, string FileName, IReadOnlyList<string> PartFiles, long TimeReference, long Frames, int Channels);
+/// <summary>
+/// A written stem: its files (more than one only past 4 GiB), where it sits, how long it is (at the
+/// session rate). A stem converted from a box's own rate names the box's file kept beside it
+/// (<see cref="OriginalFile"/>, under <c>originals/</c>) and that rate (<see cref="OriginalSampleRate"/>);
+/// otherwise both are null.
+/// </summary>
+public sealed record ExportedStem(string TrackName, string FileName, IReadOnlyList<string> PartFiles, long TimeReference, long Frames, int Channels,
+    string? OriginalFile = null, int? OriginalSampleRate = null);
 
 /// <summary>
 /// The written mix. <see cref="GainDb"/> is 0 unless the sum of the tracks went over full scale:

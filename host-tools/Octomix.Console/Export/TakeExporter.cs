@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Octomix.Desk.Monitor;
+using Octomix.Dsp;
 using Octomix.Drivers.Bwf;
 using Octomix.Hal;
 using Octomix.Protocol;
@@ -10,7 +11,8 @@ namespace Octomix.Desk.Export;
 
 /// <summary>
 /// Writes a take folder (docs/take-folder.md): one BWF stem per track whose audio data is
-/// byte-for-byte the box's, with bext TimeReference = origin + F − L and iXML names; a stereo mix
+/// byte-for-byte the box's (or, for a box recording at another rate, converted to the session rate
+/// with the box's file kept under originals/), with bext TimeReference = origin + F − L and iXML names; a stereo mix
 /// aligned on the same timeline; a REAPER project and an Audacity list that open it aligned.
 /// </summary>
 /// <remarks>
@@ -107,11 +109,48 @@ public static class TakeExporter
     {
         var storage = new FolderStorage(folder, flushToDisk: false);
         var options = new BwfWriterOptions { HeaderUpdateIntervalFrames = request.SampleRate * 60 };
-
-        var stems = new List<ExportedStem>();
-        for (int k = 0; k < request.Tracks.Count; k++)
+        var converted = new List<string>();
+        try
         {
-            stems.Add(WriteStem(storage, options, request, plan, k));
+            return WriteAll(request, plan, storage, options, converted);
+        }
+        finally
+        {
+            foreach (var file in converted)
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
+    private static TakeExportResult WriteAll(TakeExportRequest request, Plan plan, FolderStorage storage, BwfWriterOptions options, List<string> converted)
+    {
+        // A box at another rate: its file is kept as it is under originals/, and the stem, the
+        // mix and the DAW files use its data converted to the session rate.
+        var tracks = request.Tracks.ToArray();
+        var originals = new ExportedStem?[tracks.Length];
+        for (int k = 0; k < tracks.Length; k++)
+        {
+            if (plan.OriginalFiles[k] is not string original)
+            {
+                continue;
+            }
+
+            storage.CreateDirectory(OriginalsFolder);
+            int ownRate = tracks[k].SampleRate!.Value;
+            originals[k] = WriteStem(storage, new BwfWriterOptions { HeaderUpdateIntervalFrames = ownRate * 60 }, tracks[k], original, plan.OriginalMetadata[k]!, plan.SourceDataBytes[k]);
+            string raw = Path.Combine(storage.Root, $".converting-{k}.raw");
+            converted.Add(raw);
+            StemRateConverter.Convert(tracks[k], plan.SourceDataBytes[k], ownRate, request.SampleRate, plan.Frames[k], raw);
+            tracks[k] = tracks[k] with { AudioDataPath = raw, AudioDataOffset = 0, MaxDataBytes = null, SampleRate = request.SampleRate };
+        }
+
+        request = request with { Tracks = tracks };
+        var stems = new List<ExportedStem>();
+        for (int k = 0; k < tracks.Length; k++)
+        {
+            var stem = WriteStem(storage, options, tracks[k], plan.StemFiles[k], plan.StemMetadata[k], plan.DataBytes[k]);
+            stems.Add(originals[k] is ExportedStem o ? stem with { OriginalFile = o.FileName, OriginalSampleRate = plan.OriginalMetadata[k]!.Format.SampleRate } : stem);
         }
 
         var mix = WriteMix(storage, options, request, plan);
@@ -145,11 +184,8 @@ public static class TakeExporter
         return new TakeExportResult(storage.Root, stems, mix, plan.ReaperFile, plan.AudacityFile);
     }
 
-    private static ExportedStem WriteStem(FolderStorage storage, BwfWriterOptions options, TakeExportRequest request, Plan plan, int k)
+    private static ExportedStem WriteStem(FolderStorage storage, BwfWriterOptions options, TakeTrackSource track, string file, BwfMetadata metadata, long dataBytes)
     {
-        var track = request.Tracks[k];
-        var metadata = plan.StemMetadata[k];
-        string file = plan.StemFiles[k];
         int frameBytes = track.Channels * PcmDownmix.BytesPerSample(track.Format);
         var buffer = new byte[ChunkFrames * frameBytes];
         long total = 0;
@@ -159,7 +195,7 @@ public static class TakeExporter
             using var input = new FileStream(track.AudioDataPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
             input.Position = track.AudioDataOffset;
             int read;
-            while (total < plan.DataBytes[k] && (read = ReadWhole(input, buffer, (int)Math.Min(buffer.Length, plan.DataBytes[k] - total))) > 0)
+            while (total < dataBytes && (read = ReadWhole(input, buffer, (int)Math.Min(buffer.Length, dataBytes - total))) > 0)
             {
                 writer.Write(buffer, 0, read);
                 total += read;
@@ -172,9 +208,9 @@ public static class TakeExporter
 
         var parts = Enumerable.Range(0, writer.PartCount).Select(p => p == 0 ? file : BwfWriter.PartPath(file, p)).ToList();
         long written = parts.Sum(p => BwfReader.Read(storage, p).DataBytesByLength);
-        if (written != total || total != plan.DataBytes[k])
+        if (written != total || total != dataBytes)
         {
-            throw new IOException($"stem {file}: {written} audio bytes in the file(s), {total} read from {track.AudioDataPath} (expected {plan.DataBytes[k]})");
+            throw new IOException($"stem {file}: {written} audio bytes in the file(s), {total} read from {track.AudioDataPath} (expected {dataBytes})");
         }
 
         return new ExportedStem(track.Name, file, parts, metadata.TimeReference, total / frameBytes, track.Channels);
@@ -358,6 +394,9 @@ public static class TakeExporter
         handle.Flush();
     }
 
+    /// <summary>Where the boxes' own files of converted stems are kept, inside the take folder.</summary>
+    public const string OriginalsFolder = "originals";
+
     private static string Fit(string text, int max) => text.Length <= max ? text : text[..max];
 
     /// <summary>All checks and names, made before anything is written.</summary>
@@ -380,6 +419,14 @@ public static class TakeExporter
         public required BwfMetadata[] StemMetadata { get; init; }
 
         public required BwfMetadata MixMetadata { get; init; }
+
+        /// <summary>Per track: the box's data bytes read (differs from <see cref="DataBytes"/> for a converted stem).</summary>
+        public long[] SourceDataBytes { get; init; } = [];
+
+        /// <summary>Per track: "originals/NAME.wav" for a stem converted from the box's own rate, else null.</summary>
+        public string?[] OriginalFiles { get; init; } = [];
+
+        public BwfMetadata?[] OriginalMetadata { get; init; } = [];
 
         public static Plan Create(TakeExportRequest request)
         {
@@ -422,6 +469,9 @@ public static class TakeExporter
             string baseName = names.BaseName;
             var stemFiles = new string[count];
             var stemMetadata = new BwfMetadata[count];
+            var sourceDataBytes = new long[count];
+            var originalFiles = new string?[count];
+            var originalMetadata = new BwfMetadata?[count];
             for (int k = 0; k < count; k++)
             {
                 var track = request.Tracks[k] ?? throw new ArgumentException($"track {k} is null");
@@ -471,20 +521,42 @@ public static class TakeExporter
 
                 MixLaw.ValidateFader(track.FaderDb);
                 MixLaw.ValidatePan(track.Pan);
-                timeReferences[k] = request.OriginSamplesSinceMidnight + track.FirstSampleIndex - track.LatencySamples;
+                int ownRate = track.SampleRate ?? request.SampleRate;
+                bool convert = ownRate != request.SampleRate;
+                if (convert && (ownRate < 8000 || ownRate > 192000 || !PolyphaseResampler.Supports(ownRate, request.SampleRate)))
+                {
+                    throw new ArgumentException($"{label}: recorded at {ownRate} Hz, which cannot be converted to the session's {request.SampleRate} Hz (8000..192000 Hz with a ratio of at most {PolyphaseResampler.MaxPhases} phases)");
+                }
+
+                // F - L counts the box's own samples: on the session timeline it is (F - L) · session / own, rounded.
+                timeReferences[k] = request.OriginSamplesSinceMidnight + (convert
+                    ? StemRateConverter.Rescale(track.FirstSampleIndex - track.LatencySamples, ownRate, request.SampleRate)
+                    : track.FirstSampleIndex - track.LatencySamples);
                 if (timeReferences[k] < 0)
                 {
                     throw new ArgumentException(
                         $"{label}: TimeReference origin + F - L = {request.OriginSamplesSinceMidnight} + {track.FirstSampleIndex} - {track.LatencySamples} is before midnight");
                 }
 
-                frames[k] = length / frameBytes;
-                dataBytes[k] = length;
+                frames[k] = convert ? StemRateConverter.ConvertedFrames(length / frameBytes, ownRate, request.SampleRate) : length / frameBytes;
+                dataBytes[k] = frames[k] * frameBytes;
+                sourceDataBytes[k] = length;
                 stemFiles[k] = names.Stems[k];
                 var channelNames = track.ChannelNames?.ToArray()
                     ?? (track.Channels == 1 ? [track.Name] : [.. Enumerable.Range(1, track.Channels).Select(c => $"{track.Name} {c}")]);
                 stemMetadata[k] = Metadata(request, new PcmFormat(request.SampleRate, track.Channels, bytes), $"{track.Name}", k + 1, channelNames);
                 stemMetadata[k].TimeReference = timeReferences[k];
+                if (convert)
+                {
+                    // The box's file as it is, at its own rate: its TimeReference counts its own samples since midnight.
+                    originalFiles[k] = OriginalsFolder + "/" + names.Stems[k];
+                    var original = Metadata(request, new PcmFormat(ownRate, track.Channels, bytes), $"{track.Name} (original, {ownRate} Hz)", 1000 + k + 1, channelNames);
+                    original.TimeReference = StemRateConverter.Rescale(request.OriginSamplesSinceMidnight, request.SampleRate, ownRate) + track.FirstSampleIndex - track.LatencySamples;
+                    original.Validate();
+                    originalMetadata[k] = original;
+                    stemMetadata[k].CodingHistory = original.CodingHistory + "\n" + stemMetadata[k].CodingHistory + $" (converted from {ownRate} Hz)";
+                }
+
                 stemMetadata[k].Validate(); // ArgumentException naming the field (too long, wrong channel-name count...)
             }
 
@@ -504,11 +576,14 @@ public static class TakeExporter
                 DataBytes = dataBytes,
                 StemMetadata = stemMetadata,
                 MixMetadata = mixMetadata,
+                SourceDataBytes = sourceDataBytes,
+                OriginalFiles = originalFiles,
+                OriginalMetadata = originalMetadata,
             };
 
             if (!request.Overwrite && Directory.Exists(request.Folder))
             {
-                var existing = new[] { mixFile, plan.ReaperFile, plan.AudacityFile }.Concat(stemFiles)
+                var existing = new[] { mixFile, plan.ReaperFile, plan.AudacityFile }.Concat(stemFiles).Concat(originalFiles.OfType<string>())
                     .Where(f => File.Exists(Path.Combine(request.Folder, f)) || File.Exists(Path.Combine(request.Folder, BwfWriter.PartPath(f, 1))))
                     .ToList();
                 if (existing.Count > 0)

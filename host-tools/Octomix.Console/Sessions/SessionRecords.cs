@@ -225,6 +225,13 @@ public sealed record TakeTrackInfo
 
     public int Format { get; init; }
 
+    /// <summary>
+    /// The box's own recording rate (its FileInfo; the fmt chunk of its file); 0 until known or
+    /// when it said none. Another rate than the session's: F, L and the data count the box's own
+    /// samples, and the export converts the stem (docs/take-folder.md, "Stems at another rate").
+    /// </summary>
+    public int SampleRate { get; init; }
+
     /// <summary>Audio data bytes of the box's file (all parts); −1 until FileInfo said.</summary>
     public long DataBytes { get; init; } = -1;
 

@@ -461,13 +461,13 @@ public sealed class SessionStore : IDisposable
         lock (_lock)
         {
             using var c = Command(
-                "INSERT INTO take_tracks (take_id, track_id, track_name, box_name, box_slot, state, problem, latency, first_sample, channels, format, data_bytes, spool_path, stream_bytes, fetched_bytes) " +
-                "VALUES ($take, $track, $tname, $box, $slot, $state, $problem, $l, $f, $ch, $fmt, $bytes, $spool, $sb, $fb) " +
+                "INSERT INTO take_tracks (take_id, track_id, track_name, box_name, box_slot, state, problem, latency, first_sample, channels, format, data_bytes, spool_path, stream_bytes, fetched_bytes, sample_rate) " +
+                "VALUES ($take, $track, $tname, $box, $slot, $state, $problem, $l, $f, $ch, $fmt, $bytes, $spool, $sb, $fb, $rate) " +
                 "ON CONFLICT (take_id, track_id) DO UPDATE SET track_name = $tname, box_name = $box, box_slot = $slot, state = $state, problem = $problem, latency = $l, " +
-                "first_sample = $f, channels = $ch, format = $fmt, data_bytes = $bytes, spool_path = $spool, stream_bytes = $sb, fetched_bytes = $fb",
+                "first_sample = $f, channels = $ch, format = $fmt, data_bytes = $bytes, spool_path = $spool, stream_bytes = $sb, fetched_bytes = $fb, sample_rate = $rate",
                 ("$take", (long)t.TakeId), ("$track", t.TrackId), ("$tname", t.TrackName), ("$box", t.BoxName), ("$slot", t.BoxSlot), ("$state", t.State.ToString()),
                 ("$problem", (object?)t.Problem ?? DBNull.Value), ("$l", t.LatencySamples), ("$f", t.FirstSampleIndex), ("$ch", t.Channels), ("$fmt", t.Format),
-                ("$bytes", t.DataBytes), ("$spool", t.SpoolPath), ("$sb", t.StreamBytes), ("$fb", t.FetchedBytes));
+                ("$bytes", t.DataBytes), ("$spool", t.SpoolPath), ("$sb", t.StreamBytes), ("$fb", t.FetchedBytes), ("$rate", t.SampleRate));
             c.ExecuteNonQuery();
         }
     }
@@ -500,6 +500,7 @@ public sealed class SessionStore : IDisposable
                     SpoolPath = r.GetString(r.GetOrdinal("spool_path")),
                     StreamBytes = r.GetInt64(r.GetOrdinal("stream_bytes")),
                     FetchedBytes = r.GetInt64(r.GetOrdinal("fetched_bytes")),
+                    SampleRate = r.GetInt32(r.GetOrdinal("sample_rate")),
                 });
             }
 
@@ -639,6 +640,15 @@ public sealed class SessionStore : IDisposable
                 end INTEGER NOT NULL,
                 PRIMARY KEY (take_id, track_id, start));
             """);
+        // Added after schema 1 shipped: a database written before has no box rates (0: the session's).
+        using (var column = Command("SELECT COUNT(*) FROM pragma_table_info('take_tracks') WHERE name = 'sample_rate'"))
+        {
+            if (Convert.ToInt64(column.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
+            {
+                Execute("ALTER TABLE take_tracks ADD COLUMN sample_rate INTEGER NOT NULL DEFAULT 0");
+            }
+        }
+
         using var read = Command("SELECT value FROM meta WHERE key = 'schema'");
         if (read.ExecuteScalar() is string version)
         {

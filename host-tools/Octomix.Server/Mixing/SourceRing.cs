@@ -98,7 +98,7 @@ internal sealed class SourceRing
     }
 
     /// <summary>
-    /// Places interleaved s16 frames (1 or 2 channels: what a <see cref="PolyphaseResampler"/>
+    /// Places interleaved s16 frames (1 or 2 channels: what a <see cref="Octomix.Dsp.PolyphaseResampler"/>
     /// made of an off-rate source) at <paramref name="timecode"/>, as <see cref="Write"/> does.
     /// </summary>
     public void WriteS16(long timecode, short[] source, int frames, int channels, int packetFrames)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Octomix.Protocol;
+using Octomix.Dsp;
 using Octomix.Server.Mixing;
 
 namespace Octomix.Server.Rooms;

@@ -89,10 +89,10 @@ internal sealed class SlotState
     public double SamplesPerTick;
 
     /// <summary>A member at another rate than the room's: its stream → the room rate (mixes, members that want the room rate). Null at the room's rate. See Room.Rates.cs.</summary>
-    public Mixing.PolyphaseResampler? InResampler;
+    public Octomix.Dsp.PolyphaseResampler? InResampler;
 
     /// <summary>A member at another rate: its personal mix, room rate → its rate.</summary>
-    public Mixing.PolyphaseResampler? OutResampler;
+    public Octomix.Dsp.PolyphaseResampler? OutResampler;
 
     /// <summary>Source timecode the converted stream expects next, the room timecode of the resampler's output 0, and whether a converted stream is running.</summary>
     public long ConvertNext;

@@ -1,12 +1,12 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 
-namespace Octomix.Server.Mixing;
+namespace Octomix.Dsp;
 
 /// <summary>
 /// A streaming polyphase windowed-sinc resampler between two integer rates (44.1 ↔ 48 kHz and any
 /// other pair whose reduced ratio L/M has L ≤ <see cref="MaxPhases"/>), for any channel count.
-/// Design (docs/server.md, "Sample rates"):
+/// Design (docs/server.md, "Sample rates"). Host-only (host-tools/Octomix.Dsp): the server's mixes and the console's stem export both use it, and the console does not depend on the server for it.
 /// <list type="bullet">
 /// <item>the input is conceptually upsampled by L (zeros inserted), low-pass filtered and
 /// decimated by M; only the L filter phases that land on an output are computed;</item>
