@@ -233,6 +233,7 @@ internal sealed unsafe partial class Room
         {
             ListenerJoined(s);
         }
+
         SetUpRate(s, join.SampleRate);
 
         WriteAccept(s, id, now);
