@@ -74,7 +74,21 @@ namespace Octomix.Box
         /// <summary>Called by the loop after the output block was queued: network, button, timers, lights.</summary>
         internal void AfterOutput(long position)
         {
-            PollNetwork();
+            // up to MaxMessagesPerBlock datagrams without blocking (the rest wait for the next block)
+            for (int i = 0; i < MaxMessagesPerBlock; i++)
+            {
+                int got = link.Next(now);
+                if (got == RoomLink.NothingWaiting)
+                {
+                    break;
+                }
+
+                if (got != RoomLink.Handled)
+                {
+                    Dispatch((MessageType)got);
+                }
+            }
+
             Tick();
             lights.Update(now);
         }
@@ -189,7 +203,7 @@ namespace Octomix.Box
                 + " BPM " + r.BeatsPerBar + "/" + r.BeatUnit + ", count-in " + r.CountInBars + " bar(s) = " + click.CountInFrames
                 + " frames; file starts at take index " + timeline.FirstSampleIndex + " (L " + latency + ", loop position "
                 + filePosition + "), TimeReference " + timeline.TimeReference);
-            SendNotice(NoticeCode.TakeStarted, currentTake, timeline.FirstSampleIndex);
+            link.SendNotice(NoticeCode.TakeStarted, currentTake, timeline.FirstSampleIndex, now);
             return true;
         }
 
@@ -220,7 +234,7 @@ namespace Octomix.Box
                 stopNotice = NoticeCode.TakeStoppedCardError;
             }
 
-            SendNotice(stopNotice, currentTake, recorder.FramesWritten);
+            link.SendNotice(stopNotice, currentTake, recorder.FramesWritten, now);
             cardHealth.RefreshFreeBytes();
             files.TakeClosed(currentTake, recorder.Path, recorder.PartCount, timeline.FirstSampleIndex, timeline.LatencyFrames);
             if (recorder.HasDigest)
@@ -238,7 +252,7 @@ namespace Octomix.Box
             if (calibrator.Succeeded && calibrator.LatencyFrames < preRollFrames)
             {
                 latency = calibrator.LatencyFrames;
-                SendNotice(NoticeCode.Calibrated, 0, latency);
+                link.SendNotice(NoticeCode.Calibrated, 0, latency, now);
                 Transition(files.ChecksumPending ? BoxState.Collecting : RestingState, BoxEvent.CalibrationDone,
                     "L = " + latency + " frames (" + (latency * 1000L / format.SampleRate) + " ms) in " + calibrator.MeasurementCount + " measurements");
                 return;
@@ -246,7 +260,7 @@ namespace Octomix.Box
 
             int reason = calibrator.Succeeded ? Calibrator.ReasonTooLate : calibrator.FailureReason;
             latency = -1;
-            SendNotice(NoticeCode.CalibrationFailed, 0, reason);
+            link.SendNotice(NoticeCode.CalibrationFailed, 0, reason, now);
             Transition(files.ChecksumPending ? BoxState.Collecting : RestingState, BoxEvent.CalibrationFailed, CalibrationReason(reason)
                 + "; the box will not record until a calibration succeeds (long press, or Calibrate from the console)");
         }
@@ -290,7 +304,7 @@ namespace Octomix.Box
                 if (!overrunThisTake)
                 {
                     overrunThisTake = true;
-                    SendNotice(NoticeCode.CaptureOverrun, currentTake, lost);
+                    link.SendNotice(NoticeCode.CaptureOverrun, currentTake, lost, now);
                     log.Write(LogLevel.Error, "capture overrun during take " + currentTake + ": about " + lost + " block(s) lost");
                 }
             }
@@ -306,7 +320,7 @@ namespace Octomix.Box
                     playout.Stop();
                     if (to != BoxState.Idle && to != BoxState.Joining && to != BoxState.Error)
                     {
-                        SendMixLevels(false);
+                        link.SendMixLevels(false, now);
                     }
 
                     break;
@@ -340,22 +354,16 @@ namespace Octomix.Box
                 case BoxState.Idle:
                     if (from != BoxState.Network && from != BoxState.Joining)
                     {
-                        SendLeave();
+                        link.SendLeave();
                     }
 
-                    membership.Leave();
-                    slot = Slot.None;
-                    token = 0;
+                    link.Leave();
                     latency = -1;
-                    reliable.Clear();
                     streamer.End();
                     break;
                 case BoxState.Joining:
-                    slot = Slot.None;
-                    token = 0;
                     latency = -1;
-                    reliable.Clear();
-                    SendJoin();
+                    link.SendJoin(now);
                     break;
                 case BoxState.Calibrating:
                     recalibrate = false;
@@ -370,14 +378,14 @@ namespace Octomix.Box
                 case BoxState.CountIn:
                     if (takeStreaming)
                     {
-                        streamer.Begin(currentTake, Slot.Engineers, token, slot);
+                        streamer.Begin(currentTake, Slot.Engineers, link.Token, link.Slot);
                     }
 
                     break;
                 case BoxState.Jamming:
-                    streamer.Begin(0, Slot.Everyone, token, slot);
+                    streamer.Begin(0, Slot.Everyone, link.Token, link.Slot);
                     playout.Start(JamPlayoutMilliseconds * format.SampleRate / 1000);
-                    SendMixLevels(true);
+                    link.SendMixLevels(true, now);
                     break;
                 case BoxState.Playback:
                     playout.Start(playbackDelayFrames);

@@ -18,6 +18,9 @@ namespace Octomix.Box
 
         private long networkRetryAt;
 
+        // the auto_join setting: join once the network is up
+        private bool autoJoinPending;
+
         // the box id of Join and the take files (settings, else the board's hardware id, else the name's hash)
         private ulong boxId;
 
@@ -311,10 +314,7 @@ namespace Octomix.Box
             recorder.CardWriteBytes = settings.CardWriteBytes;
             int checksumBudget = settings.ChecksumBudgetMicros > 0 ? settings.ChecksumBudgetMicros : TakeFileServer.AutoBudgetMicros(blockFrames, format.SampleRate);
             files = new TakeFileServer(card, clock, checksumBudget, settings.ChecksumSliceBytes, settings.FileChunksPerBlock, settings.FileChunkBytes);
-            reliable = new ReliableSender(8, 200000, 10, (uint)random.Next() | 1u);
-            duplicates = new DuplicateFilter(8, FileInfoAnswerBytes);
-            PrepareJoin();
-            membership = new RoomMembership(join, reliable, ServerSilenceMicroseconds);
+            link.Open(settings, boxId, format, streamer.FramesPerPacket, (uint)random.Next() | 1u, ServerSilenceMicroseconds);
         }
     }
 }

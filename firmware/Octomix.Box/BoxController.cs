@@ -55,6 +55,7 @@ namespace Octomix.Box
         private readonly StatusLightDriver lights;
         private readonly ClickLevelKnob knob;
         private readonly TakeTimeline timeline = new TakeTimeline();
+        private readonly RoomLink link;
 
         private BoxSettings settings;
         private SettingsReport settingsReport;
@@ -117,7 +118,7 @@ namespace Octomix.Box
             button = new JoinButton(new CountedButton(board.JoinButton, hal), 30, 1500);
             lights = new StatusLightDriver(new CountedLights(board.Lights, hal));
             knob = new ClickLevelKnob(new CountedKnob(board.ClickKnob, hal), 16);
-            InitMessages();
+            link = new RoomLink(socket, socket, log, FillStatus);
         }
 
         /// <summary>Told about every state change.</summary>
@@ -166,30 +167,30 @@ namespace Octomix.Box
         /// <summary>Slot in the room (from Accept), <see cref="Slot.None"/> when not in one.</summary>
         public byte RoomSlot
         {
-            get { return slot; }
+            get { return link.Slot; }
         }
 
         public uint SessionToken
         {
-            get { return token; }
+            get { return link.Token; }
         }
 
         /// <summary>Message id of the Join that got the current membership (0 before the first Accept).</summary>
         public uint JoinMessageId
         {
-            get { return membership == null ? 0 : membership.JoinMessageId; }
+            get { return link.JoinMessageId; }
         }
 
         /// <summary>Where the membership stands: member, or rejoining after the server went silent.</summary>
         public MembershipState Membership
         {
-            get { return membership == null ? MembershipState.Out : membership.State; }
+            get { return link.Membership; }
         }
 
         /// <summary>Rejoins started since boot (the server went silent).</summary>
         public int Rejoins
         {
-            get { return membership == null ? 0 : membership.Rejoins; }
+            get { return link.Rejoins; }
         }
 
         /// <summary>Loop position (frames) of the next block.</summary>
@@ -356,6 +357,7 @@ namespace Octomix.Box
             BoxState from = state;
             Exit(from, to);
             state = to;
+            link.StateChanged(to);
             lastEvent = cause;
             transitions++;
             stateSince = now;
@@ -382,16 +384,6 @@ namespace Octomix.Box
             return BoxStateCode.Name((int)s);
         }
 
-        private bool InRoom
-        {
-            get
-            {
-                return state == BoxState.Ready || state == BoxState.Calibrating || state == BoxState.CountIn
-                    || state == BoxState.Recording || state == BoxState.Stopping || state == BoxState.Collecting
-                    || state == BoxState.Jamming || state == BoxState.Playback;
-            }
-        }
-
         private bool InTake
         {
             get { return state == BoxState.CountIn || state == BoxState.Recording; }
@@ -416,9 +408,9 @@ namespace Octomix.Box
                 return;
             }
 
-            if (state == BoxState.Idle && joinRejectedCode != 0)
+            if (state == BoxState.Idle && link.JoinRejectedCode != 0)
             {
-                lights.Show(LightPattern.Error, joinRejectedCode);
+                lights.Show(LightPattern.Error, link.JoinRejectedCode);
                 return;
             }
 
@@ -431,7 +423,7 @@ namespace Octomix.Box
             {
                 case BoxState.Booting: return LightPattern.Booting;
                 case BoxState.Network: return LightPattern.NoNetwork;
-                case BoxState.Idle: return joinFailed ? LightPattern.NoServer : LightPattern.Idle;
+                case BoxState.Idle: return link.JoinFailed ? LightPattern.NoServer : LightPattern.Idle;
                 case BoxState.Joining: return LightPattern.Joining;
                 case BoxState.Ready: return LightPattern.Ready;
                 case BoxState.Calibrating: return LightPattern.Calibrating;
