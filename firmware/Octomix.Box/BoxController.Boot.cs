@@ -296,11 +296,10 @@ namespace Octomix.Box
             Random random = new Random((int)(seed & 0x7FFFFFFF));
 
             // One-time renders of the three click sounds at full level; the level is the codec's analog click gain.
-            clicks = new ClickGenerator[3];
+            ClickGenerator[] clicks = new ClickGenerator[3];
             clicks[0] = new ClickGenerator(format, ClickSound.Beep, 100);
             clicks[1] = new ClickGenerator(format, ClickSound.Woodblock, 100);
             clicks[2] = new ClickGenerator(format, ClickSound.HiHat, 100);
-            click = clicks[settings.ClickSound - 1];
 
             streamer = new AudioStreamer(format, blockFrames, settings.RetransmitSeconds, (uint)random.Next());
             playout = new PlayoutBuffer(format.SampleRate, format.FrameBytes);
@@ -312,6 +311,7 @@ namespace Octomix.Box
             recorder = new Recorder(card, format);
             recorder.DigestWhileRecording = settings.DigestWhileRecording;
             recorder.CardWriteBytes = settings.CardWriteBytes;
+            take = new TakeSession(format, blockFrames, clicks, settings.ClickSound, recorder, streamer, socket, lights, log);
             int checksumBudget = settings.ChecksumBudgetMicros > 0 ? settings.ChecksumBudgetMicros : TakeFileServer.AutoBudgetMicros(blockFrames, format.SampleRate);
             files = new TakeFileServer(card, clock, checksumBudget, settings.ChecksumSliceBytes, settings.FileChunksPerBlock, settings.FileChunkBytes);
             link.Open(settings, boxId, format, streamer.FramesPerPacket, (uint)random.Next() | 1u, ServerSilenceMicroseconds);

@@ -128,7 +128,7 @@ namespace Octomix.Box
         {
             if (InTake || state == BoxState.Stopping)
             {
-                bool same = record.TakeId == currentTake;
+                bool same = take.IsRunning(record.TakeId);
                 link.Answer(record, same ? AckResult.Ok : AckResult.Busy, same ? NotReadyReason.None : NotReadyReason.Busy);
                 return;
             }
@@ -193,16 +193,17 @@ namespace Octomix.Box
 
         private void OnStop(TakeControlMessage stop)
         {
-            if (InTake && (stop.TakeId == currentTake || stop.TakeId == 0))
+            if (InTake && take.Stops(stop.TakeId))
             {
                 link.Answer(stop, AckResult.Ok, NotReadyReason.None);
-                stopNotice = NoticeCode.TakeStopped;
-                Transition(BoxState.Stopping, BoxEvent.StopCommand, "take " + currentTake);
+                take.Stopping(NoticeCode.TakeStopped);
+                Transition(BoxState.Stopping, BoxEvent.StopCommand, "take " + take.CurrentTake);
                 return;
             }
 
             // already stopped (a Stop that crossed the card-full stop, or a second console): still ok
-            bool known = stop.TakeId != 0 && stop.TakeId == lastTake;
+            // (or the box missed the Stop, and a later console sends it again after the take ended)
+            bool known = take.StoppedAlready(stop.TakeId);
             link.Answer(stop, known ? AckResult.Ok : AckResult.UnknownTake, NotReadyReason.None);
         }
 
@@ -256,7 +257,7 @@ namespace Octomix.Box
         {
             // No duplicate filter: answering is free of side effects, and a repeated request must
             // see "ready" once the checksum is done rather than a replayed "computing".
-            bool recordingIt = (InTake || state == BoxState.Stopping) && fileInfoRequest.TakeId == currentTake;
+            bool recordingIt = (InTake || state == BoxState.Stopping) && take.IsRunning(fileInfoRequest.TakeId);
             files.Describe(link.FileInfo, fileInfoRequest.TakeId, fileInfoRequest.Part, recordingIt);
             link.SendFileInfo();
         }
@@ -309,7 +310,7 @@ namespace Octomix.Box
                 flags |= StatusFlags.SdFull;
             }
 
-            if (overrunThisTake)
+            if (take.OverrunThisTake)
             {
                 flags |= StatusFlags.CaptureOverrun;
             }
@@ -335,8 +336,8 @@ namespace Octomix.Box
             status.SdWriteKBps = cardHealth.WriteKBps;
             status.Underruns = playout.Underruns + stall.PipelineUnderruns;
             status.Overruns = stall.CaptureOverruns;
-            status.TakeId = InTake ? currentTake : lastTake;
-            status.Timecode = InTake ? timeline.TakeIndexAt(blockPosition) : blockPosition;
+            status.TakeId = InTake ? take.CurrentTake : take.LastTake;
+            status.Timecode = InTake ? take.Timeline.TakeIndexAt(blockPosition) : blockPosition;
             status.ErrorCode = (byte)(errorCode != 0 ? errorCode : (now < flashUntil ? flashCode : (state == BoxState.Idle ? link.JoinRejectedCode : 0)));
             int bufferMs = playout.BufferedFrames * 1000 / format.SampleRate;
             status.BufferMilliseconds = (byte)(bufferMs > 255 ? 255 : bufferMs);

@@ -54,7 +54,6 @@ namespace Octomix.Box
         private readonly JoinButton button;
         private readonly StatusLightDriver lights;
         private readonly ClickLevelKnob knob;
-        private readonly TakeTimeline timeline = new TakeTimeline();
         private readonly RoomLink link;
 
         private BoxSettings settings;
@@ -75,13 +74,12 @@ namespace Octomix.Box
         private IAudioOut playback;
         private AudioLoop loop;
         private IAudioCodec codec;
-        private ClickGenerator[] clicks;
-        private ClickGenerator click;
         private AudioStreamer streamer;
         private PlayoutBuffer playout;
         private Calibrator calibrator;
         private LevelMeter meter;
         private Recorder recorder;
+        private TakeSession take;
         private TakeFileServer files;
 
         // card health (mounted, fast enough, free space, full)
@@ -201,17 +199,18 @@ namespace Octomix.Box
 
         public uint CurrentTakeId
         {
-            get { return currentTake; }
+            get { return take == null ? 0 : take.CurrentTake; }
         }
 
         public uint LastTakeId
         {
-            get { return lastTake; }
+            get { return take == null ? 0 : take.LastTake; }
         }
 
+        /// <summary>The timeline of the current (or last) take; null before the audio starts.</summary>
         public TakeTimeline Timeline
         {
-            get { return timeline; }
+            get { return take == null ? null : take.Timeline; }
         }
 
         /// <summary>The audio loop and its figures (null before the audio starts).</summary>
