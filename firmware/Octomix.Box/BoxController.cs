@@ -45,7 +45,6 @@ namespace Octomix.Box
         public const long ServerSilenceMicroseconds = 3000000;
 
         private readonly IBoard board;
-        private readonly SettingsAdjuster adjust;
         private readonly HalCallCounter hal = new HalCallCounter();
         private readonly IClock clock;
         private readonly IStorage card;
@@ -55,6 +54,7 @@ namespace Octomix.Box
         private readonly StatusLightDriver lights;
         private readonly ClickLevelKnob knob;
         private readonly RoomLink link;
+        private readonly BoxBoot boot;
 
         private BoxSettings settings;
         private SettingsReport settingsReport;
@@ -107,7 +107,6 @@ namespace Octomix.Box
             }
 
             this.board = board;
-            this.adjust = adjust;
             log = board.Log;
             clock = new CountedClock(board.Clock, hal);
             card = CountedStorage.Wrap(board.Card, hal);
@@ -117,6 +116,7 @@ namespace Octomix.Box
             lights = new StatusLightDriver(new CountedLights(board.Lights, hal));
             knob = new ClickLevelKnob(new CountedKnob(board.ClickKnob, hal), 16);
             link = new RoomLink(socket, socket, log, FillStatus);
+            boot = new BoxBoot(board, card, clock, cardHealth, log, adjust);
         }
 
         /// <summary>Told about every state change.</summary>
