@@ -11,16 +11,10 @@ namespace Octomix.Box
         private long blockPosition;
         private int latency = -1;
         private int preRollFrames;
-        private uint currentTake;
-        private uint lastTake;
-        private bool takeStreaming;
-        private byte stopNotice;
         private int playbackDelayFrames;
 
         // stalls and capture overruns (see DetectOverrun)
         private readonly StallDetector stall = new StallDetector();
-        private bool overrunThisTake;
-        private int overrunBlocksThisTake;
         private bool recalibrate;
 
         /// <summary>
@@ -38,7 +32,12 @@ namespace Octomix.Box
             {
                 case BoxState.CountIn:
                 case BoxState.Recording:
-                    TakeCapture(captured, position);
+                    int what = take.Capture(captured, position);
+                    if (what != TakeSession.Going)
+                    {
+                        OnTakeBlock(what, position);
+                    }
+
                     break;
                 case BoxState.Jamming:
                     streamer.SendBlock(captured, 0, position, socket);
@@ -56,7 +55,7 @@ namespace Octomix.Box
             {
                 case BoxState.CountIn:
                 case BoxState.Recording:
-                    FillTakeOutput(output, position);
+                    take.FillOutput(output, position, now);
                     break;
                 case BoxState.Jamming:
                 case BoxState.Playback:
@@ -74,102 +73,69 @@ namespace Octomix.Box
         /// <summary>Called by the loop after the output block was queued: network, button, timers, lights.</summary>
         internal void AfterOutput(long position)
         {
-            PollNetwork();
+            // up to MaxMessagesPerBlock datagrams without blocking (the rest wait for the next block)
+            for (int i = 0; i < MaxMessagesPerBlock; i++)
+            {
+                int got = link.Next(now);
+                if (got == RoomLink.NothingWaiting)
+                {
+                    break;
+                }
+
+                if (got != RoomLink.Handled)
+                {
+                    Dispatch((MessageType)got);
+                }
+            }
+
             Tick();
             lights.Update(now);
         }
 
-        private void TakeCapture(byte[] captured, long position)
+        /// <summary>What the take reported about the block just captured: the count-in's end, or the card stopping it.</summary>
+        private void OnTakeBlock(int what, long position)
         {
-            long t = timeline.TakeIndexAt(position);
-            if (position >= timeline.FilePosition)
+            if (what == TakeSession.CountInDone)
             {
-                RecordResult r = recorder.Write(captured, 0, blockBytes);
-                if (r != RecordResult.Ok)
+                if (state == BoxState.CountIn)
                 {
-                    CardStopped(r);
-                    return;
+                    Transition(BoxState.Recording, BoxEvent.CountInDone, "take index 0 at loop position " + (position - take.Timeline.TakeIndexAt(position)));
                 }
 
-                if (takeStreaming)
-                {
-                    streamer.SendBlock(captured, 0, t, socket);
-                }
-            }
-
-            if (state == BoxState.CountIn && t + blockFrames > 0)
-            {
-                Transition(BoxState.Recording, BoxEvent.CountInDone, "take index 0 at loop position " + (position - t));
-            }
-        }
-
-        /// <summary>The click for this block: silence before the count-in, clicks from -CountIn (to 0 when the click is count-in only).</summary>
-        private void FillTakeOutput(byte[] output, long position)
-        {
-            long t = timeline.TakeIndexAt(position);
-            long end = t + blockFrames;
-            long from = t > timeline.ClickStart ? t : timeline.ClickStart;
-            long to = timeline.ClickDuringTake || end < 0 ? end : 0;
-            if (from >= to)
-            {
-                Array.Clear(output, 0, blockBytes);
                 return;
             }
 
-            int frameBytes = format.FrameBytes;
-            int lead = (int)(from - t);
-            int clickFrames = (int)(to - from);
-            if (lead > 0)
+            // the card failed during the take: the recorder already closed the file with valid sizes
+            if (what == TakeSession.CardFull)
             {
-                Array.Clear(output, 0, lead * frameBytes);
+                cardHealth.MarkFull();
+                take.Stopping(NoticeCode.TakeStoppedCardFull);
+                FlashError(BoxErrorCode.SdCardFull, 10);
+                Transition(BoxState.Stopping, BoxEvent.CardFull, recorder.LastError);
             }
-
-            click.Fill(output, lead * frameBytes, from, clickFrames);
-            int tail = blockFrames - lead - clickFrames;
-            if (tail > 0)
+            else
             {
-                Array.Clear(output, (lead + clickFrames) * frameBytes, tail * frameBytes);
-            }
-
-            long beat = click.LastBeatStartedInFill;
-            if (beat != long.MinValue)
-            {
-                lights.Beat(now, click.IsAccent(beat));
+                take.Stopping(NoticeCode.TakeStoppedCardError);
+                FlashError(BoxErrorCode.SdWriteFailed, 10);
+                Transition(BoxState.Stopping, BoxEvent.CardError, recorder.LastError);
             }
         }
 
         /// <summary>
-        /// Opens the take's file and fixes its timeline (see <see cref="TakeTimeline"/>). The file
-        /// position is the first block boundary at least the start delay after the next block.
-        /// False when the card refused the file (the box stays where it was).
+        /// A Record the box may act on: the take starts (see <see cref="TakeSession.Start"/>) with
+        /// its click level, the card's file requests dropped (the card is the recorder's now).
+        /// False when the card refused the file or the click its tempo (the box stays where it was).
         /// </summary>
         private bool StartTake(RecordMessage r)
         {
-            int sound = r.ClickSound >= 1 && r.ClickSound <= 3 ? r.ClickSound : settings.ClickSound;
-            try
+            int started = take.Start(r, blockPosition, latency, preRollFrames, settings.ClickSound, settings.BoxName, boxId, clock.UtcNow);
+            if (started != TakeSession.Started)
             {
-                clicks[sound - 1].Configure(r.TempoCentiBpm, r.BeatsPerBar, r.BeatUnit, r.CountInBars);
-            }
-            catch (ArgumentException e)
-            {
-                log.Write(LogLevel.Warning, "record take " + r.TakeId + ": " + e.Message);
-                return false;
-            }
+                if (started == TakeSession.CardRefused)
+                {
+                    FlashError(BoxErrorCode.SdWriteFailed, 5);
+                }
 
-            click = clicks[sound - 1];
-            long delayFrames = (long)r.StartDelayMilliseconds * format.SampleRate / 1000;
-            long delayBlocks = (delayFrames + blockFrames - 1) / blockFrames;
-            long filePosition = blockPosition + blockFrames + (delayBlocks * blockFrames);
-            timeline.Set(r.TakeId, click.CountInFrames, preRollFrames, latency, filePosition, r.OriginSamples,
-                (r.Flags2 & RecordFlags.ClickDuringTake) != 0, format.SampleRate);
-            try
-            {
-                recorder.Start(timeline, r.Project, r.Scene, r.Track, settings.BoxName, boxId, clock.UtcNow);
-            }
-            catch (Exception e)
-            {
-                log.Write(LogLevel.Error, "record take " + r.TakeId + ": the card refused the file: " + e.Message);
-                FlashError(BoxErrorCode.SdWriteFailed, 5);
                 return false;
             }
 
@@ -179,57 +145,23 @@ namespace Octomix.Box
             }
 
             files.DropRequests();
-            takeStreaming = (r.Flags2 & RecordFlags.StreamAudio) != 0;
-            currentTake = r.TakeId;
-            lastTake = r.TakeId;
-            overrunThisTake = false;
-            overrunBlocksThisTake = 0;
-            stopNotice = NoticeCode.TakeStopped;
+            TakeTimeline timeline = take.Timeline;
             Transition(BoxState.CountIn, BoxEvent.RecordCommand, "take " + r.TakeId + ", " + (r.TempoCentiBpm / 100) + "." + Two(r.TempoCentiBpm % 100)
-                + " BPM " + r.BeatsPerBar + "/" + r.BeatUnit + ", count-in " + r.CountInBars + " bar(s) = " + click.CountInFrames
+                + " BPM " + r.BeatsPerBar + "/" + r.BeatUnit + ", count-in " + r.CountInBars + " bar(s) = " + take.Click.CountInFrames
                 + " frames; file starts at take index " + timeline.FirstSampleIndex + " (L " + latency + ", loop position "
-                + filePosition + "), TimeReference " + timeline.TimeReference);
-            SendNotice(NoticeCode.TakeStarted, currentTake, timeline.FirstSampleIndex);
+                + timeline.FilePosition + "), TimeReference " + timeline.TimeReference);
+            link.SendNotice(NoticeCode.TakeStarted, take.CurrentTake, timeline.FirstSampleIndex, now);
             return true;
-        }
-
-        /// <summary>The card failed during the take: the recorder already closed the file with valid sizes.</summary>
-        private void CardStopped(RecordResult r)
-        {
-            if (r == RecordResult.CardFull)
-            {
-                cardHealth.MarkFull();
-                stopNotice = NoticeCode.TakeStoppedCardFull;
-                FlashError(BoxErrorCode.SdCardFull, 10);
-                Transition(BoxState.Stopping, BoxEvent.CardFull, recorder.LastError);
-            }
-            else
-            {
-                stopNotice = NoticeCode.TakeStoppedCardError;
-                FlashError(BoxErrorCode.SdWriteFailed, 10);
-                Transition(BoxState.Stopping, BoxEvent.CardError, recorder.LastError);
-            }
         }
 
         /// <summary>Stopping lasts one block: close the file (final sizes), tell the engineers, start the checksum.</summary>
         private void FinishTake()
         {
-            bool closed = recorder.Close();
-            if (!closed && stopNotice == NoticeCode.TakeStopped)
-            {
-                stopNotice = NoticeCode.TakeStoppedCardError;
-            }
-
-            SendNotice(stopNotice, currentTake, recorder.FramesWritten);
+            take.Close();
+            link.SendNotice(take.StopNotice, take.CurrentTake, recorder.FramesWritten, now);
             cardHealth.RefreshFreeBytes();
-            files.TakeClosed(currentTake, recorder.Path, recorder.PartCount, timeline.FirstSampleIndex, timeline.LatencyFrames);
-            if (recorder.HasDigest)
-            {
-                files.DigestKnown(currentTake, 0, recorder.Digest.A, recorder.Digest.B, recorder.Digest.Length);
-            }
-            uint take = currentTake;
-            currentTake = 0;
-            Transition(BoxState.Collecting, BoxEvent.FileClosed, "take " + take + ": " + recorder.FramesWritten + " frames in "
+            uint closed = take.HandOver(files);
+            Transition(BoxState.Collecting, BoxEvent.FileClosed, "take " + closed + ": " + recorder.FramesWritten + " frames in "
                 + recorder.PartCount + " file(s) from " + recorder.Path + (recorder.LastError != null ? " (" + recorder.LastError + ")" : string.Empty));
         }
 
@@ -238,7 +170,7 @@ namespace Octomix.Box
             if (calibrator.Succeeded && calibrator.LatencyFrames < preRollFrames)
             {
                 latency = calibrator.LatencyFrames;
-                SendNotice(NoticeCode.Calibrated, 0, latency);
+                link.SendNotice(NoticeCode.Calibrated, 0, latency, now);
                 Transition(files.ChecksumPending ? BoxState.Collecting : RestingState, BoxEvent.CalibrationDone,
                     "L = " + latency + " frames (" + (latency * 1000L / format.SampleRate) + " ms) in " + calibrator.MeasurementCount + " measurements");
                 return;
@@ -246,7 +178,7 @@ namespace Octomix.Box
 
             int reason = calibrator.Succeeded ? Calibrator.ReasonTooLate : calibrator.FailureReason;
             latency = -1;
-            SendNotice(NoticeCode.CalibrationFailed, 0, reason);
+            link.SendNotice(NoticeCode.CalibrationFailed, 0, reason, now);
             Transition(files.ChecksumPending ? BoxState.Collecting : RestingState, BoxEvent.CalibrationFailed, CalibrationReason(reason)
                 + "; the box will not record until a calibration succeeds (long press, or Calibrate from the console)");
         }
@@ -280,18 +212,16 @@ namespace Octomix.Box
             {
                 recalibrate = true;
                 log.Write(LogLevel.Warning, "the loop stalled " + (stall.DryBacklogMicroseconds / 1000) + " ms, longer than the playback pipeline: the click moved"
-                    + (InTake ? " during take " + currentTake + "; the box calibrates again after the take" : "; calibrating again"));
+                    + (InTake ? " during take " + take.CurrentTake + "; the box calibrates again after the take" : "; calibrating again"));
             }
 
             if ((seen & StallDetector.CaptureOverrun) != 0 && InTake)
             {
                 int lost = stall.LostBlocks;
-                overrunBlocksThisTake += lost;
-                if (!overrunThisTake)
+                if (take.Overrun(lost))
                 {
-                    overrunThisTake = true;
-                    SendNotice(NoticeCode.CaptureOverrun, currentTake, lost);
-                    log.Write(LogLevel.Error, "capture overrun during take " + currentTake + ": about " + lost + " block(s) lost");
+                    link.SendNotice(NoticeCode.CaptureOverrun, take.CurrentTake, lost, now);
+                    log.Write(LogLevel.Error, "capture overrun during take " + take.CurrentTake + ": about " + lost + " block(s) lost");
                 }
             }
         }
@@ -306,7 +236,7 @@ namespace Octomix.Box
                     playout.Stop();
                     if (to != BoxState.Idle && to != BoxState.Joining && to != BoxState.Error)
                     {
-                        SendMixLevels(false);
+                        link.SendMixLevels(false, now);
                     }
 
                     break;
@@ -340,22 +270,16 @@ namespace Octomix.Box
                 case BoxState.Idle:
                     if (from != BoxState.Network && from != BoxState.Joining)
                     {
-                        SendLeave();
+                        link.SendLeave();
                     }
 
-                    membership.Leave();
-                    slot = Slot.None;
-                    token = 0;
+                    link.Leave();
                     latency = -1;
-                    reliable.Clear();
                     streamer.End();
                     break;
                 case BoxState.Joining:
-                    slot = Slot.None;
-                    token = 0;
                     latency = -1;
-                    reliable.Clear();
-                    SendJoin();
+                    link.SendJoin(now);
                     break;
                 case BoxState.Calibrating:
                     recalibrate = false;
@@ -368,16 +292,16 @@ namespace Octomix.Box
                     calibrator.Begin(blockPosition + blockFrames);
                     break;
                 case BoxState.CountIn:
-                    if (takeStreaming)
+                    if (take.Streaming)
                     {
-                        streamer.Begin(currentTake, Slot.Engineers, token, slot);
+                        streamer.Begin(take.CurrentTake, Slot.Engineers, link.Token, link.Slot);
                     }
 
                     break;
                 case BoxState.Jamming:
-                    streamer.Begin(0, Slot.Everyone, token, slot);
+                    streamer.Begin(0, Slot.Everyone, link.Token, link.Slot);
                     playout.Start(JamPlayoutMilliseconds * format.SampleRate / 1000);
-                    SendMixLevels(true);
+                    link.SendMixLevels(true, now);
                     break;
                 case BoxState.Playback:
                     playout.Start(playbackDelayFrames);

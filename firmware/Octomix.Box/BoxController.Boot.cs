@@ -14,9 +14,12 @@ namespace Octomix.Box
         private const int NetworkRetrySeconds = 5;
 
         /// <summary>How often a box stopped by its card (none, or bad settings) looks at the card again.</summary>
-        public const int CardPollMilliseconds = 1000;
+        public const int CardPollMilliseconds = BoxBoot.CardPollMilliseconds;
 
         private long networkRetryAt;
+
+        // the auto_join setting: join once the network is up
+        private bool autoJoinPending;
 
         // the box id of Join and the take files (settings, else the board's hardware id, else the name's hash)
         private ulong boxId;
@@ -25,10 +28,6 @@ namespace Octomix.Box
         private int prefillBlocks;
         private int captureBlocks;
 
-        // a box stopped by its card waits for another card or an edited settings file
-        private bool waitingForCard;
-        private ulong failedCardFingerprint;
-        private long cardPollAt;
 
         /// <summary>A step while the audio does not run yet (or never started): boot, network, error.</summary>
         private void RunWithoutAudio()
@@ -49,12 +48,17 @@ namespace Octomix.Box
                     {
                         joinPressRequested = false;
                         errorCode = 0;
-                        waitingForCard = false;
+                        boot.StopWatching();
                         Transition(BoxState.Booting, BoxEvent.ShortPress, "trying again");
                     }
-                    else if (waitingForCard && now >= cardPollAt)
+                    else
                     {
-                        WatchCard();
+                        string changed;
+                        if (boot.CardChanged(now, out changed))
+                        {
+                            errorCode = 0;
+                            Transition(BoxState.Booting, BoxEvent.CardChanged, changed);
+                        }
                     }
 
                     Thread.Sleep(5);
@@ -70,97 +74,42 @@ namespace Octomix.Box
             lights.Update(now);
         }
 
+        /// <summary>One boot (<see cref="BoxBoot"/>): on to the network, or the error its result names.</summary>
         private void Boot()
         {
             lights.Show(LightPattern.Booting, 0);
             lights.Update(now);
-            log.Write(LogLevel.Info, "booting on " + board.Name);
-
-            bool sdMounted = cardHealth.Mount(log);
-            settings = new BoxSettings();
-            settingsReport = SettingsParser.Load(card, settings);
-            if (adjust != null)
+            int result = boot.Run(now);
+            settings = boot.Settings;
+            settingsReport = boot.Report;
+            boxId = boot.BoxId;
+            if (result == BoxBoot.NoCard)
             {
-                adjust(settings);
+                Fail(BoxErrorCode.NoSdCard, BoxEvent.BootFailed, "the settings file is on the card; insert a card with " + BoxSettings.FileName);
+                return;
             }
 
-            SettingsParser.CheckRequired(settings, settingsReport);
-            for (int i = 0; i < settingsReport.Count; i++)
+            if (result == BoxBoot.SettingsError)
             {
-                SettingsProblem p = settingsReport[i];
-                log.Write(p.Fatal ? LogLevel.Error : LogLevel.Warning, p.ToString());
-            }
-
-            boxId = settings.BoxIdOn(board.BoxId);
-            if (settingsReport.HasFatal)
-            {
-                // Never a dead box: it shows the code and waits for a card, or a fixed file.
-                failedCardFingerprint = SettingsParser.Fingerprint(card);
-                waitingForCard = true;
-                cardPollAt = now + (CardPollMilliseconds * 1000L);
-                if (!sdMounted && failedCardFingerprint == SettingsParser.NoCardFingerprint)
-                {
-                    Fail(BoxErrorCode.NoSdCard, BoxEvent.BootFailed, "the settings file is on the card; insert a card with " + BoxSettings.FileName);
-                }
-                else
-                {
-                    Fail(BoxErrorCode.SettingsFileError, BoxEvent.SettingsError, settingsReport.First.ToString() + "; fix " + BoxSettings.FileName + " on the card (the box reads it again when it changes)");
-                }
-
+                Fail(BoxErrorCode.SettingsFileError, BoxEvent.SettingsError, settingsReport.First.ToString() + "; fix " + BoxSettings.FileName + " on the card (the box reads it again when it changes)");
                 return;
             }
 
             format = settings.Format;
             blockFrames = settings.BlockFrames;
             blockBytes = blockFrames * format.FrameBytes;
-            log.Write(LogLevel.Info, "settings: " + settings.BoxName + ", " + format + ", blocks of " + blockFrames
-                + " frames, server " + settings.ServerHost + ":" + settings.ServerPort);
-
-            if (sdMounted)
-            {
-                string[] repairs = Recorder.RepairAfterPowerCut(card);
-                for (int i = 0; i < repairs.Length; i++)
-                {
-                    log.Write(LogLevel.Warning, repairs[i]);
-                }
-
-                cardHealth.SelfTest(clock, format, blockBytes, settings.SdMarginPercent, log);
-                long sdLongestWriteMicros = cardHealth.LongestWriteMicroseconds;
-                long blockMicros = 1000000L * blockFrames / format.SampleRate;
-                int plannedDepth = PipelineDepth.Target(settings.PrefillBlocks, settings.Jam, blockFrames, format.SampleRate);
-                if (sdLongestWriteMicros > (plannedDepth - 1) * blockMicros)
-                {
-                    log.Write(LogLevel.Warning, "the longest card write (" + (sdLongestWriteMicros / 1000) + " ms) is longer than the playback pipeline ("
-                        + ((plannedDepth - 1) * blockMicros / 1000) + " ms): raise prefill_blocks, or a slow write may shift the click");
-                }
-
-                cardHealth.CheckFull(format.ByteRate, log);
-            }
-
             codec = board.Codec;
-            BusStatus bus = codec.Configure(settings.BitsPerSample, settings.ClickLevel);
-            if (bus != BusStatus.Ok)
+            if (result == BoxBoot.CodecFault)
             {
                 Fail(BoxErrorCode.CodecNotAnswering, BoxEvent.CodecFault, codec.LastError);
                 return;
             }
 
             Transition(BoxState.Network, BoxEvent.BootCompleted, null);
-            if (!sdMounted)
+            int warning = boot.WarningCode;
+            if (warning != 0)
             {
-                FlashError(BoxErrorCode.NoSdCard, 5);
-            }
-            else if (!cardHealth.FastEnough)
-            {
-                FlashError(BoxErrorCode.SdCardTooSlow, 5);
-            }
-            else if (cardHealth.Full)
-            {
-                FlashError(BoxErrorCode.SdCardFull, 5);
-            }
-            else if (settingsReport.Count > 0)
-            {
-                FlashError(BoxErrorCode.SettingsFileError, 5);
+                FlashError(warning, 5);
             }
         }
 
@@ -265,27 +214,6 @@ namespace Octomix.Box
             }
         }
 
-        /// <summary>
-        /// In the error state after the card stopped the boot: boots again when the card (or its
-        /// settings file) is no longer what failed — a card inserted, replaced, or its file edited.
-        /// One look per <see cref="CardPollMilliseconds"/>; reading a small file is fine here, no
-        /// audio runs.
-        /// </summary>
-        private void WatchCard()
-        {
-            cardPollAt = now + (CardPollMilliseconds * 1000L);
-            ulong print = SettingsParser.Fingerprint(card);
-            if (print == failedCardFingerprint)
-            {
-                return;
-            }
-
-            waitingForCard = false;
-            errorCode = 0;
-            Transition(BoxState.Booting, BoxEvent.CardChanged, print == SettingsParser.NoCardFingerprint ? "the card was taken out"
-                : print == SettingsParser.NoFileFingerprint ? "a card without " + BoxSettings.FileName : "reading " + BoxSettings.FileName + " again");
-        }
-
         /// <summary>Every buffer the loop will ever use, allocated here once (before the audio clocks start).</summary>
         private void AllocateAudio()
         {
@@ -293,11 +221,10 @@ namespace Octomix.Box
             Random random = new Random((int)(seed & 0x7FFFFFFF));
 
             // One-time renders of the three click sounds at full level; the level is the codec's analog click gain.
-            clicks = new ClickGenerator[3];
+            ClickGenerator[] clicks = new ClickGenerator[3];
             clicks[0] = new ClickGenerator(format, ClickSound.Beep, 100);
             clicks[1] = new ClickGenerator(format, ClickSound.Woodblock, 100);
             clicks[2] = new ClickGenerator(format, ClickSound.HiHat, 100);
-            click = clicks[settings.ClickSound - 1];
 
             streamer = new AudioStreamer(format, blockFrames, settings.RetransmitSeconds, (uint)random.Next());
             playout = new PlayoutBuffer(format.SampleRate, format.FrameBytes);
@@ -309,12 +236,10 @@ namespace Octomix.Box
             recorder = new Recorder(card, format);
             recorder.DigestWhileRecording = settings.DigestWhileRecording;
             recorder.CardWriteBytes = settings.CardWriteBytes;
+            take = new TakeSession(format, blockFrames, clicks, settings.ClickSound, recorder, streamer, socket, lights, log);
             int checksumBudget = settings.ChecksumBudgetMicros > 0 ? settings.ChecksumBudgetMicros : TakeFileServer.AutoBudgetMicros(blockFrames, format.SampleRate);
             files = new TakeFileServer(card, clock, checksumBudget, settings.ChecksumSliceBytes, settings.FileChunksPerBlock, settings.FileChunkBytes);
-            reliable = new ReliableSender(8, 200000, 10, (uint)random.Next() | 1u);
-            duplicates = new DuplicateFilter(8, FileInfoAnswerBytes);
-            PrepareJoin();
-            membership = new RoomMembership(join, reliable, ServerSilenceMicroseconds);
+            link.Open(settings, boxId, format, streamer.FramesPerPacket, (uint)random.Next() | 1u, ServerSilenceMicroseconds);
         }
     }
 }

@@ -31,9 +31,9 @@ namespace Octomix.Box
                         autoJoinPending = false;
                         Transition(BoxState.Joining, BoxEvent.AutoJoin, null);
                     }
-                    else if (now >= joinRetryAt)
+                    else if (now >= link.JoinRetryAt)
                     {
-                        joinRetryAt = long.MaxValue;
+                        link.CancelJoinRetry();
                         Transition(BoxState.Joining, BoxEvent.RetryTimer, null);
                     }
 
@@ -44,7 +44,7 @@ namespace Octomix.Box
                         calibrationCodecFault = false;
                         latency = -1;
                         log.Write(LogLevel.Error, "codec: " + codec.LastError);
-                        SendNotice(NoticeCode.CalibrationFailed, 0, Calibrator.ReasonCodec);
+                        link.SendNotice(NoticeCode.CalibrationFailed, 0, Calibrator.ReasonCodec, now);
                         Transition(RestingState, BoxEvent.CalibrationFailed, CalibrationReason(Calibrator.ReasonCodec));
                     }
 
@@ -54,26 +54,13 @@ namespace Octomix.Box
                     break;
             }
 
-            if (InRoom)
-            {
-                if (membership.HeartbeatDue(now))
-                {
-                    SendStatus();
-                    membership.HeartbeatSent(now);
-                }
-
-                if (membership.Poll(now, socket))
-                {
-                    // the server went silent (restarted, or the path changed): rejoin with the same
-                    // slot and token in whatever state the box is — a take goes on recording
-                    log.Write(LogLevel.Warning, "the server is silent (nothing heard for " + (membership.SilenceLimitMicroseconds / 1000)
-                        + " ms): rejoining as slot " + slot + (InTake || state == BoxState.Stopping ? "; the take goes on recording to the card" : string.Empty));
-                }
-            }
+            // in a room: the heartbeat, and a rejoin when the server went silent (restarted, or
+            // the path changed) with the same slot and token — a take goes on recording
+            link.KeepAlive(now);
 
             // Background work on the card, never while a take owns it: FileRequests and the
             // checksum, in one time budget per turn (checksum_budget_us).
-            bool cardFree = !InTake && state != BoxState.Stopping;
+            bool cardFree = state != BoxState.CountIn && state != BoxState.Recording && state != BoxState.Stopping;
             if (cardFree && (files.HasRequests || files.ChecksumPending))
             {
                 files.Turn(socket);
@@ -85,28 +72,11 @@ namespace Octomix.Box
             }
 
             streamer.ServeNacks(socket, MaxRetransmissionsPerBlock);
-            reliable.Poll(now, socket);
-            uint failedId;
-            MessageType failedType;
-            byte failedDestination;
-            while (reliable.TryTakeFailure(out failedId, out failedType, out failedDestination))
+            if (link.Turn(now))
             {
-                if (failedType == MessageType.Join && membership.OnSendFailed(failedId, now, socket))
-                {
-                    if (state != BoxState.Joining)
-                    {
-                        continue; // a rejoin: sent again already
-                    }
-
-                    joinFailed = true;
-                    joinRetryAt = settings.JoinRetrySeconds > 0 ? now + (settings.JoinRetrySeconds * 1000000L) : long.MaxValue;
-                    FlashError(BoxErrorCode.ServerNotAnswering, 5);
-                    Transition(BoxState.Idle, BoxEvent.JoinTimedOut, "no answer from " + settings.ServerHost + ":" + settings.ServerPort);
-                }
-                else
-                {
-                    log.Write(LogLevel.Warning, Message.MessageTypeName(failedType) + " " + failedId + " was never acknowledged");
-                }
+                // the Join went unanswered: the link planned the retry
+                FlashError(BoxErrorCode.ServerNotAnswering, 5);
+                Transition(BoxState.Idle, BoxEvent.JoinTimedOut, "no answer from " + settings.ServerHost + ":" + settings.ServerPort);
             }
 
             if (flashCode != 0 && now >= flashUntil)
@@ -136,11 +106,11 @@ namespace Octomix.Box
                 switch (state)
                 {
                     case BoxState.Idle:
-                        joinRetryAt = long.MaxValue;
+                        link.CancelJoinRetry();
                         Transition(BoxState.Joining, BoxEvent.ShortPress, "join " + settings.ServerHost + ":" + settings.ServerPort);
                         break;
                     case BoxState.Joining:
-                        joinRetryAt = long.MaxValue;
+                        link.CancelJoinRetry();
                         Transition(BoxState.Idle, BoxEvent.ShortPress, "join cancelled");
                         break;
                     case BoxState.Ready:

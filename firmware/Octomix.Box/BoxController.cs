@@ -45,7 +45,6 @@ namespace Octomix.Box
         public const long ServerSilenceMicroseconds = 3000000;
 
         private readonly IBoard board;
-        private readonly SettingsAdjuster adjust;
         private readonly HalCallCounter hal = new HalCallCounter();
         private readonly IClock clock;
         private readonly IStorage card;
@@ -54,7 +53,8 @@ namespace Octomix.Box
         private readonly JoinButton button;
         private readonly StatusLightDriver lights;
         private readonly ClickLevelKnob knob;
-        private readonly TakeTimeline timeline = new TakeTimeline();
+        private readonly RoomLink link;
+        private readonly BoxBoot boot;
 
         private BoxSettings settings;
         private SettingsReport settingsReport;
@@ -74,13 +74,12 @@ namespace Octomix.Box
         private IAudioOut playback;
         private AudioLoop loop;
         private IAudioCodec codec;
-        private ClickGenerator[] clicks;
-        private ClickGenerator click;
         private AudioStreamer streamer;
         private PlayoutBuffer playout;
         private Calibrator calibrator;
         private LevelMeter meter;
         private Recorder recorder;
+        private TakeSession take;
         private TakeFileServer files;
 
         // card health (mounted, fast enough, free space, full)
@@ -108,7 +107,6 @@ namespace Octomix.Box
             }
 
             this.board = board;
-            this.adjust = adjust;
             log = board.Log;
             clock = new CountedClock(board.Clock, hal);
             card = CountedStorage.Wrap(board.Card, hal);
@@ -117,7 +115,8 @@ namespace Octomix.Box
             button = new JoinButton(new CountedButton(board.JoinButton, hal), 30, 1500);
             lights = new StatusLightDriver(new CountedLights(board.Lights, hal));
             knob = new ClickLevelKnob(new CountedKnob(board.ClickKnob, hal), 16);
-            InitMessages();
+            link = new RoomLink(socket, socket, log, FillStatus);
+            boot = new BoxBoot(board, card, clock, cardHealth, log, adjust);
         }
 
         /// <summary>Told about every state change.</summary>
@@ -166,30 +165,30 @@ namespace Octomix.Box
         /// <summary>Slot in the room (from Accept), <see cref="Slot.None"/> when not in one.</summary>
         public byte RoomSlot
         {
-            get { return slot; }
+            get { return link.Slot; }
         }
 
         public uint SessionToken
         {
-            get { return token; }
+            get { return link.Token; }
         }
 
         /// <summary>Message id of the Join that got the current membership (0 before the first Accept).</summary>
         public uint JoinMessageId
         {
-            get { return membership == null ? 0 : membership.JoinMessageId; }
+            get { return link.JoinMessageId; }
         }
 
         /// <summary>Where the membership stands: member, or rejoining after the server went silent.</summary>
         public MembershipState Membership
         {
-            get { return membership == null ? MembershipState.Out : membership.State; }
+            get { return link.Membership; }
         }
 
         /// <summary>Rejoins started since boot (the server went silent).</summary>
         public int Rejoins
         {
-            get { return membership == null ? 0 : membership.Rejoins; }
+            get { return link.Rejoins; }
         }
 
         /// <summary>Loop position (frames) of the next block.</summary>
@@ -200,17 +199,18 @@ namespace Octomix.Box
 
         public uint CurrentTakeId
         {
-            get { return currentTake; }
+            get { return take == null ? 0 : take.CurrentTake; }
         }
 
         public uint LastTakeId
         {
-            get { return lastTake; }
+            get { return take == null ? 0 : take.LastTake; }
         }
 
+        /// <summary>The timeline of the current (or last) take; null before the audio starts.</summary>
         public TakeTimeline Timeline
         {
-            get { return timeline; }
+            get { return take == null ? null : take.Timeline; }
         }
 
         /// <summary>The audio loop and its figures (null before the audio starts).</summary>
@@ -356,6 +356,7 @@ namespace Octomix.Box
             BoxState from = state;
             Exit(from, to);
             state = to;
+            link.StateChanged(to);
             lastEvent = cause;
             transitions++;
             stateSince = now;
@@ -382,16 +383,6 @@ namespace Octomix.Box
             return BoxStateCode.Name((int)s);
         }
 
-        private bool InRoom
-        {
-            get
-            {
-                return state == BoxState.Ready || state == BoxState.Calibrating || state == BoxState.CountIn
-                    || state == BoxState.Recording || state == BoxState.Stopping || state == BoxState.Collecting
-                    || state == BoxState.Jamming || state == BoxState.Playback;
-            }
-        }
-
         private bool InTake
         {
             get { return state == BoxState.CountIn || state == BoxState.Recording; }
@@ -416,9 +407,9 @@ namespace Octomix.Box
                 return;
             }
 
-            if (state == BoxState.Idle && joinRejectedCode != 0)
+            if (state == BoxState.Idle && link.JoinRejectedCode != 0)
             {
-                lights.Show(LightPattern.Error, joinRejectedCode);
+                lights.Show(LightPattern.Error, link.JoinRejectedCode);
                 return;
             }
 
@@ -431,7 +422,7 @@ namespace Octomix.Box
             {
                 case BoxState.Booting: return LightPattern.Booting;
                 case BoxState.Network: return LightPattern.NoNetwork;
-                case BoxState.Idle: return joinFailed ? LightPattern.NoServer : LightPattern.Idle;
+                case BoxState.Idle: return link.JoinFailed ? LightPattern.NoServer : LightPattern.Idle;
                 case BoxState.Joining: return LightPattern.Joining;
                 case BoxState.Ready: return LightPattern.Ready;
                 case BoxState.Calibrating: return LightPattern.Calibrating;

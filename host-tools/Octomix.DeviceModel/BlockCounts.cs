@@ -138,7 +138,7 @@ public static class ManagedWork
 
     public const int OtherSendStatements = 40;
 
-    /// <summary>PollNetwork's receive when nothing is waiting (§3 step 9).</summary>
+    /// <summary>RoomLink.Next's receive when nothing is waiting (§3 step 9).</summary>
     public const int PollCalls = 4;
 
     public const int PollStatements = 8;
