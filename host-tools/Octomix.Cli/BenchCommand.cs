@@ -35,7 +35,7 @@ internal static class BenchCommand
         var jammers = new Option<int>("--jammers") { Description = "Jammers per room", DefaultValueFactory = _ => 7 };
         var rate = new Option<int>("--rate") { Description = "Packets per second per jammer", DefaultValueFactory = _ => 750 };
         var frames = new Option<int>("--frames") { Description = "Frames per packet (2 channels, 16 bit)", DefaultValueFactory = _ => 64 };
-        var modes = new Option<string>("--modes") { Description = "Server io paths to measure, in order: portable, batched-plain (recvmmsg/sendmmsg), batched-room-threads (plus UDP segmentation, a thread per room), batched (plus UDP segmentation, rooms sharing epoll threads: the default)", DefaultValueFactory = _ => "portable,batched-plain,batched-room-threads,batched" };
+        var modes = new Option<string>("--modes") { Description = "Server io paths to measure, in order: portable, batched-plain (recvmmsg/sendmmsg), batched-room-threads (plus UDP segmentation, a thread per room), batched-unpaced (the default without wake-up pacing), batched (plus UDP segmentation, rooms sharing epoll threads, paced wake-ups: the default), room-mix, mixed", DefaultValueFactory = _ => "portable,batched-plain,batched-room-threads,batched" };
         var output = new Option<string>("--output") { Description = "Folder for the JSON file", DefaultValueFactory = _ => "bench-results" };
         var tick = new Option<double>("--tick-ms") { Description = "The load generator sends in ticks this long (smaller: less bursty, costlier)", DefaultValueFactory = _ => 1 };
         var rtJam = new Option<int>("--rtjam-per-room") { Description = "After the modes, one more batched phase with this many of each room's jammers as RTJam clients (0 = none), compared with the pure Octomix batched phase", DefaultValueFactory = _ => 0 };
@@ -88,7 +88,10 @@ internal static class BenchCommand
         return command;
     }
 
-    private static readonly string[] KnownModes = ["portable", "batched-plain", "batched-room-threads", "batched", RoomMixMode, MixedMode];
+    private static readonly string[] KnownModes = ["portable", "batched-plain", "batched-room-threads", UnpacedMode, "batched", RoomMixMode, MixedMode];
+
+    /// <summary>The default server with wake-up pacing off (<c>--wake-interval-us 0</c>): the baseline the pacing is measured against.</summary>
+    private const string UnpacedMode = "batched-unpaced";
 
     // the mixed case (issue 14): the default server writing every room's mix (so the jitter FIFOs
     // re-block and resample), under the pure load ("room-mix") and under the mixed one ("mixed":
@@ -150,6 +153,11 @@ internal static class BenchCommand
                     json[$"cpuRatioPortableOver{(faster == "batched" ? "Batched" : "BatchedPlain")}"] = Math.Round(p / f, 2);
                 }
             }
+        }
+
+        if (cpuPerJammer.TryGetValue(UnpacedMode, out double unpaced) && cpuPerJammer.TryGetValue("batched", out double paced) && paced > 0)
+        {
+            json["cpuRatioUnpacedOverBatched"] = Math.Round(unpaced / paced, 2);
         }
 
         if (cpuPerJammer.TryGetValue("batched-room-threads", out double own) && cpuPerJammer.TryGetValue("batched", out double shared) && shared > 0)
@@ -216,9 +224,14 @@ internal static class BenchCommand
         var serverArgs = new List<string>
         {
             "server", "--bind", "127.0.0.1", "--first-port", "0", "--rooms", Str(s.Rooms), "--max-jammers", Str(s.Jammers),
-            "--io", mode == "portable" ? "portable" : "batched", "--gso", mode is "batched" or "batched-room-threads" || WritesRoomMix(mode) ? "on" : "off",
+            "--io", mode == "portable" ? "portable" : "batched", "--gso", mode is "batched" or "batched-room-threads" or UnpacedMode || WritesRoomMix(mode) ? "on" : "off",
             "--room-threads", mode == "batched-room-threads" ? Str(Math.Min(s.Rooms, 64)) : "0", "--join-code", "BENCH", "--join-burst", "1000", "--join-rate", "1000", "--announce-ports", "--log-level", "warning",
         };
+        if (mode == UnpacedMode)
+        {
+            serverArgs.AddRange(["--wake-interval-us", "0"]);
+        }
+
         string? mixFolder = null;
         if (WritesRoomMix(mode))
         {

@@ -37,6 +37,7 @@ internal static class ServerCommand
     private static readonly Setting<string> Io = new("--io", "OCTOMIX_IO", "auto, batched (recvmmsg/sendmmsg, Linux) or portable", "auto", ParseText);
     private static readonly Setting<string> Gso = new("--gso", "OCTOMIX_GSO", "on or off: UDP segmentation offload for the batched io", "on", ParseText);
     private static readonly Setting<int> RoomThreads = new("--room-threads", "OCTOMIX_ROOM_THREADS", "Batched io: threads serving the rooms (epoll), 0 = one per two cores", Defaults.RoomThreads, ParseInt);
+    private static readonly Setting<int> WakeInterval = new("--wake-interval-us", "OCTOMIX_WAKE_INTERVAL_US", "Batched io: shortest time between a room thread's wake-ups while arrivals come faster (microseconds, 0 = none)", Defaults.WakeIntervalMicroseconds, ParseInt);
     private static readonly Setting<int> ReceiveBatch = new("--receive-batch", "OCTOMIX_RECEIVE_BATCH", "Datagrams taken per receive call", Defaults.ReceiveBatch, ParseInt);
     private static readonly Setting<int> MixJitter = new("--mix-jitter-packets", "OCTOMIX_MIX_JITTER_PACKETS", "Jitter FIFO depth (source packets) before the mixes read a stream", Defaults.MixJitterPackets, ParseInt);
     private static readonly Setting<string> RtJamRooms = new("--rtjam-rooms", "OCTOMIX_RTJAM_ROOMS", "Rooms (indices, comma-separated) open to RTJam clients, or none", "none", ParseText);
@@ -47,7 +48,7 @@ internal static class ServerCommand
     public static Command Create()
     {
         var command = new Command("server", "Run the broadcast server: rooms of jammers on UDP ports, forwarding, personal mixes and a room mix for listeners.");
-        var settings = new ISetting[] { Rooms, FirstPort, Bind, MaxJammers, MaxEngineers, MaxListeners, Name, SlotTimeout, Heartbeat, JoinCode, SampleRate, RoomMix, RoomMixQueue, JoinRate, JoinBurst, Io, Gso, RoomThreads, ReceiveBatch, MixJitter, RtJamRooms, RtJamAllow, StatusInterval, LogLevelSetting };
+        var settings = new ISetting[] { Rooms, FirstPort, Bind, MaxJammers, MaxEngineers, MaxListeners, Name, SlotTimeout, Heartbeat, JoinCode, SampleRate, RoomMix, RoomMixQueue, JoinRate, JoinBurst, Io, Gso, RoomThreads, WakeInterval, ReceiveBatch, MixJitter, RtJamRooms, RtJamAllow, StatusInterval, LogLevelSetting };
         foreach (var s in settings)
         {
             command.Options.Add(s.Option);
@@ -200,6 +201,7 @@ internal static class ServerCommand
             IoMode = mode,
             UdpSegmentation = gso != "off",
             RoomThreads = RoomThreads.Get(parse, errors),
+            WakeIntervalMicroseconds = WakeInterval.Get(parse, errors),
             ReceiveBatch = ReceiveBatch.Get(parse, errors),
             MixJitterPackets = MixJitter.Get(parse, errors),
             RtJamRooms = rtJamRooms,

@@ -73,7 +73,7 @@ public sealed class BroadcastServer : IAsyncDisposable, IDisposable
                 for (int w = 0; w < threads; w++)
                 {
                     var mine = rooms.Where(r => r.Index % threads == w).ToArray();
-                    workers.Add(new RoomWorker(mine, w, Room.WaitMilliseconds, logger));
+                    workers.Add(new RoomWorker(mine, w, Room.WaitMilliseconds, options.WakeIntervalMicroseconds, logger));
                 }
             }
         }

@@ -106,6 +106,17 @@ public sealed record ServerOptions
     /// <summary>The threads the batched io uses: <see cref="RoomThreads"/>, or when 0, one per two cores (at least one), never more than rooms.</summary>
     public int EffectiveRoomThreads => Math.Min(RoomCount, RoomThreads > 0 ? RoomThreads : Math.Max(1, Environment.ProcessorCount / 2));
 
+    /// <summary>
+    /// Batched io: the shortest time between two wake-ups of a room thread, in microseconds
+    /// (0 = wake for every arrival). When boxes send on independent clocks their datagrams arrive
+    /// spread out, a wake-up then finds one or two datagrams, and on a virtual machine the
+    /// wake-up costs more than the datagrams; waiting out the rest of this interval before the
+    /// next epoll_wait lets the next ones queue and be served together. It adds at most this much
+    /// to a datagram's time in the server, and nothing when arrivals are already bunched (a
+    /// thread that wakes less often than this never waits). docs/benchmarks.md, "Spread arrivals".
+    /// </summary>
+    public int WakeIntervalMicroseconds { get; init; } = 400;
+
     /// <summary>Datagrams received per system call (batched mode) or per loop turn (portable).</summary>
     public int ReceiveBatch { get; init; } = 64;
 
@@ -249,6 +260,11 @@ public sealed record ServerOptions
             p.Add($"room threads must be 0 (automatic)..64 (got {RoomThreads})");
         }
 
+        if (WakeIntervalMicroseconds < 0 || WakeIntervalMicroseconds > 2000)
+        {
+            p.Add($"wake interval must be 0 (none)..2000 microseconds (got {WakeIntervalMicroseconds})");
+        }
+
         if (ReceiveBatch < 1 || ReceiveBatch > 1024)
         {
             p.Add($"receive batch must be 1..1024 (got {ReceiveBatch})");
@@ -378,7 +394,7 @@ public sealed record ServerOptions
         s.AppendLine(CultureInfo.InvariantCulture, $"room mix: {RoomMixTarget ?? "none"} (queue {RoomMixQueueChunks} x 20 ms)");
         s.AppendLine(CultureInfo.InvariantCulture, $"RTJam clients: {(RtJamRooms.Count == 0 ? "off" : $"rooms {string.Join(",", RtJamRooms)} from {string.Join(", ", RtJamAllow)}, freed after {RtJamTimeout.TotalMilliseconds} ms of silence")}");
         s.AppendLine(CultureInfo.InvariantCulture, $"mix jitter FIFO: target +{MixJitterPackets} packets, drop oldest beyond +{MixOverrunPackets}");
-        s.Append(CultureInfo.InvariantCulture, $"io: {IoMode}{(UdpSegmentation ? " with UDP segmentation where batched" : string.Empty)}, {EffectiveRoomThreads} room thread(s) where batched, receive batch {ReceiveBatch}, socket buffers {SocketBufferBytes / 1024} KiB");
+        s.Append(CultureInfo.InvariantCulture, $"io: {IoMode}{(UdpSegmentation ? " with UDP segmentation where batched" : string.Empty)}, {EffectiveRoomThreads} room thread(s) where batched, wake interval {WakeIntervalMicroseconds} µs, receive batch {ReceiveBatch}, socket buffers {SocketBufferBytes / 1024} KiB");
         return s.ToString();
     }
 }

@@ -117,7 +117,7 @@ public class CliTests
         string err = p.StandardError.ReadToEnd();
         p.WaitForExit();
         Assert.Equal(2, p.ExitCode);
-        Assert.Contains("--modes takes portable, batched-plain, batched-room-threads, batched, room-mix, mixed (got batched, turbo)", err);
+        Assert.Contains("--modes takes portable, batched-plain, batched-room-threads, batched-unpaced, batched, room-mix, mixed (got batched, turbo)", err);
     }
 
     [Fact]

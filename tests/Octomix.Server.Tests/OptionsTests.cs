@@ -36,6 +36,8 @@ public class OptionsTests
         { new ServerOptions { JoinRatePerSecond = double.NaN }, "join rate" },
         { new ServerOptions { JoinBurst = 0 }, "join burst" },
         { new ServerOptions { ReceiveBatch = 0 }, "receive batch" },
+        { new ServerOptions { WakeIntervalMicroseconds = -1 }, "wake interval" },
+        { new ServerOptions { WakeIntervalMicroseconds = 2001 }, "wake interval" },
         { new ServerOptions { RoomThreads = -1 }, "room threads" },
         { new ServerOptions { RoomThreads = 65 }, "room threads" },
         { new ServerOptions { RosterInterval = TimeSpan.Zero }, "roster interval" },

@@ -155,6 +155,19 @@ internal static unsafe partial class LinuxNative
     public static partial int clock_gettime(int clock, TimeSpec* time);
 
     public const int CLOCK_REALTIME = 0;
+    public const int CLOCK_MONOTONIC = 1;
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int clock_nanosleep(int clock, int flags, TimeSpec* request, TimeSpec* remain);
+
+    /// <summary>Sleeps this many nanoseconds (CLOCK_MONOTONIC, relative; an interrupted sleep simply ends early).</summary>
+    public static void SleepNanoseconds(long nanoseconds)
+    {
+        TimeSpec t;
+        t.Seconds = nanoseconds / 1_000_000_000L;
+        t.Nanoseconds = nanoseconds % 1_000_000_000L;
+        clock_nanosleep(CLOCK_MONOTONIC, 0, &t, null);
+    }
 
     /// <summary>SO_TIMESTAMPNS: the kernel stamps each received datagram (CLOCK_REALTIME, ns) in a control message.</summary>
     public const int SO_TIMESTAMPNS = 35;

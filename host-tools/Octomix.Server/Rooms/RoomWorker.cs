@@ -22,15 +22,18 @@ internal sealed unsafe class RoomWorker : IDisposable
     private readonly int eventSize = LinuxNative.EpollEventSize;
     private readonly int dataOffset = LinuxNative.EpollDataOffset;
     private readonly int waitMilliseconds;
+    private readonly long wakeIntervalTicks;
     private readonly ILogger logger;
     private readonly Thread thread;
     private volatile bool stopping;
     private bool disposed;
 
-    public RoomWorker(Room[] rooms, int index, int waitMilliseconds, ILogger logger)
+    /// <param name="wakeIntervalMicroseconds">The shortest time between two wake-ups while arrivals come faster than that (<see cref="ServerOptions.WakeIntervalMicroseconds"/>; 0 = none).</param>
+    public RoomWorker(Room[] rooms, int index, int waitMilliseconds, int wakeIntervalMicroseconds, ILogger logger)
     {
         this.rooms = rooms;
         this.waitMilliseconds = waitMilliseconds;
+        wakeIntervalTicks = wakeIntervalMicroseconds * Stopwatch.Frequency / 1_000_000;
         this.logger = logger;
         epoll = LinuxNative.epoll_create1(LinuxNative.EPOLL_CLOEXEC);
         if (epoll < 0)
@@ -76,12 +79,21 @@ internal sealed unsafe class RoomWorker : IDisposable
 
     private void Run()
     {
+        long lastWake = 0;
+        long lastGap = long.MaxValue;
         while (!stopping)
         {
+            PaceWakeUps(lastWake, lastGap);
+
             // level-triggered: a room with more than one batch queued is ready again at once
             int n = LinuxNative.epoll_wait(epoll, events, rooms.Length, waitMilliseconds);
             int errno = n < 0 ? Marshal.GetLastPInvokeError() : 0; // before the rooms' own calls overwrite it
             long now = Stopwatch.GetTimestamp();
+            if (n > 0)
+            {
+                lastGap = now - lastWake;
+                lastWake = now;
+            }
             for (int i = 0; i < n; i++)
             {
                 int r = (int)*(ulong*)(events + (i * eventSize) + dataOffset);
@@ -104,6 +116,34 @@ internal sealed unsafe class RoomWorker : IDisposable
         {
             room.FinalFlush();
         }
+    }
+
+    /// <summary>
+    /// When the last two wake-ups came closer together than the interval (arrivals spread out
+    /// and frequent: each wake-up found only a few datagrams), waits out the rest of the interval
+    /// so that the next datagrams queue and are served by one wake-up. When arrivals are rare or
+    /// already bunched the gap is longer and the thread never waits, so a quiet room pays no
+    /// latency for it.
+    /// </summary>
+    private void PaceWakeUps(long lastWake, long lastGap)
+    {
+        long wait = PacingWaitTicks(Stopwatch.GetTimestamp(), lastWake, lastGap, wakeIntervalTicks);
+        if (wait > 0)
+        {
+            LinuxNative.SleepNanoseconds(wait * 1_000_000_000L / Stopwatch.Frequency);
+        }
+    }
+
+    /// <summary>How long to wait before the next epoll_wait (the rule of <see cref="PaceWakeUps"/>), in the clock's ticks; 0 = at once.</summary>
+    internal static long PacingWaitTicks(long now, long lastWake, long lastGap, long intervalTicks)
+    {
+        if (intervalTicks <= 0 || lastGap >= intervalTicks)
+        {
+            return 0;
+        }
+
+        long left = lastWake + intervalTicks - now;
+        return left > 0 ? left : 0;
     }
 
     private void Free()
