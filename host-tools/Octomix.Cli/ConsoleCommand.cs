@@ -302,8 +302,6 @@ internal static class ConsoleCommand
             UpdateSessionSettings = existing != null && changed,
             Tracks = tracks,
             Server = server,
-            LocalServerPort = port,
-            LocalServerBind = bind ?? IPAddress.Any,
             Monitor = parse.GetValue(Monitor)!,
             PlayoutDelay = parse.GetValue(PlayoutDelay) is int ms ? TimeSpan.FromMilliseconds(ms) : null,
             KeepSpools = parse.GetValue(KeepSpools),
@@ -312,7 +310,11 @@ internal static class ConsoleCommand
             CheckCardSpace = !parse.GetValue(IgnoreCardSpace),
         };
         return new ConsoleSettings(options, actions, parse.GetValue(WaitBoxes), waitTimeout, parse.GetValue(Json), parse.GetValue(StatusInterval),
-            parse.GetValue(NoUi), logLevel, existing == null);
+            parse.GetValue(NoUi), logLevel, existing == null)
+        {
+            LocalServerPort = port,
+            LocalServerBind = bind ?? IPAddress.Any,
+        };
     }
 }
 
@@ -335,9 +337,15 @@ internal sealed record ConsoleSettings(
     bool NewSession,
     WebSettings? Web = null)
 {
+    /// <summary>UDP port of the server this process starts when no --server is named (--port).</summary>
+    public int LocalServerPort { get; init; } = Octomix.Protocol.ProtocolConstants.DefaultFirstPort;
+
+    /// <summary>Address that server binds (--bind).</summary>
+    public IPAddress LocalServerBind { get; init; } = IPAddress.Any;
+
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
         $"session \"{Engine.Session.Name}\"{(NewSession ? " (new)" : "")}, join code {Engine.Session.JoinCode}, database {Engine.DatabasePath}, recordings {Engine.RecordingsFolder}, " +
-        $"server {(Engine.Server ?? "in this process on UDP " + Engine.LocalServerPort)}, monitor {Engine.Monitor}");
+        $"server {(Engine.Server ?? "in this process on UDP " + LocalServerPort)}, monitor {Engine.Monitor}");
 }
 
 /// <summary>Where the web console listens (--web-bind, --web-port).</summary>

@@ -81,6 +81,8 @@ internal sealed class ConsoleRunner(ConsoleSettings settings)
             Console.Error.WriteLine($"octomix console: took over the session lock left by {sessionLock.TookOverFrom} (no longer running)");
         }
 
+        // the composition root starts the server in this process when none elsewhere is named (and stops it after the engine)
+        await using var localServer = settings.Engine.Server == null ? new InProcessServer(settings.LocalServerPort, settings.LocalServerBind, loggers) : null;
         ConsoleEngine engine;
         var webMonitor = settings.Web != null ? new Octomix.Web.WebMonitor() : null;
         try
@@ -88,6 +90,7 @@ internal sealed class ConsoleRunner(ConsoleSettings settings)
             // the composition root chooses the monitor's sinks: --monitor, and the web console's pages with --web
             var engineOptions = settings.Engine with
             {
+                LocalServer = localServer,
                 MonitorSinks = webMonitor != null
                     ? Octomix.Desk.Output.MonitorSinks.Tee(Octomix.Desk.Output.MonitorSinks.FromChoice(settings.Engine.Monitor), webMonitor)
                     : Octomix.Desk.Output.MonitorSinks.FromChoice(settings.Engine.Monitor),

@@ -116,15 +116,17 @@ internal static class DemoCommand
             Session = new SessionInfo { Name = "Demo", JoinCode = "DEMO", TempoCentiBpm = (int)Math.Round(bpm * 100), CountInBars = 1, ClickSound = 2 },
             UpdateSessionSettings = true,
             Tracks = musicians.Select(m => m.Name).ToList(),
-            LocalServerPort = 0,
-            LocalServerBind = IPAddress.Loopback,
             Monitor = monitor,
         };
+
+        // the composition root starts the room's server in this process; disposed after the engine
+        await using var server = new InProcessServer(0, IPAddress.Loopback, loggers);
 
         // the composition root chooses the monitor's sinks: --monitor, and the pages with --web
         var webMonitor = web != null ? new WebMonitor() : null;
         options = options with
         {
+            LocalServer = server,
             MonitorSinks = webMonitor != null ? MonitorSinks.Tee(MonitorSinks.FromChoice(monitor), webMonitor) : MonitorSinks.FromChoice(monitor),
         };
 
@@ -157,7 +159,7 @@ internal static class DemoCommand
         }
 
         await using var webLifetime = new WebLifetime(console);
-        using var studio = new SimulatedStudio(Path.Combine(folder, "boxes"), "127.0.0.1", engine.Server!.Ports[0], options.Session.JoinCode, musicians,
+        using var studio = new SimulatedStudio(Path.Combine(folder, "boxes"), "127.0.0.1", server.Port, options.Session.JoinCode, musicians,
             (name, l, text) =>
             {
                 var mapped = l switch { HalLogLevel.Debug => LogLevel.Debug, HalLogLevel.Info => LogLevel.Information, HalLogLevel.Warning => LogLevel.Warning, _ => LogLevel.Error };

@@ -1,4 +1,5 @@
 using System.Net;
+using Octomix.Cli;
 using Octomix.Desk.Engine;
 using Octomix.Desk.Sessions;
 using Octomix.Desk.Terminal;
@@ -18,6 +19,7 @@ public sealed class CardSpaceTests(ITestOutputHelper output) : IAsyncLifetime
     private readonly List<FakeBox> _boxes = [];
     private readonly string _root = ExportToolRunner.TempDirectory();
     private Microsoft.Extensions.Logging.ILoggerFactory? _loggers;
+    private InProcessServer? _server; // the CLI's in-process server, as the composition root starts it
 
     public Task InitializeAsync()
     {
@@ -25,16 +27,20 @@ public sealed class CardSpaceTests(ITestOutputHelper output) : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
         foreach (var b in _boxes)
         {
             b.Dispose();
         }
 
+        if (_server != null)
+        {
+            await _server.DisposeAsync();
+        }
+
         _loggers?.Dispose();
         _log.WriteTo(output);
-        return Task.CompletedTask;
     }
 
     [Fact]
@@ -123,8 +129,7 @@ public sealed class CardSpaceTests(ITestOutputHelper output) : IAsyncLifetime
             RecordingsFolder = Path.Combine(_root, "recordings"),
             Session = new SessionInfo { Name = session, JoinCode = Code },
             Tracks = ["Anna", "Ben"],
-            LocalServerPort = 0,
-            LocalServerBind = IPAddress.Loopback,
+            LocalServer = await RestartServerAsync(),
             Monitor = "none",
             ExpectedTakeLength = expected,
             CheckFreeSpace = false, // the console's own disk is DiskFaultTests' subject
@@ -133,11 +138,23 @@ public sealed class CardSpaceTests(ITestOutputHelper output) : IAsyncLifetime
         return await ConsoleEngine.StartAsync(options, _loggers!, CancellationToken.None);
     }
 
+    /// <summary>A new server for each engine, the previous one stopped (as the engine once did itself).</summary>
+    private async Task<InProcessServer> RestartServerAsync()
+    {
+        if (_server != null)
+        {
+            await _server.DisposeAsync();
+        }
+
+        _server = new InProcessServer(0, IPAddress.Loopback, _loggers!);
+        return _server;
+    }
+
     private static TrackView Ben(ConsoleEngine engine) => engine.Snapshot().Tracks.Single(t => t.Track.Name == "Ben");
 
     private FakeBox Box(ConsoleEngine engine, string name, uint cardSeconds)
     {
-        var box = new FakeBox(engine.Server!.Ports[0], Code, name, seed: _boxes.Count + 1) { CardFreeSeconds = cardSeconds };
+        var box = new FakeBox(engine.LocalServer!.Port, Code, name, seed: _boxes.Count + 1) { CardFreeSeconds = cardSeconds };
         _boxes.Add(box);
         box.Start();
         return box;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using Octomix.Cli;
 using Octomix.Desk.Engine;
 using Octomix.Desk.Sessions;
 using Xunit.Abstractions;
@@ -18,6 +19,7 @@ public sealed class DiskFaultTests(ITestOutputHelper output) : IAsyncLifetime
     private readonly List<FakeBox> _boxes = [];
     private readonly string _root = ExportToolRunner.TempDirectory();
     private Microsoft.Extensions.Logging.ILoggerFactory? _loggers;
+    private InProcessServer? _server; // the CLI's in-process server, as the composition root starts it
     private SmallDisk? _disk;
 
     public Task InitializeAsync()
@@ -26,7 +28,7 @@ public sealed class DiskFaultTests(ITestOutputHelper output) : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
         foreach (var b in _boxes)
         {
@@ -34,9 +36,13 @@ public sealed class DiskFaultTests(ITestOutputHelper output) : IAsyncLifetime
         }
 
         _disk?.Dispose();
+        if (_server != null)
+        {
+            await _server.DisposeAsync();
+        }
+
         _loggers?.Dispose();
         _log.WriteTo(output);
-        return Task.CompletedTask;
     }
 
     [Fact]
@@ -189,8 +195,7 @@ public sealed class DiskFaultTests(ITestOutputHelper output) : IAsyncLifetime
             RecordingsFolder = recordings,
             Session = new SessionInfo { Name = "Disk", JoinCode = Code },
             Tracks = ["Anna"],
-            LocalServerPort = 0,
-            LocalServerBind = IPAddress.Loopback,
+            LocalServer = await RestartServerAsync(),
             Monitor = "none",
             ExpectedTakeLength = expected,
             CheckFreeSpace = checkFreeSpace,
@@ -199,9 +204,21 @@ public sealed class DiskFaultTests(ITestOutputHelper output) : IAsyncLifetime
         return await ConsoleEngine.StartAsync(options, _loggers!, CancellationToken.None);
     }
 
+    /// <summary>A new server for each engine, the previous one stopped (as the engine once did itself).</summary>
+    private async Task<InProcessServer> RestartServerAsync()
+    {
+        if (_server != null)
+        {
+            await _server.DisposeAsync();
+        }
+
+        _server = new InProcessServer(0, IPAddress.Loopback, _loggers!);
+        return _server;
+    }
+
     private FakeBox Box(ConsoleEngine engine, string name)
     {
-        var box = new FakeBox(engine.Server!.Ports[0], Code, name, seed: _boxes.Count + 1);
+        var box = new FakeBox(engine.LocalServer!.Port, Code, name, seed: _boxes.Count + 1);
         _boxes.Add(box);
         box.Start();
         return box;

@@ -30,14 +30,14 @@ public class EndToEndTests(ITestOutputHelper output)
             RecordingsFolder = Path.Combine(root, "recordings"),
             Session = session,
             Tracks = musicians.Select(m => m.Name).ToList(),
-            LocalServerPort = 0,
-            LocalServerBind = IPAddress.Loopback,
             Monitor = Path.Combine(root, "monitor.pcm"),
         };
+        await using var server = new InProcessServer(0, IPAddress.Loopback, loggers); // as the CLI starts it
+        options = options with { LocalServer = server };
         try
         {
             await using var engine = await ConsoleEngine.StartAsync(options, loggers, CancellationToken.None);
-            using var studio = new SimulatedStudio(root, "127.0.0.1", engine.Server!.Ports[0], session.JoinCode, musicians);
+            using var studio = new SimulatedStudio(root, "127.0.0.1", engine.LocalServer!.Port, session.JoinCode, musicians);
             studio.Start();
             Assert.True(await engine.WaitForReadyAsync(4, TimeSpan.FromSeconds(60), CancellationToken.None), "four ready boxes: " + Describe(engine));
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Octomix.Cli;
 using Octomix.Desk.Engine;
 using Octomix.Desk.Sessions;
 using Octomix.Protocol;
@@ -19,6 +20,7 @@ public sealed class EngineTests(ITestOutputHelper output) : IAsyncLifetime
     private readonly List<FakeBox> _boxes = [];
     private readonly string _root = ExportToolRunner.TempDirectory();
     private Microsoft.Extensions.Logging.ILoggerFactory? _loggers;
+    private InProcessServer? _server; // the CLI's in-process server, as the composition root starts it
 
     public Task InitializeAsync()
     {
@@ -26,16 +28,20 @@ public sealed class EngineTests(ITestOutputHelper output) : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
         foreach (var b in _boxes)
         {
             b.Dispose();
         }
 
+        if (_server != null)
+        {
+            await _server.DisposeAsync();
+        }
+
         _loggers?.Dispose();
         _log.WriteTo(output);
-        return Task.CompletedTask;
     }
 
     [Fact]
@@ -110,7 +116,7 @@ public sealed class EngineTests(ITestOutputHelper output) : IAsyncLifetime
 
         Assert.True(await engine.SetRoomMixAsync([256, 128], [-127, 64], CancellationToken.None));
         Assert.True(await engine.SetPersonalMixAsync(slot, true, null, [0, 0, 127], CancellationToken.None));
-        Assert.True(engine.Server!.GetStatus().Rooms[0].Slots.Single(x => x.Slot == slot).PersonalMix);
+        Assert.True(_server!.Server!.GetStatus().Rooms[0].Slots.Single(x => x.Slot == slot).PersonalMix);
         Assert.False(await engine.SetPersonalMixAsync(slot == 5 ? 6 : 5, true, null, null, CancellationToken.None)); // nobody there: refused
     }
 
@@ -404,8 +410,7 @@ public sealed class EngineTests(ITestOutputHelper output) : IAsyncLifetime
             RecordingsFolder = Path.Combine(_root, "recordings"),
             Session = new SessionInfo { Name = "Unit", JoinCode = Code },
             Tracks = tracks,
-            LocalServerPort = 0,
-            LocalServerBind = IPAddress.Loopback,
+            LocalServer = await RestartServerAsync(),
             Monitor = "none",
             Collection = collection ?? new CollectionOptions(),
             Clock = clock ?? TimeProvider.System,
@@ -413,9 +418,21 @@ public sealed class EngineTests(ITestOutputHelper output) : IAsyncLifetime
         return await ConsoleEngine.StartAsync(options, _loggers!, CancellationToken.None);
     }
 
+    /// <summary>A new server for each engine, the previous one stopped (as the engine once did itself).</summary>
+    private async Task<InProcessServer> RestartServerAsync()
+    {
+        if (_server != null)
+        {
+            await _server.DisposeAsync();
+        }
+
+        _server = new InProcessServer(0, IPAddress.Loopback, _loggers!);
+        return _server;
+    }
+
     private FakeBox Box(ConsoleEngine engine, string name, Action<FakeBox>? configure = null)
     {
-        var box = new FakeBox(engine.Server!.Ports[0], Code, name, seed: _boxes.Count + 1);
+        var box = new FakeBox(engine.LocalServer!.Port, Code, name, seed: _boxes.Count + 1);
         _boxes.Add(box);
         configure?.Invoke(box);
         box.Start();

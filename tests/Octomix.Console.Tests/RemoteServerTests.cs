@@ -54,7 +54,7 @@ public sealed class RemoteServerTests(ITestOutputHelper output) : IAsyncLifetime
         var chloe = Box(port, "Chloe");
         Assert.True(await Wait.UntilAsync(() => chloe.Joined, TimeSpan.FromSeconds(20)), "Chloe joined the server");
         await using var engine = await Start(port, ["Anna", "Ben", "Chloe"]);
-        Assert.Null(engine.Server);
+        Assert.Null(engine.LocalServer);
         var ben = Box(port, "Ben");
         Assert.True(await Wait.UntilAsync(() => ben.Joined, TimeSpan.FromSeconds(20)), "Ben joined the server");
         var anna = Box(port, "Anna");

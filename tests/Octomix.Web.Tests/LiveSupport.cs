@@ -16,7 +16,7 @@ internal sealed class PlayingBoxes : IDisposable
     public PlayingBoxes(WebRig rig, params string[] names)
     {
         _rig = rig;
-        Boxes = [.. names.Select((n, i) => new FakeBox(rig.Engine.Server!.Ports[0], WebRig.JoinCode, n, seed: i + 1))];
+        Boxes = [.. names.Select((n, i) => new FakeBox(rig.Engine.LocalServer!.Port, WebRig.JoinCode, n, seed: i + 1))];
         foreach (var b in Boxes)
         {
             b.Start();

@@ -92,7 +92,7 @@ public sealed class WebApiTests
     public async Task A_box_turns_its_strip_ready_and_of_two_records_one_wins_and_the_other_is_told()
     {
         await using var rig = await WebRig.StartAsync(["Anna"]);
-        using var box = new FakeBox(rig.Engine.Server!.Ports[0], WebRig.JoinCode, "Anna");
+        using var box = new FakeBox(rig.Engine.LocalServer!.Port, WebRig.JoinCode, "Anna");
         box.Start();
         WebState? state = null;
         Assert.True(await Wait.UntilAsync(

@@ -83,7 +83,7 @@ public sealed class WebBrowserTests(BrowserFixture browser, ITestOutputHelper ou
 
         // three simulated boxes (the real firmware on a simulated board, in real time), named like the tracks
         StudioMusician[] musicians = [new("Anna", 12, 0, 0, 0), new("Ben", 97, 0, 0, 0), new("Chloé", 203, 0, 0, 0)];
-        using var studio = new SimulatedStudio(rig.Root, IPAddress.Loopback.ToString(), rig.Engine.Server!.Ports[0], WebRig.JoinCode, musicians);
+        using var studio = new SimulatedStudio(rig.Root, IPAddress.Loopback.ToString(), rig.Engine.LocalServer!.Port, WebRig.JoinCode, musicians);
         studio.Start();
         foreach (var m in musicians)
         {

@@ -262,7 +262,7 @@ public sealed class WebTakesApiTests
 
     private static FakeBox Box(WebRig rig, string name)
     {
-        var box = new FakeBox(rig.Engine.Server!.Ports[0], WebRig.JoinCode, name, seed: name.Length);
+        var box = new FakeBox(rig.Engine.LocalServer!.Port, WebRig.JoinCode, name, seed: name.Length);
         box.Start();
         return box;
     }

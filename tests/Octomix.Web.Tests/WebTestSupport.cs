@@ -2,28 +2,33 @@ using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Octomix.Cli;
 using Octomix.Desk.Engine;
 using Octomix.Desk.Sessions;
 
 namespace Octomix.Web.Tests;
 
 /// <summary>
-/// A real console engine (its server in this process on an ephemeral loopback UDP port, a SQLite
+/// A real console engine (its server in this process, started here as the CLI does, on an ephemeral loopback UDP port, a SQLite
 /// file in a temporary folder) and the web console over it on a real Kestrel (ephemeral TCP port).
 /// </summary>
 internal sealed class WebRig : IAsyncDisposable
 {
     public const string JoinCode = "WEBTEST";
 
-    private WebRig(string root, ConsoleEngine engine, WebConsole web)
+    private WebRig(string root, InProcessServer server, ConsoleEngine engine, WebConsole web)
     {
         Root = root;
+        Server = server;
         Engine = engine;
         Web = web;
         Http = new HttpClient { BaseAddress = new Uri(web.Url.GetLeftPart(UriPartial.Authority).Replace(Dns.GetHostName(), "127.0.0.1", StringComparison.Ordinal)), Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public string Root { get; }
+
+    /// <summary>The room's server (the test's, not the engine's: the engine references none).</summary>
+    public InProcessServer Server { get; }
 
     public ConsoleEngine Engine { get; }
 
@@ -50,28 +55,39 @@ internal sealed class WebRig : IAsyncDisposable
         }
 
         var loggers = NullLoggerFactory.Instance;
-        var engine = await ConsoleEngine.StartAsync(
-            new ConsoleEngineOptions
-            {
-                DatabasePath = Path.Combine(root, "console.db"),
-                RecordingsFolder = Path.Combine(root, "recordings"),
-                Session = new SessionInfo { Name = "Unit", JoinCode = JoinCode },
-                Tracks = tracks ?? [],
-                LocalServerPort = 0,
-                LocalServerBind = IPAddress.Loopback,
-                Monitor = "none",
-                MonitorSinks = monitor,
-            },
-            loggers,
-            CancellationToken.None);
+        var server = new InProcessServer(0, IPAddress.Loopback, loggers);
+        ConsoleEngine engine;
+        try
+        {
+            engine = await ConsoleEngine.StartAsync(
+                new ConsoleEngineOptions
+                {
+                    DatabasePath = Path.Combine(root, "console.db"),
+                    RecordingsFolder = Path.Combine(root, "recordings"),
+                    Session = new SessionInfo { Name = "Unit", JoinCode = JoinCode },
+                    Tracks = tracks ?? [],
+                    LocalServer = server,
+                    Monitor = "none",
+                    MonitorSinks = monitor,
+                },
+                loggers,
+                CancellationToken.None);
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+
         try
         {
             var console = await WebConsole.StartAsync(engine, (web ?? new WebConsoleOptions()) with { Monitor = monitor }, loggers, CancellationToken.None);
-            return new WebRig(root, engine, console) { Monitor = monitor };
+            return new WebRig(root, server, engine, console) { Monitor = monitor };
         }
         catch
         {
             await engine.DisposeAsync();
+            await server.DisposeAsync();
             throw;
         }
     }
@@ -90,6 +106,7 @@ internal sealed class WebRig : IAsyncDisposable
         Http.Dispose();
         await Web.DisposeAsync();
         await Engine.DisposeAsync();
+        await Server.DisposeAsync();
         try
         {
             Directory.Delete(Root, recursive: true);

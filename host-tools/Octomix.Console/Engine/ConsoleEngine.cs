@@ -5,13 +5,13 @@ using Microsoft.Extensions.Logging;
 using Octomix.Desk.Link;
 using Octomix.Desk.Sessions;
 using Octomix.Protocol;
-using Octomix.Server;
 
 namespace Octomix.Desk.Engine;
 
 /// <summary>
 /// The engineer's console: a session of tracks in a SQLite file, the room joined as an engineer
-/// (a server started in this process, or one on another machine), the boxes bound to the tracks,
+/// (on a server another machine runs, or one the composition root starts in this process:
+/// <see cref="ILocalServer"/>), the boxes bound to the tracks,
 /// their ready indicators, and the takes — record, monitor, stop, collect, export, play back —
 /// with every step persisted so a restarted console finishes what a crashed one began.
 /// </summary>
@@ -26,7 +26,7 @@ public sealed partial class ConsoleEngine : IAsyncDisposable
     private readonly ConsoleEngineOptions _options;
     private readonly ILogger _logger;
     private readonly SessionStore _store;
-    private readonly BroadcastServer? _server;
+    private readonly IPEndPoint? _localServer;
     private readonly EngineerLink _link;
     private readonly SemaphoreSlim _operation = new(1, 1);
     private readonly ConcurrentDictionary<int, BoxStatusSnapshot> _statuses = new();
@@ -44,21 +44,22 @@ public sealed partial class ConsoleEngine : IAsyncDisposable
     private volatile OpenTake? _take;
     private bool _disposed;
 
-    private ConsoleEngine(ConsoleEngineOptions options, ILoggerFactory loggers, SessionStore store, SessionInfo session, BroadcastServer? server, EngineerLink link)
+    private ConsoleEngine(ConsoleEngineOptions options, ILoggerFactory loggers, SessionStore store, SessionInfo session, IPEndPoint? localServer, EngineerLink link)
     {
         _options = options;
         _logger = loggers.CreateLogger("octomix.console");
         _store = store;
         _session = session;
-        _server = server;
+        _localServer = localServer;
         _link = link;
         _housekeeping = new Thread(Housekeeping) { IsBackground = true, Name = "octomix console housekeeping" };
         _spoolWriter = new SpoolWriter(_logger);
     }
 
     /// <summary>
-    /// Opens the database and the session (created when missing, its tracks added), starts the
-    /// server in this process unless one is given, joins the room and waits for the Accept, and
+    /// Opens the database and the session (created when missing, its tracks added), asks the
+    /// <see cref="ConsoleEngineOptions.LocalServer"/> for the room unless a server elsewhere is
+    /// given (<see cref="ConsoleEngineOptions.Server"/>), joins the room and waits for the Accept, and
     /// re-opens a take a previous console left unfinished (see <see cref="OpenTake"/>).
     /// </summary>
     public static async Task<ConsoleEngine> StartAsync(ConsoleEngineOptions options, ILoggerFactory loggers, CancellationToken cancel)
@@ -67,7 +68,7 @@ public sealed partial class ConsoleEngine : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(loggers);
         var logger = loggers.CreateLogger("octomix.console");
         var store = new SessionStore(options.DatabasePath);
-        BroadcastServer? server = null;
+        IPEndPoint? localServer = null;
         EngineerLink? link = null;
         try
         {
@@ -84,19 +85,12 @@ public sealed partial class ConsoleEngine : IAsyncDisposable
             int port;
             if (options.Server is null)
             {
-                server = StartServer(
-                    new ServerOptions
-                    {
-                        RoomCount = 1,
-                        FirstPort = options.LocalServerPort,
-                        BindAddress = options.LocalServerBind,
-                        JoinCodes = [session.JoinCode],
-                        SampleRate = session.SampleRate,
-                    },
-                    loggers.CreateLogger("octomix.server"));
-                host = options.LocalServerBind.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "::1" : "127.0.0.1";
-                port = server.Ports[0];
-                logger.LogInformation("server started in this process: room 0 on UDP {Port}, join code {Code}", port, session.JoinCode);
+                var provider = options.LocalServer
+                    ?? throw new ArgumentException("no server: name one elsewhere (--server host:port) or give the engine a server in this process (ConsoleEngineOptions.LocalServer)");
+                localServer = await provider.StartRoomAsync(new LocalRoom(session.JoinCode, session.SampleRate), cancel).ConfigureAwait(false);
+                host = localServer.Address.ToString();
+                port = localServer.Port;
+                logger.LogInformation("server in this process: room 0 on UDP {Port}, join code {Code}", port, session.JoinCode);
             }
             else
             {
@@ -107,7 +101,7 @@ public sealed partial class ConsoleEngine : IAsyncDisposable
             link = new EngineerLink(
                 new LinkOptions { Host = host, Port = port, JoinCode = session.JoinCode, Name = options.ConsoleName, SampleRate = session.SampleRate },
                 loggers.CreateLogger("octomix.link"));
-            var engine = new ConsoleEngine(options, loggers, store, session, server, link);
+            var engine = new ConsoleEngine(options, loggers, store, session, localServer, link);
             link.Start(engine);
             await link.WaitJoinedAsync(TimeSpan.FromSeconds(10), cancel).ConfigureAwait(false);
             engine._housekeeping.Start();
@@ -118,11 +112,6 @@ public sealed partial class ConsoleEngine : IAsyncDisposable
         catch
         {
             link?.Dispose();
-            if (server != null)
-            {
-                await server.DisposeAsync().ConfigureAwait(false);
-            }
-
             store.Dispose();
             throw;
         }
@@ -130,23 +119,10 @@ public sealed partial class ConsoleEngine : IAsyncDisposable
 
     public SessionInfo Session => Volatile.Read(ref _session);
 
-    private static BroadcastServer StartServer(ServerOptions options, ILogger logger)
-    {
-        try
-        {
-            return BroadcastServer.Start(options, logger);
-        }
-        catch (System.Net.Sockets.SocketException e)
-        {
-            throw new InvalidOperationException(
-                $"cannot start the server on UDP {options.FirstPort} ({e.Message}): is another server running there? Use --port, or --server host:port to join it", e);
-        }
-    }
-
     public SessionStore Store => _store;
 
-    /// <summary>The server in this process, or null when the console joined one elsewhere.</summary>
-    public BroadcastServer? Server => _server;
+    /// <summary>Where the console joined the server in this process, or null when it joined one elsewhere.</summary>
+    public IPEndPoint? LocalServer => _localServer;
 
     public EngineerLink Link => _link;
 
@@ -156,8 +132,8 @@ public sealed partial class ConsoleEngine : IAsyncDisposable
     public ConsoleEngineOptions Options => _options;
 
     /// <summary>Where the boxes reach the room: the server's address as given, or this machine's room port.</summary>
-    public string ServerAddress => _server != null
-        ? string.Create(CultureInfo.InvariantCulture, $"this machine, UDP {_server.Ports[0]}")
+    public string ServerAddress => _localServer != null
+        ? string.Create(CultureInfo.InvariantCulture, $"this machine, UDP {_localServer.Port}")
         : _link.Server.ToString();
 
     public IReadOnlyList<TrackInfo> Tracks => _store.Tracks(Session.Id);
@@ -343,11 +319,12 @@ public sealed partial class ConsoleEngine : IAsyncDisposable
         };
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Leaves the room and closes the session; the server in this process is its provider's to stop (after this).</summary>
+    public ValueTask DisposeAsync()
     {
         if (_disposed)
         {
-            return;
+            return ValueTask.CompletedTask;
         }
 
         _disposed = true;
@@ -363,14 +340,10 @@ public sealed partial class ConsoleEngine : IAsyncDisposable
         _spoolWriter.Dispose(); // writes what is queued
         PersistProgress();
         _take?.Dispose();
-        if (_server != null)
-        {
-            await _server.DisposeAsync().ConfigureAwait(false);
-        }
-
         _store.Dispose();
         _operation.Dispose();
         _roomChanged.Dispose();
+        return ValueTask.CompletedTask;
     }
 
     private static SessionInfo OpenSession(SessionStore store, ConsoleEngineOptions options)

@@ -1,4 +1,3 @@
-using System.Net;
 using Octomix.Desk.Sessions;
 
 namespace Octomix.Desk.Engine;
@@ -24,16 +23,16 @@ public sealed record ConsoleEngineOptions
     public IReadOnlyList<string> Tracks { get; init; } = [];
 
     /// <summary>
-    /// "host:port" of a server on another machine (the room's port); null: start the server in this
-    /// process (<see cref="LocalServerPort"/>, the session's join code and rate).
+    /// "host:port" of a server on another machine (the room's port); null: the server in this
+    /// process, <see cref="LocalServer"/>.
     /// </summary>
     public string? Server { get; init; }
 
-    /// <summary>UDP port of room 0 of the in-process server (0 = an ephemeral port, for tests).</summary>
-    public int LocalServerPort { get; init; } = Octomix.Protocol.ProtocolConstants.DefaultFirstPort;
-
-    /// <summary>Address the in-process server binds (every interface, so boxes on the network reach it).</summary>
-    public IPAddress LocalServerBind { get; init; } = IPAddress.Any;
+    /// <summary>
+    /// The server in this process, started by the composition root (the CLI) for the session's
+    /// join code and rate when <see cref="Server"/> is null; the engine references no server.
+    /// </summary>
+    public ILocalServer? LocalServer { get; init; }
 
     /// <summary>
     /// Makes each take's monitor sink (a player, a FIFO, the web console's browsers, none, or a
