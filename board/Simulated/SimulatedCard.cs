@@ -14,7 +14,7 @@ namespace Octomix.Board.Simulated;
 /// Paths are relative, '/'-separated, and may not leave the folder. Steady-state writes
 /// allocate nothing.
 /// </summary>
-public sealed class SimulatedCard : IStorage, IAppendStorage
+public sealed class SimulatedCard : IStorage, IAppendStorage, IServeStorage
 {
     private readonly SimulatedTime time;
     private readonly List<SimulatedCardFile> open = new();
@@ -153,6 +153,50 @@ public sealed class SimulatedCard : IStorage, IAppendStorage
         return new SimulatedAppendFile((SimulatedCardFile)Open(path, FileOpenMode.Create), writeBytes, syncBytes);
     }
 
+    /// <summary>The native file server comes with the native take writer (the same interop library in the custom image).</summary>
+    public bool ServeAvailable => NativeWriter;
+
+    /// <summary>
+    /// Simulated time one <see cref="IServeFile.Fill"/> spends in the loop (the native call, the
+    /// copy out of internal RAM, and — set by the device model — the rest of the loop's work per
+    /// datagram); 0: none. The task's card reads spend none: they run on the other core.
+    /// </summary>
+    public long ServeFillMicroseconds { get; set; }
+
+    /// <summary>Card errors injected into the native file server: the Nth read from now fails (0: never).</summary>
+    public int FailServeReadAfter { get; set; }
+
+    /// <summary>The board's native file server, simulated (<see cref="SimulatedServeFile"/>).</summary>
+    public IServeFile OpenServe(string path, int chunkBytes)
+    {
+        if (!NativeWriter)
+        {
+            throw new IOException("this card has no native file server");
+        }
+
+        return new SimulatedServeFile(this, (SimulatedCardFile)Open(path, FileOpenMode.OpenRead), chunkBytes);
+    }
+
+    internal void SpendServeFill()
+    {
+        if (ServeFillMicroseconds > 0)
+        {
+            time.Spend(ServeFillMicroseconds);
+        }
+    }
+
+    /// <summary>True when the injected read failure is due now.</summary>
+    internal bool ServeReadFails()
+    {
+        if (FailServeReadAfter <= 0)
+        {
+            return false;
+        }
+
+        FailServeReadAfter--;
+        return FailServeReadAfter == 0;
+    }
+
     internal void Closed(SimulatedCardFile file)
     {
         lock (open)
@@ -262,10 +306,16 @@ public sealed class SimulatedCardFile : IStorageFile
 
     public int Read(byte[] buffer, int offset, int count)
     {
-        Check();
-        int n = stream.Read(buffer, offset, count);
+        int n = ReadOffLoop(buffer, offset, count);
         card.AfterRead(n);
         return n;
+    }
+
+    /// <summary>A read by a native task on the other core (<see cref="SimulatedServeFile"/>): no simulated time of the loop's.</summary>
+    internal int ReadOffLoop(byte[] buffer, int offset, int count)
+    {
+        Check();
+        return stream.Read(buffer, offset, count);
     }
 
     public void Write(byte[] buffer, int offset, int count)

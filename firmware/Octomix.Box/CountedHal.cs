@@ -75,6 +75,15 @@ namespace Octomix.Box
         /// and the sync interval (bytes) as its offset.
         /// </summary>
         public const int FileAppend = 19;
+
+        /// <summary>The native file server (<see cref="IServeStorage"/>, CountedServe.cs): a file opened for serving (count = the chunk bytes).</summary>
+        public const int ServeOpen = 20;
+
+        /// <summary>A FileRequest queued to the native file server (count = its length).</summary>
+        public const int ServeQueue = 21;
+
+        /// <summary>A FileData datagram taken from the native file server (count = its length; 0: none was ready).</summary>
+        public const int ServeFill = 22;
     }
 
     /// <summary>
@@ -333,7 +342,7 @@ namespace Octomix.Box
         }
     }
 
-    internal class CountedStorage : IStorage
+    internal partial class CountedStorage : IStorage
     {
         /// <summary>The counted storage for <paramref name="inner"/>: an <see cref="IAppendStorage"/> too when it is one.</summary>
         public static CountedStorage Wrap(IStorage inner, HalCallCounter counter)
@@ -349,6 +358,16 @@ namespace Octomix.Box
         {
             this.inner = inner;
             this.counter = counter;
+        }
+
+        protected IStorage Inner
+        {
+            get { return inner; }
+        }
+
+        protected HalCallCounter Counter
+        {
+            get { return counter; }
         }
 
         public bool IsMounted

@@ -29,7 +29,7 @@ namespace Octomix.Box
     /// turn.
     /// </para>
     /// </summary>
-    public sealed class TakeFileServer
+    public sealed partial class TakeFileServer
     {
         public const int MaxKnownParts = 8;
         public const int MaxQueuedRequests = 8;
@@ -119,6 +119,8 @@ namespace Octomix.Box
             this.chunksPerBlock = chunksPerBlock;
             this.chunkBytes = chunkBytes;
             slice = new byte[ChecksumChunkBytes];
+            IServeStorage serve = card as IServeStorage;
+            serveStorage = serve != null && serve.ServeAvailable ? serve : null;
         }
 
         /// <summary>
@@ -144,8 +146,11 @@ namespace Octomix.Box
         /// <summary>File bytes per FileData chunk (<c>file_chunk_bytes</c>); the last chunk of a request may be shorter.</summary>
         public int ChunkBytes
         {
-            get { return chunkBytes; }
+            get { return serveStorage != null ? MaxChunkBytes : chunkBytes; }
         }
+
+        /// <summary>File bytes sent by the last turn that served.</summary>
+        public int ServeBytesLastTurn { get; private set; }
 
         /// <summary>Clock time of the last turn of card work (its first to its last clock read), µs.</summary>
         public long MicrosLastTurn { get; private set; }
@@ -604,9 +609,15 @@ namespace Octomix.Box
         /// </summary>
         private long ServeWithin(IDatagramSender socket, long turnStarted, long since)
         {
+            if (serveStorage != null)
+            {
+                return ServeNativeWithin(socket, turnStarted, since);
+            }
+
             long now = since;
             int sent = 0;
             int reads = 0;
+            long bytes = BytesServed;
             while (reqCount > 0 && sent < chunksPerBlock)
             {
                 // Another chunk only if one more of this turn's average chunk still fits.
@@ -634,11 +645,17 @@ namespace Octomix.Box
                 }
             }
 
-            long elapsed = now - since;
+            RecordServeTurn(reads, sent, (int)(BytesServed - bytes), now - since);
+            return now;
+        }
+
+        private void RecordServeTurn(int reads, int sent, int bytes, long elapsed)
+        {
             if (reads > 0)
             {
                 ServeTurns++;
                 ServeChunksLastTurn = sent;
+                ServeBytesLastTurn = bytes;
                 ServeMicrosLastTurn = elapsed;
                 if (sent > ServeMaxChunksPerTurn)
                 {
@@ -653,9 +670,8 @@ namespace Octomix.Box
             else
             {
                 ServeChunksLastTurn = 0;
+                ServeBytesLastTurn = 0;
             }
-
-            return now;
         }
 
         /// <summary>
@@ -758,6 +774,7 @@ namespace Octomix.Box
 
         private void CloseServeFile()
         {
+            CloseNativeFile();
             if (serveFile != null)
             {
                 try
@@ -826,7 +843,7 @@ namespace Octomix.Box
             {
                 if (known[i] != null && known[i].TakeId == takeId)
                 {
-                    if (servePart == known[i])
+                    if (servePart == known[i] || nativePart == known[i])
                     {
                         CloseServeFile();
                     }

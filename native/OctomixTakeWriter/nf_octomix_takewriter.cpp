@@ -21,6 +21,26 @@ int take_writer_close(void);
 int take_writer_drain(void);
 const octo_ring *take_writer_ring(void);
 uint64_t take_writer_synced(void);
+int take_serve_open(const char *path, uint32_t chunk_bytes);
+int take_serve_queue(uint32_t take_id, uint32_t part, uint64_t data_offset, uint32_t offset, uint32_t length);
+int take_serve_fill(uint8_t *datagram, uint32_t bytes);
+int take_serve_pending(void);
+int take_serve_close(void);
+}
+
+// "D:\takes\take-000001.wav" → the FatFs volume path "0:/takes/take-000001.wav" (the mapping
+// nanoFramework's targets/ESP32/_FatFs/fatfs_FS_Driver.cpp uses for the SD volume)
+static void fat_path(const char *path, char *fat, size_t size)
+{
+    size_t n = 0;
+    fat[n++] = '0';
+    fat[n++] = ':';
+    for (const char *p = path + 2; *p != 0 && n < size - 1; p++)
+    {
+        fat[n++] = *p == '\\' ? '/' : *p;
+    }
+
+    fat[n] = 0;
 }
 
 // static int Append(byte[] buffer, int offset, int count)
@@ -69,3 +89,42 @@ HRESULT Library_octomix_takewriter_NativeMethods::Open___STATIC__I4__STRING__I4_
 // file_position + used, Query(1) → take_writer_synced(), Query(2) → file_position + used;
 // ResetDigest → take_writer_drain() then octo_ring_reset_digest; Digest(0/1/2) →
 // octo_digest_a / octo_digest_b / digest.length; Close → take_writer_close(); Version → 1.
+
+// static int ServeOpen(string drivePath, int chunkBytes)
+HRESULT Library_octomix_takewriter_NativeMethods::ServeOpen___STATIC__I4__STRING__I4(CLR_RT_StackFrame &stack)
+{
+    NANOCLR_HEADER();
+    const char *path = stack.Arg0().RecoverString();
+    FAULT_ON_NULL(path);
+    char fat[256];
+    fat_path(path, fat, sizeof(fat));
+    stack.SetResult_I4(take_serve_open(fat, stack.Arg1().NumericByRef().u4));
+    NANOCLR_NOCLEANUP();
+}
+
+// static int ServeQueue(uint takeId, int part, long dataOffset, uint offset, int length)
+HRESULT Library_octomix_takewriter_NativeMethods::ServeQueue___STATIC__I4__U4__I4__I8__U4__I4(CLR_RT_StackFrame &stack)
+{
+    NANOCLR_HEADER();
+    CLR_INT32 length = stack.Arg4().NumericByRef().s4;
+    if (length <= 0)
+    {
+        NANOCLR_SET_AND_LEAVE(CLR_E_INVALID_PARAMETER);
+    }
+
+    stack.SetResult_I4(take_serve_queue(stack.Arg0().NumericByRef().u4, stack.Arg1().NumericByRef().u4,
+        (uint64_t)stack.Arg2().NumericByRef().s8, stack.Arg3().NumericByRef().u4, (uint32_t)length));
+    NANOCLR_NOCLEANUP();
+}
+
+// static int ServeFill(byte[] datagram): the FileData fields and data from byte 12 on, into the array's own storage (no copy beyond the one memcpy out of the slot)
+HRESULT Library_octomix_takewriter_NativeMethods::ServeFill___STATIC__I4__SZARRAY_U1(CLR_RT_StackFrame &stack)
+{
+    NANOCLR_HEADER();
+    CLR_RT_HeapBlock_Array *datagram = stack.Arg0().DereferenceArray();
+    FAULT_ON_NULL(datagram);
+    stack.SetResult_I4(take_serve_fill(datagram->GetFirstElement(), datagram->m_numOfElements));
+    NANOCLR_NOCLEANUP();
+}
+
+// ServePending → take_serve_pending(); ServeClose → take_serve_close(): the same pattern.

@@ -55,6 +55,29 @@ namespace Octomix.NativeTakeWriter
         /// <summary>Drains, f_truncate at the position (gives back the preallocation), f_close, stops the task, frees the ring.</summary>
         [MethodImpl(MethodImplOptions.InternalCall)]
         internal static extern int Close();
+
+        /// <summary>
+        /// The native file server (take_serve.c, take_serve_esp32.c): f_open(FA_READ), 4 slots of
+        /// 16 KB in DMA-capable internal RAM, the task. 0, or a negative FRESULT / -100 (no memory) / -101 (one is open).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern int ServeOpen(string drivePath, int chunkBytes);
+
+        /// <summary>Queues a FileRequest's range: 0, or -1 when the native queue (8) is full.</summary>
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern int ServeQueue(uint takeId, int part, long dataOffset, uint offset, int length);
+
+        /// <summary>The next FileData datagram from byte 12 on: its length, 0 when none is ready, negative: the task's sticky card error.</summary>
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern int ServeFill(byte[] datagram);
+
+        /// <summary>Requests queued and not all sent.</summary>
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern int ServePending();
+
+        /// <summary>Stops the task (after its read in flight), frees the slots, f_close.</summary>
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern int ServeClose();
     }
 
     /// <summary>
@@ -63,7 +86,7 @@ namespace Octomix.NativeTakeWriter
     /// wraps the reference board's card in it; on a stock image <see cref="AppendAvailable"/> is
     /// false and the box writes every block itself.
     /// </summary>
-    public sealed class NativeAppendStorage : IStorage, IAppendStorage
+    public sealed class NativeAppendStorage : IStorage, IAppendStorage, IServeStorage
     {
         /// <summary>Ring pieces: 4 × 32 KB = 128 KB of internal RAM at the default piece (0.44 s of 48 kHz 24-bit stereo).</summary>
         public const int RingPieces = 4;
@@ -116,6 +139,17 @@ namespace Octomix.NativeTakeWriter
             int r = NativeMethods.Open(root + Backslashes(path), writeBytes, RingPieces, syncBytes, PreallocateMegabytes);
             if (r != 0) throw new IOException("native take writer: cannot create " + path + " (error " + r + ")");
             return new NativeAppendFile();
+        }
+
+        /// <summary>The native file server is in the same library: available with the writer.</summary>
+        public bool ServeAvailable { get { return available; } }
+
+        public IServeFile OpenServe(string path, int chunkBytes)
+        {
+            if (!available) throw new IOException("this firmware has no native file server");
+            int r = NativeMethods.ServeOpen(root + Backslashes(path), chunkBytes);
+            if (r != 0) throw new IOException("native file server: cannot open " + path + " (error " + r + ")");
+            return new NativeServeFile();
         }
 
         private static string Backslashes(string path)
@@ -185,6 +219,37 @@ namespace Octomix.NativeTakeWriter
         private static void Check(int r, string what)
         {
             if (r < 0) throw new IOException("native take writer: " + what + " failed (error " + r + ")");
+        }
+    }
+
+    /// <summary>The one open file of the native file server.</summary>
+    public sealed class NativeServeFile : IServeFile
+    {
+        private bool closed;
+
+        internal NativeServeFile()
+        {
+        }
+
+        public int Pending { get { return NativeMethods.ServePending(); } }
+
+        public bool Queue(uint takeId, int part, long dataOffset, uint offset, int length)
+        {
+            return NativeMethods.ServeQueue(takeId, part, dataOffset, offset, length) == 0;
+        }
+
+        public int Fill(byte[] datagram)
+        {
+            int r = NativeMethods.ServeFill(datagram);
+            if (r < 0) throw new IOException("native file server: read failed (error " + r + ")");
+            return r;
+        }
+
+        public void Dispose()
+        {
+            if (closed) return;
+            closed = true;
+            NativeMethods.ServeClose();
         }
     }
 }
