@@ -54,6 +54,36 @@ public class NativeTakeWriterTests
         }
     }
 
+    /// <summary>
+    /// The native file server's core (take_serve.c), host-compiled: whole-file and gap requests
+    /// served byte for byte from a card image, cluster-bounded aligned reads, a card error part-way
+    /// and a queue cleared mid-read (its own checks, test/test_take_serve.c). Not priced by the
+    /// device model yet (docs/recording-path.md).
+    /// </summary>
+    [Fact]
+    public void TheServeCoreServesRequestsByteForByteInAlignedReads()
+    {
+        string native = Path.Combine(FindRoot(), "native", "OctomixTakeWriter");
+        string work = Path.Combine(Path.GetTempPath(), "octomix-native-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(work);
+        try
+        {
+            string exe = Path.Combine(work, "test_take_serve");
+            Run("gcc", work, "-std=c99", "-Wall", "-Wextra", "-Werror", "-O2", "-I" + native,
+                Path.Combine(native, "take_serve.c"), Path.Combine(native, "test", "test_take_serve.c"), "-o", exe);
+            string text = Run(exe, work);
+            output.WriteLine(text);
+            var m = Regex.Match(text, @"reads (\d+) datagrams (\d+) bytes (\d+)");
+            Assert.True(m.Success, text);
+            Assert.True(long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture) > 0, text);
+            Assert.EndsWith("ok", text.TrimEnd(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(work, true);
+        }
+    }
+
     private static string Run(string file, string folder, params string[] args)
     {
         var psi = new ProcessStartInfo(file) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
