@@ -548,6 +548,23 @@ internal sealed class InteractiveConsole(ConsoleEngine engine, string logFile)
             case 'm' or 'o' or '+' or '-' or '<' or '>' or ',' or '.':
                 ChangeMix(key);
                 break;
+            case 'x':
+                if (Prompt("server mix, " + ServerMixEdit.Syntax + ": ") is { Length: > 0 } text)
+                {
+                    var edit = ServerMixEdit.Parse(text, out string? problem);
+                    if (edit == null)
+                    {
+                        _message = problem!;
+                        break;
+                    }
+
+                    string where = edit.PersonalMixOf is int of ? $"jammer {of}'s mix" : "the room mix";
+                    Run("server mix", async () => await engine.SetServerMixLevelAsync(edit, cancel).ConfigureAwait(false)
+                        ? $"slot {edit.Member} in {where} set: acknowledged by the server"
+                        : $"the server did not acknowledge slot {edit.Member} in {where} (is a jammer in that slot?): nothing changed");
+                }
+
+                break;
             case 'k':
                 var chosen = engine.Tracks.FirstOrDefault(t => t.Position == _selected);
                 Run("calibrate", async () =>

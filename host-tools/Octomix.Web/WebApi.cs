@@ -29,6 +29,7 @@ internal sealed partial class WebApi(ConsoleEngine engine, TimeSpan stateInterva
         app.MapPost("/api/tracks", (AddTrackRequest? request) => AddTrack(request));
         app.MapPost("/api/transport/record", RecordAsync);
         app.MapPost("/api/transport/stop", StopAsync);
+        MapServerMix(app);
         MapTakes(app);
     }
 

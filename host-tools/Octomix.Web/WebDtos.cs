@@ -187,3 +187,12 @@ public sealed record RenderResult(string Mix, long Frames, double GainDb);
 
 /// <summary>A job started in the background (HTTP 202): what it does; the state shows its progress.</summary>
 public sealed record JobResult(string Activity);
+
+/// <summary>PUT /api/mix/room/{slot}, /api/mix/personal/{of}/{slot}: a member's gain (dB, −60 .. +12) and pan (−1 left .. +1 right); either may be left out.</summary>
+public sealed record ServerMixRequest(double? GainDb, double? Pan);
+
+/// <summary>A room member in a server-made mix.</summary>
+public sealed record WebMixMember(int Slot, string Name, double GainDb, double Pan);
+
+/// <summary>The room mix ("room") or the personal mix of the jammer in <paramref name="Of"/> ("personal"), as the server acknowledged it.</summary>
+public sealed record WebServerMix(string Target, int? Of, bool Enabled, IReadOnlyList<WebMixMember> Members);

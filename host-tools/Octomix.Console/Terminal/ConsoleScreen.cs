@@ -16,7 +16,7 @@ public static class ConsoleScreen
 {
     public const string Keys = "keys: r record · s stop (then collect and export) · c collect again · e export · p play back · t add track · n new session · q quit";
 
-    public const string MixKeys = "track keys: 1-9 select · m mute · o solo · +/- fader 1 dB · </> pan · k calibrate (all when none selected) · 0 none";
+    public const string MixKeys = "track keys: 1-9 select · m mute · o solo · +/- fader 1 dB · </> pan · k calibrate (all when none selected) · 0 none · x room mix / personal mix level (gain, pan of a slot)";
 
     /// <param name="s">What to show.</param>
     /// <param name="events">How many of the last events to list.</param>
