@@ -30,9 +30,7 @@ public class NativeTakeWriterTests
         Directory.CreateDirectory(work);
         try
         {
-            string exe = Path.Combine(work, "test_take_ring");
-            Run("gcc", work, "-std=c99", "-Wall", "-Wextra", "-Werror", "-O2", "-I" + native,
-                Path.Combine(native, "take_ring.c"), Path.Combine(native, "test", "test_take_ring.c"), "-o", exe);
+            string exe = CompileCore(native, work, "take_ring");
             string audio = Path.Combine(work, "audio.bin");
             string text = Run(exe, work, audio);
             output.WriteLine(text);
@@ -68,9 +66,7 @@ public class NativeTakeWriterTests
         Directory.CreateDirectory(work);
         try
         {
-            string exe = Path.Combine(work, "test_take_serve");
-            Run("gcc", work, "-std=c99", "-Wall", "-Wextra", "-Werror", "-O2", "-I" + native,
-                Path.Combine(native, "take_serve.c"), Path.Combine(native, "test", "test_take_serve.c"), "-o", exe);
+            string exe = CompileCore(native, work, "take_serve");
             string text = Run(exe, work);
             output.WriteLine(text);
             var m = Regex.Match(text, @"reads (\d+) datagrams (\d+) bytes (\d+)");
@@ -82,6 +78,15 @@ public class NativeTakeWriterTests
         {
             Directory.Delete(work, true);
         }
+    }
+
+    /// <summary>Compiles a core (<c>NAME.c</c>) with its test (<c>test/test_NAME.c</c>) as the README does; the executable's path.</summary>
+    private static string CompileCore(string native, string work, string name)
+    {
+        string exe = Path.Combine(work, "test_" + name);
+        Run("gcc", work, "-std=c99", "-Wall", "-Wextra", "-Werror", "-O2", "-I" + native,
+            Path.Combine(native, name + ".c"), Path.Combine(native, "test", "test_" + name + ".c"), "-o", exe);
+        return exe;
     }
 
     private static string Run(string file, string folder, params string[] args)
