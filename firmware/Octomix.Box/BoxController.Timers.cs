@@ -63,6 +63,8 @@ namespace Octomix.Box
             bool cardFree = state != BoxState.CountIn && state != BoxState.Recording && state != BoxState.Stopping;
             if (cardFree && (files.HasRequests || files.ChecksumPending))
             {
+                // resting: nothing else time-critical in the loop (not jamming, playing back or calibrating)
+                files.Resting = state != BoxState.Jamming && state != BoxState.Playback && state != BoxState.Calibrating;
                 files.Turn(socket);
             }
 

@@ -105,7 +105,9 @@ namespace Octomix.Box
         /// <summary>
         /// Card-work time per loop turn after a take, µs, measured with the board clock: one budget
         /// shared by the checksum and serving FileRequests. 0 = auto:
-        /// <see cref="TakeFileServer.AutoBudgetPercent"/> % of the block period.
+        /// <see cref="TakeFileServer.AutoBudgetPercent"/> % of the block period, and for the native
+        /// file server's datagrams while the box rests <see cref="TakeFileServer.AutoRestingServeBudgetPercent"/> %;
+        /// a value set here is the budget of both.
         /// </summary>
         public int ChecksumBudgetMicros { get; set; }
 

@@ -18,8 +18,8 @@ namespace Octomix.Box
     {
         /// <summary>
         /// The most datagrams one turn takes from the native server whatever the clock says (a
-        /// clock that does not move: fast simulated time, a PC). By the model two fit the budget on
-        /// the ESP32 (~0.5 ms each: docs/device-budget.md, section 7).
+        /// clock that does not move: fast simulated time, a PC). By the model two fit the playing
+        /// budget on the ESP32 and five the resting one (~0.52 ms each: docs/device-budget.md, section 7).
         /// </summary>
         public const int NativeMaxChunksPerTurn = 6;
 
@@ -43,10 +43,11 @@ namespace Octomix.Box
             int sent = 0;
             int fills = 0;
             long bytes = BytesServed;
+            long budget = Resting ? restingServeBudgetMicros : budgetMicros;
             while (reqCount > 0 && sent < NativeMaxChunksPerTurn)
             {
                 // Another datagram only if one more of this turn's average still fits.
-                if (fills > 0 && (now - turnStarted) + ((now - since) / fills) > budgetMicros)
+                if (fills > 0 && (now - turnStarted) + ((now - since) / fills) > budget)
                 {
                     break;
                 }

@@ -63,6 +63,7 @@ namespace Octomix.Box
         private readonly IStorage card;
         private readonly IClock clock;
         private readonly int budgetMicros;
+        private int restingServeBudgetMicros;
         private readonly int maxBytesPerTurn;
         private readonly int chunksPerBlock;
         private readonly int chunkBytes;
@@ -115,6 +116,7 @@ namespace Octomix.Box
             this.card = card;
             this.clock = clock;
             this.budgetMicros = budgetMicros;
+            restingServeBudgetMicros = budgetMicros;
             this.maxBytesPerTurn = maxBytesPerTurn;
             this.chunksPerBlock = chunksPerBlock;
             this.chunkBytes = chunkBytes;
@@ -134,9 +136,53 @@ namespace Octomix.Box
             return (int)(((long)blockFrames * 10000L * AutoBudgetPercent) / sampleRate);
         }
 
+        /// <summary>The automatic native-serving budget while the box rests (<see cref="AutoRestingServeBudgetMicros"/>), percent of the block period.</summary>
+        public const int AutoRestingServeBudgetPercent = 50;
+
+        /// <summary>
+        /// The automatic budget of the native file server's datagrams while the box rests — in a
+        /// room, no take, not jamming, playing back or calibrating (<see cref="Resting"/>):
+        /// <see cref="AutoRestingServeBudgetPercent"/> % of one block period (2,666 µs for 256 frames
+        /// at 48 kHz). A resting loop sends no audio and plays only the click or silence (~1.1 ms of
+        /// the 5.33 ms by the model), and a native datagram's cost is predictable (a copy out of
+        /// internal RAM and a send, no card read in the loop), so half the period still leaves a
+        /// third free: five datagrams a turn (≈ 1.3 MB/s by the model) where the playing budget
+        /// allows two (docs/device-budget.md §7). The stock path's chunks and the checksum read the
+        /// card in the loop, with a cost a slow sector can double: they keep the playing budget.
+        /// </summary>
+        public static int AutoRestingServeBudgetMicros(int blockFrames, int sampleRate)
+        {
+            return (int)(((long)blockFrames * 10000L * AutoRestingServeBudgetPercent) / sampleRate);
+        }
+
+        /// <summary>The native file server's budget while <see cref="Resting"/> (by default the constructor's budget).</summary>
+        public int RestingServeBudgetMicros
+        {
+            get
+            {
+                return restingServeBudgetMicros;
+            }
+
+            set
+            {
+                if (value <= 0)
+                {
+                    throw new ArgumentOutOfRangeException("value");
+                }
+
+                restingServeBudgetMicros = value;
+            }
+        }
+
+        /// <summary>
+        /// True while the box rests (the controller says so before each turn): the native file
+        /// server's datagrams get <see cref="RestingServeBudgetMicros"/>.
+        /// </summary>
+        public bool Resting { get; set; }
+
         /// <summary>
         /// The card-work time allowed per loop turn, µs (<c>checksum_budget_us</c>): one budget for
-        /// the checksum and serving together.
+        /// the checksum and serving together (the native file server's while resting: <see cref="RestingServeBudgetMicros"/>).
         /// </summary>
         public int ChecksumBudgetMicros
         {

@@ -45,6 +45,12 @@ public sealed class BlockCounts
     /// <summary>Single-block card reads (CMD17 + CMD13).</summary>
     public double SdSectorReads;
 
+    /// <summary>Multi-block card reads (CMD18 + CMD12) from a DMA-capable buffer: one command each, priced as a single read; their further sectors are <see cref="SdMultiExtraSectors"/>.</summary>
+    public double SdMultiReads;
+
+    /// <summary>File data bytes read from the card by the native file server's task.</summary>
+    public double SdDataBytesRead;
+
     public double SdFatSectorWrites;
     public double SdDirectorySectorWrites;
     public double SdDataBytesWritten;
@@ -60,7 +66,7 @@ public sealed class BlockCounts
     {
         ManagedCalls = Statements = NativeCalls = BytesCopied = I2sReadBytes = I2sWriteBytes = TimerReads = GpioOps = 0;
         Polls = DatagramsSent = DatagramBytesSent = DatagramsReceived = ChecksumWords = ChecksumBytes = ServedChunks = ServedBytes = 0;
-        SdSingleWrites = SdMultiWrites = SdMultiExtraSectors = SdSectorReads = SdFatSectorWrites = SdDirectorySectorWrites = SdDataBytesWritten = 0;
+        SdSingleWrites = SdMultiWrites = SdMultiExtraSectors = SdSectorReads = SdMultiReads = SdDataBytesRead = SdFatSectorWrites = SdDirectorySectorWrites = SdDataBytesWritten = 0;
         FatFsCalls = FatFsSyncs = ChainSteps = BounceBuffers = 0;
     }
 
@@ -87,6 +93,8 @@ public sealed class BlockCounts
         SdMultiWrites += other.SdMultiWrites * times;
         SdMultiExtraSectors += other.SdMultiExtraSectors * times;
         SdSectorReads += other.SdSectorReads * times;
+        SdMultiReads += other.SdMultiReads * times;
+        SdDataBytesRead += other.SdDataBytesRead * times;
         SdFatSectorWrites += other.SdFatSectorWrites * times;
         SdDirectorySectorWrites += other.SdDirectorySectorWrites * times;
         SdDataBytesWritten += other.SdDataBytesWritten * times;
@@ -162,4 +170,13 @@ public static class ManagedWork
     public const int ServeChunkCalls = 12;
 
     public const int ServeChunkStatements = 80;
+
+    /// <summary>
+    /// Per datagram taken from the native file server (TakeFileServer.ServeNativeWithin): the
+    /// budget test, HandOver's fast path (1 M + 8 S), the Fill call site, the request bookkeeping
+    /// (offset, length, counters) — beyond the counted wrapper's own work.
+    /// </summary>
+    public const int NativeServeDatagramCalls = 3;
+
+    public const int NativeServeDatagramStatements = 28;
 }

@@ -33,7 +33,8 @@ public static class CostModel
         double sd = (c.SdSingleWrites * DeviceCosts.SdSingleWrite.Pick(column))
             + (c.SdMultiWrites * DeviceCosts.SdSingleWrite.Pick(column))
             + (c.SdMultiExtraSectors * DeviceCosts.SdMultiSector.Pick(column))
-            + (c.SdSectorReads * DeviceCosts.SdSingleRead.Pick(column));
+            + (c.SdSectorReads * DeviceCosts.SdSingleRead.Pick(column))
+            + (c.SdMultiReads * DeviceCosts.SdSingleRead.Pick(column));
         double network = (c.Polls * DeviceCosts.Poll.Pick(column))
             + (c.DatagramsSent * DeviceCosts.Send.Pick(column))
             + (c.DatagramsReceived * DeviceCosts.Receive.Pick(column));
@@ -80,6 +81,49 @@ public static class CostModel
         c.BytesCopied = sectors * SdCardModel.SectorBytes;
         c.DatagramsSent = 1;
         c.DatagramBytesSent = chunkBytes + 28;
+        return c;
+    }
+
+    /// <summary>
+    /// One FileData datagram served by the native file server (§7, "the native file server"), the
+    /// loop's side: the Fill call (its counted wrapper, the native entry, the datagram's body copied
+    /// out of the internal-RAM slot into the managed datagram in PSRAM), the loop's bookkeeping, the
+    /// send and the clock read after it. No card work: the task on the other core reads the card
+    /// (<see cref="NativeServePiece"/>). The simulated card spends this as each Fill's time, so the
+    /// box's time box stops its turns where the ESP32's would.
+    /// </summary>
+    public static BlockCounts NativeServeDatagram(int chunkBytes)
+    {
+        var c = new BlockCounts();
+        c.ServedChunks = 1;
+        c.ServedBytes = chunkBytes;
+        c.ManagedCalls = ManagedWork.NativeServeDatagramCalls + ManagedWork.FileCallCalls + ManagedWork.OtherSendCalls + ManagedWork.ClockCalls;
+        c.Statements = ManagedWork.NativeServeDatagramStatements + ManagedWork.FileCallStatements + ManagedWork.OtherSendStatements + ManagedWork.ClockStatements;
+        c.NativeCalls = 3; // Fill, the send, the clock
+        c.BytesCopied = chunkBytes + 16; // the FileData fields and the data, into the managed datagram
+        c.TimerReads = 1;
+        c.DatagramsSent = 1;
+        c.DatagramBytesSent = chunkBytes + 28;
+        return c;
+    }
+
+    /// <summary>
+    /// One read of the native file server's task (take_serve_esp32.c) on the other core: f_lseek
+    /// forward (a chain step per cluster boundary crossed) and f_read of a whole-sector piece into
+    /// its 4-byte-aligned, DMA-capable slot, which FatFs hands to disk_read in one call, so ESP-IDF
+    /// sends one CMD18 multi-block read (no bounce buffer). A request's unaligned first and last
+    /// sector would add a single-block read each through FatFs's sector buffer; the bench's
+    /// requests are sector-aligned.
+    /// </summary>
+    public static BlockCounts NativeServePiece(int pieceBytes, int clusterBytes = SdCardModel.DefaultClusterBytes)
+    {
+        var c = new BlockCounts();
+        double sectors = Math.Ceiling(pieceBytes / (double)SdCardModel.SectorBytes);
+        c.FatFsCalls = 2;
+        c.ChainSteps = pieceBytes / (double)clusterBytes;
+        c.SdMultiReads = 1;
+        c.SdMultiExtraSectors = sectors - 1;
+        c.SdDataBytesRead = pieceBytes;
         return c;
     }
 }

@@ -151,6 +151,17 @@ public sealed class DeviceModeResult
     public double ChecksumBytesPerSecond => Average().ChecksumBytes * BlocksPerSecond;
 
     public double ServedBytesPerSecond => Average().ServedBytes * BlocksPerSecond;
+
+    /// <summary>The native file server's task: what its card reads deliver when it does nothing else (0 without it).</summary>
+    public double ServeTaskDeliveredBytesPerSecond(CostColumn column)
+    {
+        if (TaskCounts.SdDataBytesRead <= 0)
+        {
+            return 0;
+        }
+
+        return TaskCounts.SdDataBytesRead / (CostModel.Price(TaskCounts, column).TotalMicros / 1e6);
+    }
 }
 
 public sealed class DeviceCollectionResult
@@ -333,6 +344,7 @@ public static class DeviceBench
                     room.Stop(1);
                     RunUntil(box, room, s => s.State == BoxState.Ready, 200000);
                     box.Board.SimulatedCard.ReadBytesPerSecond = ServeReadSpeed(c.Files.ChunkBytes);
+                    box.Board.SimulatedCard.ServeFillMicroseconds = c.Files.ServesNatively ? NativeServeFillMicros(c.Files.ChunkBytes) : 0;
                     for (int i = 0; i < TakeFileServer.MaxQueuedRequests; i++)
                     {
                         room.SendAsEngineer(new FileRequestMessage { TakeId = 1, Part = 0, Offset = (uint)(i * 65536), RequestLength = 65536 });
@@ -376,9 +388,18 @@ public static class DeviceBench
                 {
                     int chunks = files.ServeChunksLastTurn;
                     counts.ServedChunks += chunks;
-                    counts.ServedBytes += chunks * files.ChunkBytes;
-                    counts.ManagedCalls += chunks * ManagedWork.ServeChunkCalls;
-                    counts.Statements += chunks * ManagedWork.ServeChunkStatements;
+                    counts.ServedBytes += files.ServeBytesLastTurn;
+                    if (files.ServesNatively)
+                    {
+                        // the loop's side of each datagram (the wrapper's work and the copy come from the listener)
+                        counts.ManagedCalls += chunks * ManagedWork.NativeServeDatagramCalls;
+                        counts.Statements += chunks * ManagedWork.NativeServeDatagramStatements;
+                    }
+                    else
+                    {
+                        counts.ManagedCalls += chunks * ManagedWork.ServeChunkCalls;
+                        counts.Statements += chunks * ManagedWork.ServeChunkStatements;
+                    }
                 }
 
                 if (c.Recorder.IsOpen && c.Recorder.DigestWhileRecording)
@@ -417,6 +438,9 @@ public static class DeviceBench
 
     /// <summary>The simulated card's read speed that makes one served chunk take its modelled time.</summary>
     public static long ServeReadSpeed(int chunkBytes) => Speed(chunkBytes, CostModel.Price(CostModel.ServeChunk(chunkBytes), CostColumn.Used).TotalMicros);
+
+    /// <summary>The simulated time one Fill of the native file server spends: the modelled cost of a datagram it serves, send included.</summary>
+    public static long NativeServeFillMicros(int chunkBytes) => (long)Math.Round(CostModel.Price(CostModel.NativeServeDatagram(chunkBytes), CostColumn.Used).TotalMicros);
 
     private static long Speed(int bytes, double micros) => (long)Math.Round(bytes * 1e6 / micros);
 

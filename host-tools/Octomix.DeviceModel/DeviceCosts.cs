@@ -60,7 +60,7 @@ public static class DeviceCosts
 
     public static readonly CostFigure SdSingleRead = new("SDr", "one single-block card read: CMD17 + 512 B + CMD13", 1020, 1280, 1710, "µs", "design/nanoframework-facts.md and device-budget.md §6: 300-500 KB/s for 512-byte reads from managed code");
 
-    public static readonly CostFigure SdMultiSector = new("SDm", "each further sector of a multi-block write (CMD25) from a DMA-capable buffer: 512 B + CRC on the 1-bit bus", 103, 206, 206, "µs",
+    public static readonly CostFigure SdMultiSector = new("SDm", "each further sector of a multi-block write (CMD25) or read (CMD18) to or from a DMA-capable buffer: 512 B + CRC on the 1-bit bus", 103, 206, 206, "µs",
         "bus arithmetic: 4,120 bits at 20 MHz (SDMMC_FREQ_DEFAULT) = 206 µs, 103 µs at 40 MHz (SDMMC_FREQ_HIGHSPEED); the command and busy cost as one SDw");
 
     public static readonly CostFigure FatFsCall = new("F", "FatFs CPU per f_write/f_read/f_lseek call (arguments, cluster and sector arithmetic)", 10, 20, 40, "µs", "this model's estimate: a few hundred instructions at 240 MHz, cache misses into flash-mapped code");

@@ -18,6 +18,9 @@ public sealed class DeviceListener : IHalCallListener
 
     public SdCardModel Card { get; }
 
+    /// <summary>The native file server's read (take_serve_esp32.c OCTO_SERVE_PIECE; SimulatedServeFile.PieceBytes).</summary>
+    public const int NativeServePieceBytes = 16384;
+
     /// <summary>The block being counted (also the card model's target).</summary>
     public BlockCounts Counts => Card.Counts;
 
@@ -108,6 +111,26 @@ public sealed class DeviceListener : IHalCallListener
             case HalCall.FileClose:
                 Managed(c, ManagedWork.FileCallCalls, ManagedWork.FileCallStatements);
                 Card.Close(file);
+                break;
+            case HalCall.ServeOpen:
+                // take_serve_open in the loop: f_open (the directory sector), the slots' malloc, the task's start
+                Managed(c, ManagedWork.FileCallCalls, ManagedWork.FileCallStatements);
+                c.FatFsCalls++;
+                c.SdSectorReads++;
+                break;
+            case HalCall.ServeQueue:
+                Managed(c, ManagedWork.FileCallCalls, ManagedWork.FileCallStatements);
+                break;
+            case HalCall.ServeFill:
+                // the counted wrapper; the native side copies the datagram's body out of its slot
+                Managed(c, ManagedWork.FileCallCalls, ManagedWork.FileCallStatements);
+                if (count > FileDataMessage.HeaderLength)
+                {
+                    int data = count - FileDataMessage.HeaderLength;
+                    c.BytesCopied += data + 16;
+                    Card.ServeTaskRead(data, NativeServePieceBytes);
+                }
+
                 break;
             default:
                 Managed(c, ManagedWork.FileCallCalls, ManagedWork.FileCallStatements);

@@ -68,6 +68,13 @@ public static class DeviceReport
             if (r.Mode == DeviceModes.Serving)
             {
                 o["servingKBytesPerSecond"] = Round(r.ServedBytesPerSecond / 1000);
+                o["servedNatively"] = r.TaskCounts.SdDataBytesRead > 0;
+                if (r.TaskCounts.SdDataBytesRead > 0)
+                {
+                    o["serveTaskKBytesPerSecond"] = Round(r.ServeTaskDeliveredBytesPerSecond(CostColumn.Used) / 1000);
+                    o["serveTaskPercentOfTime"] = Round(r.TaskPercentOfTime(CostColumn.Used));
+                    o["serveTask"] = Counts(r.TaskCounts);
+                }
             }
 
             if (r.Problem != null)
@@ -122,6 +129,8 @@ public static class DeviceReport
         ["sdSingleBlockWrites"] = Round(b.SdSingleWrites),
         ["sdMultiBlockWrites"] = Round(b.SdMultiWrites),
         ["sdSectorReads"] = Round(b.SdSectorReads),
+        ["sdMultiReads"] = Round(b.SdMultiReads),
+        ["sdDataBytesRead"] = Round(b.SdDataBytesRead),
         ["sdFatSectorWrites"] = Round(b.SdFatSectorWrites),
         ["sdDirectorySectorWrites"] = Round(b.SdDirectorySectorWrites),
         ["sdDataBytesWritten"] = Round(b.SdDataBytesWritten),
@@ -148,6 +157,7 @@ public static class DeviceReport
                 DeviceModes.Recording => string.Create(Inv, $"card needs {r.SdNeededBytesPerSecond / 1000:0} KB/s, path delivers {r.SdDeliveredBytesPerSecond(CostColumn.Used) / 1000:0} KB/s"),
                 DeviceModes.Collecting when r.ReadyAfterStopBlocks >= 0 => string.Create(Inv, $"digest summed while recording: ready {r.ReadyAfterStopBlocks} block(s) after Stop, nothing to collect"),
                 DeviceModes.Collecting => string.Create(Inv, $"checksum {r.ChecksumBytesPerSecond / 1000:0.0} KB/s"),
+                DeviceModes.Serving when r.TaskCounts.SdDataBytesRead > 0 => string.Create(Inv, $"native file server: serving {r.ServedBytesPerSecond / 1000:0.0} KB/s; its task reads {r.ServeTaskDeliveredBytesPerSecond(CostColumn.Used) / 1000:0} KB/s, busy {r.TaskPercentOfTime(CostColumn.Used):0} % of the time"),
                 DeviceModes.Serving => string.Create(Inv, $"serving {r.ServedBytesPerSecond / 1000:0.0} KB/s"),
                 _ => string.Empty,
             };

@@ -83,6 +83,16 @@ public sealed class SdCardModel
     public BlockCounts TaskCounts { get; set; } = new();
 
     /// <summary>
+    /// <paramref name="bytes"/> of a file served by the native file server, read by its task on
+    /// the other core in pieces of <paramref name="pieceBytes"/> (CostModel.NativeServePiece): the
+    /// task's card work is counted, in proportion, as the datagrams that carry them are taken.
+    /// </summary>
+    public void ServeTaskRead(int bytes, int pieceBytes)
+    {
+        TaskCounts.Add(CostModel.NativeServePiece(pieceBytes, ClusterBytes), bytes / (double)pieceBytes);
+    }
+
+    /// <summary>
     /// An append file (<see cref="IAppendStorage.OpenAppend"/>): the native writer preallocates it
     /// contiguous (f_expand), so its writes take no cluster from the FAT; <paramref name="pieceBytes"/>
     /// is its card write.

@@ -37,6 +37,49 @@ public class DeviceModelTests
         Assert.True(low.TotalMicros < used.TotalMicros && used.TotalMicros < high.TotalMicros);
     }
 
+    /// <summary>
+    /// The native file server's two halves priced by hand: a datagram in the loop (the Fill, its
+    /// copy out of internal RAM, the send, the clock) and a 16 KB read of its task (one CMD18).
+    /// </summary>
+    [Fact]
+    public void TheNativeFileServerIsPricedAsADatagramInTheLoopAndAMultiBlockReadInItsTask()
+    {
+        var datagram = CostModel.NativeServeDatagram(1372);
+        var d = CostModel.Price(datagram, CostColumn.Used);
+        Assert.Equal((76 * 1.5) + (14 * 4) + (3 * 8), d.ManagedMicros, 6); // 194: 14 calls, 76 statements, 3 native entries
+        Assert.Equal((1388 * 0.033) + 2, d.NativeMicros, 6);               // the body copied into the datagram, a timer read
+        Assert.Equal(0, d.SdMicros, 6);                                     // no card work in the loop
+        Assert.Equal(275, d.NetworkMicros, 6);
+        Assert.Equal(516.804, d.TotalMicros, 6);
+        Assert.Equal(517, DeviceBench.NativeServeFillMicros(1372));
+
+        var piece = CostModel.Price(CostModel.NativeServePiece(16384), CostColumn.Used);
+        Assert.Equal((2 * 20) + (0.5 * 1), piece.NativeMicros, 6);         // f_lseek + f_read, half a cluster boundary
+        Assert.Equal(1280 + (31 * 206), piece.SdMicros, 6);                // CMD18: the command and its first sector, 31 more on the bus
+        Assert.Equal(7706.5, piece.TotalMicros, 6);                        // 16 KB in 7.7 ms: 2.13 MB/s
+    }
+
+    /// <summary>
+    /// Serving on the custom image, on a short run of the real box: the native file server is what
+    /// serves, at the target (≥ 500 KB/s) by the model, and its task reads faster than the
+    /// loop sends (the loop, not the card, sets the rate).
+    /// </summary>
+    [Fact]
+    public void TheCustomImageServesNativelyAtTheTargetRate()
+    {
+        var options = new DeviceBenchOptions { Formats = [new DeviceFormat(48000, 24, 2)], Modes = [DeviceModes.Serving], MeasuredBlocks = 60, TakeSeconds = 2 };
+        var result = DeviceBench.Run(options);
+        var serving = Assert.Single(result.Runs);
+        Assert.Null(serving.Problem);
+        Assert.Equal(60, serving.Blocks.Count);
+        Assert.True(serving.TaskCounts.SdDataBytesRead > 0, "the task read the card");
+        Assert.Equal(0, serving.Average().SdSectorReads, 6); // the loop did not
+        Assert.InRange(serving.ServedBytesPerSecond, 500_000, 1_400_000);
+        Assert.True(serving.ServeTaskDeliveredBytesPerSecond(CostColumn.Used) > serving.ServedBytesPerSecond);
+        Assert.InRange(serving.WorstMicros(CostColumn.Used), 1, serving.PeriodMicros);
+        Assert.InRange(result.Collection!.GapsSeconds, 0.1, 10);
+    }
+
     [Fact]
     public void EveryCostHasASourceAndAnOrderedRange()
     {
