@@ -113,6 +113,7 @@ namespace Octomix.Device.HardwareTests
             f.Dispose();
             ServeRate(card, clock, 512, piece);
             ServeRate(card, clock, 4096, piece);
+            NativeServeRate(card, clock, piece);
             card.Delete(ManagedFile);
         }
 
@@ -134,6 +135,57 @@ namespace Octomix.Device.HardwareTests
             f.Dispose();
             Assert.AreEqual(8L * Piece, total);
             OutputHelper.WriteLine("serving reads of " + chunk + " B: " + Rate(total, t) + " KB/s (model: SDr per sector = 1.28 ms, 400 KB/s at most from managed code)");
+        }
+
+        /// <summary>
+        /// The native file server (custom image): 4 requests of 64 KB queued, every FileData
+        /// datagram taken with Fill (no send: the send is the network's figure, UdpEchoTests), the
+        /// rate of datagrams the loop gets and the cost of one Fill; the model's figures are a Fill
+        /// of ~56 us (N + the 1,388-byte copy) and a task reading 2.13 MB/s (docs/device-budget.md §7a).
+        /// </summary>
+        private static void NativeServeRate(IStorage card, IClock clock, byte[] expected)
+        {
+            IServeStorage serve = card as IServeStorage;
+            if (serve == null || !serve.ServeAvailable)
+            {
+                OutputHelper.WriteLine("native file server: not in this image (flash the custom image: native/OctomixTakeWriter/README.md)");
+                return;
+            }
+
+            byte[] datagram = new byte[FileDataMessage.HeaderLength + FileDataMessage.MaxData];
+            IServeFile f = serve.OpenServe(ManagedFile, FileDataMessage.MaxData);
+            for (int i = 0; i < 4; i++)
+            {
+                Assert.IsTrue(f.Queue(1, 0, 0, (uint)(i * 65536), 65536), "queued");
+            }
+
+            long total = 0;
+            long fills = 0;
+            long empty = 0;
+            long fillMicros = 0;
+            long t0 = clock.Microseconds;
+            while (f.Pending > 0)
+            {
+                long a = clock.Microseconds;
+                int n = f.Fill(datagram);
+                fillMicros += clock.Microseconds - a;
+                fills++;
+                if (n <= FileDataMessage.HeaderLength)
+                {
+                    empty++;
+                    continue; // the task is still reading
+                }
+
+                int data = n - FileDataMessage.HeaderLength;
+                Assert.AreEqual(expected[(int)(total % Piece)], datagram[FileDataMessage.HeaderLength], "the data came back");
+                total += data;
+            }
+
+            long t = clock.Microseconds - t0;
+            f.Dispose();
+            Assert.AreEqual(4L * 65536, total);
+            OutputHelper.WriteLine("native file server: " + Rate(total, t) + " KB/s to the loop without sends; " + (fillMicros / fills) + " us per Fill, "
+                + empty + " of " + fills + " found nothing ready (model: Fill ~56 us, the task 2,126 KB/s)");
         }
 
         private static byte[] Pattern(int length, int seed)
