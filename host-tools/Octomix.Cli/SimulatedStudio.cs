@@ -41,7 +41,8 @@ public sealed class SimulatedStudio : IDisposable
     /// <param name="musicians">The boxes.</param>
     /// <param name="log">Where the boxes' log lines go (null: kept in memory only).</param>
     /// <param name="ports">A port per box instead of <paramref name="port"/> (each box behind its own proxy, in the fault tests).</param>
-    public SimulatedStudio(string root, string host, int port, string joinCode, IReadOnlyList<StudioMusician> musicians, Action<string, HalLogLevel, string>? log = null, IReadOnlyList<int>? ports = null)
+    /// <param name="customImage">True: the boxes run the custom firmware image (the native take writer and file server, docs/recording-path.md); false: a stock image.</param>
+    public SimulatedStudio(string root, string host, int port, string joinCode, IReadOnlyList<StudioMusician> musicians, Action<string, HalLogLevel, string>? log = null, IReadOnlyList<int>? ports = null, bool customImage = false)
     {
         ArgumentNullException.ThrowIfNull(musicians);
         Musicians = musicians;
@@ -62,6 +63,7 @@ public sealed class SimulatedStudio : IDisposable
                 PlaybackBufferBlocks = 24,
                 CaptureBufferBlocks = 64,
                 CardFolder = card,
+                NativeTakeWriter = customImage,
                 HumanSpreadMilliseconds = 0,
                 Seed = 11 + i,
                 Network = new NetworkConditions { JitterMilliseconds = m.JitterMilliseconds, LossPercent = m.LossPercent, Seed = 101 + i },

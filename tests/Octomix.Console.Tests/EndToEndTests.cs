@@ -125,7 +125,8 @@ public class EndToEndTests(ITestOutputHelper output)
         }
     }
 
-    private static byte[] Data(string wav)
+    /// <summary>A WAV file's audio data.</summary>
+    internal static byte[] Data(string wav)
     {
         var layout = WavData.Open(wav);
         using var file = File.OpenRead(wav);
