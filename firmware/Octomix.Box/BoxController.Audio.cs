@@ -11,7 +11,6 @@ namespace Octomix.Box
         private long blockPosition;
         private int latency = -1;
         private int preRollFrames;
-        private int playbackDelayFrames;
 
         // stalls and capture overruns (see DetectOverrun)
         private readonly StallDetector stall = new StallDetector();
@@ -304,7 +303,7 @@ namespace Octomix.Box
                     link.SendMixLevels(true, now);
                     break;
                 case BoxState.Playback:
-                    playout.Start(playbackDelayFrames);
+                    playout.Start(commands.PlaybackDelayFrames);
                     break;
             }
         }

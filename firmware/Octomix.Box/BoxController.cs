@@ -27,7 +27,7 @@ namespace Octomix.Box
     /// thread; only <see cref="SetJam"/>, <see cref="RequestCalibration"/> and <see cref="PressJoin"/>
     /// may be called from elsewhere (they set a flag the loop picks up).
     /// </summary>
-    public sealed partial class BoxController
+    public sealed partial class BoxController : IBoxMachine
     {
         /// <summary>Fixed silence before the count-in of every take (must exceed any L; decisions.md #1).</summary>
         public const int PreRollMilliseconds = 500;
@@ -54,6 +54,7 @@ namespace Octomix.Box
         private readonly StatusLightDriver lights;
         private readonly ClickLevelKnob knob;
         private readonly RoomLink link;
+        private readonly CommandHandler commands;
         private readonly BoxBoot boot;
 
         private BoxSettings settings;
@@ -116,6 +117,7 @@ namespace Octomix.Box
             lights = new StatusLightDriver(new CountedLights(board.Lights, hal));
             knob = new ClickLevelKnob(new CountedKnob(board.ClickKnob, hal), 16);
             link = new RoomLink(socket, socket, log, FillStatus);
+            commands = new CommandHandler(this, link, cardHealth, log);
             boot = new BoxBoot(board, card, clock, cardHealth, log, adjust);
         }
 
@@ -369,6 +371,21 @@ namespace Octomix.Box
             {
                 handler(from, to, cause);
             }
+        }
+
+        void IBoxMachine.Transition(BoxState to, BoxEvent cause, string detail)
+        {
+            Transition(to, cause, detail);
+        }
+
+        BoxState IBoxMachine.RestingState
+        {
+            get { return RestingState; }
+        }
+
+        bool IBoxMachine.StartTake(RecordMessage record)
+        {
+            return StartTake(record);
         }
 
         /// <summary>Moves to Error with a code for the lights and the Status.</summary>
