@@ -178,20 +178,8 @@ namespace Octomix.Box
             int reason = calibrator.Succeeded ? Calibrator.ReasonTooLate : calibrator.FailureReason;
             latency = -1;
             link.SendNotice(NoticeCode.CalibrationFailed, 0, reason, now);
-            Transition(files.ChecksumPending ? BoxState.Collecting : RestingState, BoxEvent.CalibrationFailed, CalibrationReason(reason)
+            Transition(files.ChecksumPending ? BoxState.Collecting : RestingState, BoxEvent.CalibrationFailed, Calibrator.DescribeReason(reason)
                 + "; the box will not record until a calibration succeeds (long press, or Calibrate from the console)");
-        }
-
-        private static string CalibrationReason(int reason)
-        {
-            switch (reason)
-            {
-                case Calibrator.ReasonNoPulse: return "no pulse heard in the calibration routing";
-                case Calibrator.ReasonUnstable: return "the measurements did not agree";
-                case Calibrator.ReasonCodec: return "the codec did not switch to the calibration routing";
-                case Calibrator.ReasonTooLate: return "the round trip is longer than the pre-roll";
-                default: return "reason " + reason;
-            }
         }
 
         /// <summary>

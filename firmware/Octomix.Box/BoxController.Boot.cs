@@ -240,6 +240,7 @@ namespace Octomix.Box
             int checksumBudget = settings.ChecksumBudgetMicros > 0 ? settings.ChecksumBudgetMicros : TakeFileServer.AutoBudgetMicros(blockFrames, format.SampleRate);
             files = new TakeFileServer(card, clock, checksumBudget, settings.ChecksumSliceBytes, settings.FileChunksPerBlock, settings.FileChunkBytes);
             commands.Attach(format, preRollFrames, take, files, streamer, playout);
+            statusReport.Attach(format, take, streamer, meter, recorder, playout);
             link.Open(settings, boxId, format, streamer.FramesPerPacket, (uint)random.Next() | 1u, ServerSilenceMicroseconds);
         }
     }

@@ -1,14 +1,11 @@
-using System;
-using Octomix.Drivers.Ui;
-using Octomix.Hal;
 using Octomix.Protocol;
 
 namespace Octomix.Box
 {
     /// <summary>
     /// The link's side of the controller: its counters, which part each message it leaves goes to
-    /// (what a command means in each state is <see cref="CommandHandler"/>'s), and the box's
-    /// fields of the heartbeat's Status.
+    /// (what a command means in each state is <see cref="CommandHandler"/>'s), and what the
+    /// heartbeat's Status says (<see cref="StatusReport"/>'s fields, the error the lights show).
     /// </summary>
     public sealed partial class BoxController
     {
@@ -72,67 +69,11 @@ namespace Octomix.Box
             }
         }
 
-        /// <summary>The box's fields of the heartbeat's Status (the link adds its own and sends it).</summary>
+        /// <summary>The box's fields of the heartbeat's Status (<see cref="StatusReport"/>; the link adds its own and sends it).</summary>
         private void FillStatus(StatusMessage status)
         {
-            status.State = (byte)state;
-            byte flags = 0;
-            if (cardHealth.Mounted)
-            {
-                flags |= StatusFlags.SdCardOk;
-            }
-
-            if (cardHealth.FastEnough)
-            {
-                flags |= StatusFlags.SdFastEnough;
-            }
-
-            if (latency >= 0)
-            {
-                flags |= StatusFlags.Calibrated;
-            }
-
-            if (InTake)
-            {
-                flags |= StatusFlags.Recording;
-            }
-
-            if (cardHealth.Full)
-            {
-                flags |= StatusFlags.SdFull;
-            }
-
-            if (take.OverrunThisTake)
-            {
-                flags |= StatusFlags.CaptureOverrun;
-            }
-
-            if (streamer.IsStreaming)
-            {
-                flags |= StatusFlags.Streaming;
-            }
-
-            status.StatusFlags = flags;
-            status.PeakDb0 = meter.PeakDb0;
-            status.PeakDb1 = meter.PeakDb1;
-            meter.Reset();
-            status.LatencySamples = latency;
-            long free = cardHealth.FreeBytes;
-            if (free >= 0 && recorder.IsOpen)
-            {
-                free -= recorder.FramesSoFar * format.FrameBytes;
-            }
-
-            status.SdFreeMiB = free < 0 ? 0 : (uint)(free >> 20);
-            status.CardFreeSeconds = cardHealth.Mounted ? StatusMessage.CardSeconds(free < 0 && cardHealth.FreeBytes >= 0 ? 0 : free, format.ByteRate) : StatusMessage.CardFreeUnknown;
-            status.SdWriteKBps = cardHealth.WriteKBps;
-            status.Underruns = playout.Underruns + stall.PipelineUnderruns;
-            status.Overruns = stall.CaptureOverruns;
-            status.TakeId = InTake ? take.CurrentTake : take.LastTake;
-            status.Timecode = InTake ? take.Timeline.TakeIndexAt(blockPosition) : blockPosition;
-            status.ErrorCode = (byte)(errorCode != 0 ? errorCode : (now < flashUntil ? flashCode : (state == BoxState.Idle ? link.JoinRejectedCode : 0)));
-            int bufferMs = playout.BufferedFrames * 1000 / format.SampleRate;
-            status.BufferMilliseconds = (byte)(bufferMs > 255 ? 255 : bufferMs);
+            int shown = errorCode != 0 ? errorCode : (now < flashUntil ? flashCode : (state == BoxState.Idle ? link.JoinRejectedCode : 0));
+            statusReport.Fill(status, state, latency, blockPosition, shown);
         }
     }
 }

@@ -55,6 +55,7 @@ namespace Octomix.Box
         private readonly ClickLevelKnob knob;
         private readonly RoomLink link;
         private readonly CommandHandler commands;
+        private readonly StatusReport statusReport;
         private readonly BoxBoot boot;
 
         private BoxSettings settings;
@@ -118,6 +119,7 @@ namespace Octomix.Box
             knob = new ClickLevelKnob(new CountedKnob(board.ClickKnob, hal), 16);
             link = new RoomLink(socket, socket, log, FillStatus);
             commands = new CommandHandler(this, link, cardHealth, log);
+            statusReport = new StatusReport(cardHealth, stall);
             boot = new BoxBoot(board, card, clock, cardHealth, log, adjust);
         }
 
