@@ -10,13 +10,8 @@ namespace Octomix.Box
     /// <summary>Boot, network and the one-time allocation of everything the loop uses.</summary>
     public sealed partial class BoxController
     {
-        /// <summary>Seconds between attempts to get on the network.</summary>
-        private const int NetworkRetrySeconds = 5;
-
         /// <summary>How often a box stopped by its card (none, or bad settings) looks at the card again.</summary>
         public const int CardPollMilliseconds = BoxBoot.CardPollMilliseconds;
-
-        private long networkRetryAt;
 
         // the auto_join setting: join once the network is up
         private bool autoJoinPending;
@@ -113,39 +108,26 @@ namespace Octomix.Box
             }
         }
 
+        /// <summary>One step of getting on the network (<see cref="NetworkStart"/>), then the audio starts and the box is idle.</summary>
         private void NetworkStep()
         {
-            if (now < networkRetryAt)
+            int got = network.Step(settings, now);
+            if (got == NetworkStart.Waiting)
             {
                 Thread.Sleep(5);
                 return;
             }
 
-            INetworkLink network = board.Network;
-            if (!network.IsConnected)
+            if (got == NetworkStart.NoWifiName)
             {
-                if (settings.WifiSsid.Length == 0)
-                {
-                    Fail(BoxErrorCode.WifiFailed, BoxEvent.NetworkDown, "wifi_ssid is not set in " + BoxSettings.FileName);
-                    return;
-                }
-
-                if (!network.Connect(settings.WifiSsid, settings.WifiPassword, settings.NetworkTimeoutSeconds * 1000))
-                {
-                    now = clock.Microseconds; // the join may have taken seconds
-                    log.Write(LogLevel.Warning, "Wi-Fi '" + settings.WifiSsid + "' not joined; trying again in " + NetworkRetrySeconds + " s");
-                    networkRetryAt = now + (NetworkRetrySeconds * 1000000L);
-                    FlashError(BoxErrorCode.WifiFailed, NetworkRetrySeconds);
-                    return;
-                }
+                Fail(BoxErrorCode.WifiFailed, BoxEvent.NetworkDown, "wifi_ssid is not set in " + BoxSettings.FileName);
+                return;
             }
 
-            if (!socket.IsConnected && !socket.Connect(settings.ServerHost, settings.ServerPort))
+            if (got != NetworkStart.Up)
             {
-                now = clock.Microseconds;
-                log.Write(LogLevel.Warning, "cannot open a socket to " + settings.ServerHost + ":" + settings.ServerPort + "; trying again in " + NetworkRetrySeconds + " s");
-                networkRetryAt = now + (NetworkRetrySeconds * 1000000L);
-                FlashError(BoxErrorCode.ServerNotAnswering, NetworkRetrySeconds);
+                now = network.FailedAt; // the join may have taken seconds
+                FlashError(got == NetworkStart.WifiNotJoined ? BoxErrorCode.WifiFailed : BoxErrorCode.ServerNotAnswering, NetworkStart.RetrySeconds);
                 return;
             }
 

@@ -57,6 +57,7 @@ namespace Octomix.Box
         private readonly CommandHandler commands;
         private readonly StatusReport statusReport;
         private readonly BoxBoot boot;
+        private readonly NetworkStart network;
 
         private BoxSettings settings;
         private SettingsReport settingsReport;
@@ -121,6 +122,7 @@ namespace Octomix.Box
             commands = new CommandHandler(this, link, cardHealth, log);
             statusReport = new StatusReport(cardHealth, stall);
             boot = new BoxBoot(board, card, clock, cardHealth, log, adjust);
+            network = new NetworkStart(board.Network, socket, clock, log);
         }
 
         /// <summary>Told about every state change.</summary>
