@@ -144,12 +144,8 @@ namespace Octomix.Box
             }
 
             files.DropRequests();
-            TakeTimeline timeline = take.Timeline;
-            Transition(BoxState.CountIn, BoxEvent.RecordCommand, "take " + r.TakeId + ", " + (r.TempoCentiBpm / 100) + "." + Two(r.TempoCentiBpm % 100)
-                + " BPM " + r.BeatsPerBar + "/" + r.BeatUnit + ", count-in " + r.CountInBars + " bar(s) = " + take.Click.CountInFrames
-                + " frames; file starts at take index " + timeline.FirstSampleIndex + " (L " + latency + ", loop position "
-                + timeline.FilePosition + "), TimeReference " + timeline.TimeReference);
-            link.SendNotice(NoticeCode.TakeStarted, take.CurrentTake, timeline.FirstSampleIndex, now);
+            Transition(BoxState.CountIn, BoxEvent.RecordCommand, take.Describe(r, latency));
+            link.SendNotice(NoticeCode.TakeStarted, take.CurrentTake, take.Timeline.FirstSampleIndex, now);
             return true;
         }
 
@@ -297,10 +293,5 @@ namespace Octomix.Box
         }
 
         private bool calibrationCodecFault;
-
-        private static string Two(int v)
-        {
-            return v < 10 ? "0" + v : v.ToString();
-        }
     }
 }
