@@ -146,13 +146,13 @@ namespace Octomix.Box
                     return;
                 }
 
-                capture = new CountedAudioIn(board.Capture, hal);
-                playback = new CountedAudioOut(board.Playback, hal);
-                ChoosePipeline();
+                IAudioIn capture = new CountedAudioIn(board.Capture, hal);
+                IAudioOut playback = new CountedAudioOut(board.Playback, hal);
+                ChoosePipeline(capture, playback);
                 loop = new AudioLoop(this, capture, playback, blockFrames, format.FrameBytes, hal);
                 loop.Prefill(prefillBlocks);
                 audioStarted = true;
-                ReportPipeline(); // after the prefill: nothing slow between the board's start and it
+                ReportPipeline(capture, playback); // after the prefill: nothing slow between the board's start and it
                 log.Write(LogLevel.Info, "audio running: " + format + ", " + blockFrames + " frames per block, playback pipeline "
                     + prefillBlocks + " blocks (" + (prefillBlocks * blockFrames * 1000L / format.SampleRate) + " ms), capture buffer "
                     + captureBlocks + " blocks, " + streamer.PacketsPerBlock + " packet(s) of " + streamer.FramesPerPacket
@@ -170,7 +170,7 @@ namespace Octomix.Box
         /// calibration window was sized for the depth asked for, which the queues can only lower.
         /// No logging here: it runs between the board's start and the prefill.
         /// </summary>
-        private void ChoosePipeline()
+        private void ChoosePipeline(IAudioIn capture, IAudioOut playback)
         {
             int captureFrames = capture.BufferFrames;
             prefillBlocks = PipelineDepth.Choose(settings.PrefillBlocks, settings.Jam, blockFrames, format.SampleRate, playback.BufferFrames, captureFrames);
@@ -178,7 +178,7 @@ namespace Octomix.Box
         }
 
         /// <summary>Logs where the board's queues made the pipeline shallower than asked, or the capture shorter than it.</summary>
-        private void ReportPipeline()
+        private void ReportPipeline(IAudioIn capture, IAudioOut playback)
         {
             int playbackFrames = playback.BufferFrames;
             int captureFrames = capture.BufferFrames;

@@ -65,7 +65,6 @@ namespace Octomix.Box
         private BoxEvent lastEvent;
         private int errorCode;
         private int transitions;
-        private long stateSince;
         private long now;
 
         // audio (allocated once when the audio starts)
@@ -73,8 +72,6 @@ namespace Octomix.Box
         private PcmFormat format;
         private int blockFrames;
         private int blockBytes;
-        private IAudioIn capture;
-        private IAudioOut playback;
         private AudioLoop loop;
         private IAudioCodec codec;
         private AudioStreamer streamer;
@@ -365,7 +362,6 @@ namespace Octomix.Box
             link.StateChanged(to);
             lastEvent = cause;
             transitions++;
-            stateSince = now;
             log.Write(to == BoxState.Error ? LogLevel.Error : LogLevel.Info,
                 StateName(from) + " -> " + StateName(to) + " on " + BoxEvents.Name(cause) + (detail != null ? ": " + detail : string.Empty));
             Enter(to, from);
