@@ -8,7 +8,7 @@ namespace Octomix.Box.Tests;
 
 /// <summary>
 /// The box's fields of the heartbeat's Status on their own: the parts on the simulated card, no
-/// loop and no state machine (the box's use of it: ServerHeardTests, SmokeTests, CardFullTests).
+/// loop and no state machine (the box's use of it: ControllerTransitionTests, CardFullTests, StallTests, BufferTests).
 /// </summary>
 public sealed class StatusReportTests : IDisposable
 {
