@@ -11,7 +11,6 @@ namespace Octomix.Box
         private long blockPosition;
         private int latency = -1;
         private int preRollFrames;
-        private int playbackDelayFrames;
 
         // stalls and capture overruns (see DetectOverrun)
         private readonly StallDetector stall = new StallDetector();
@@ -145,12 +144,8 @@ namespace Octomix.Box
             }
 
             files.DropRequests();
-            TakeTimeline timeline = take.Timeline;
-            Transition(BoxState.CountIn, BoxEvent.RecordCommand, "take " + r.TakeId + ", " + (r.TempoCentiBpm / 100) + "." + Two(r.TempoCentiBpm % 100)
-                + " BPM " + r.BeatsPerBar + "/" + r.BeatUnit + ", count-in " + r.CountInBars + " bar(s) = " + take.Click.CountInFrames
-                + " frames; file starts at take index " + timeline.FirstSampleIndex + " (L " + latency + ", loop position "
-                + timeline.FilePosition + "), TimeReference " + timeline.TimeReference);
-            link.SendNotice(NoticeCode.TakeStarted, take.CurrentTake, timeline.FirstSampleIndex, now);
+            Transition(BoxState.CountIn, BoxEvent.RecordCommand, take.Describe(r, latency));
+            link.SendNotice(NoticeCode.TakeStarted, take.CurrentTake, take.Timeline.FirstSampleIndex, now);
             return true;
         }
 
@@ -179,20 +174,8 @@ namespace Octomix.Box
             int reason = calibrator.Succeeded ? Calibrator.ReasonTooLate : calibrator.FailureReason;
             latency = -1;
             link.SendNotice(NoticeCode.CalibrationFailed, 0, reason, now);
-            Transition(files.ChecksumPending ? BoxState.Collecting : RestingState, BoxEvent.CalibrationFailed, CalibrationReason(reason)
+            Transition(files.ChecksumPending ? BoxState.Collecting : RestingState, BoxEvent.CalibrationFailed, Calibrator.DescribeReason(reason)
                 + "; the box will not record until a calibration succeeds (long press, or Calibrate from the console)");
-        }
-
-        private static string CalibrationReason(int reason)
-        {
-            switch (reason)
-            {
-                case Calibrator.ReasonNoPulse: return "no pulse heard in the calibration routing";
-                case Calibrator.ReasonUnstable: return "the measurements did not agree";
-                case Calibrator.ReasonCodec: return "the codec did not switch to the calibration routing";
-                case Calibrator.ReasonTooLate: return "the round trip is longer than the pre-roll";
-                default: return "reason " + reason;
-            }
         }
 
         /// <summary>
@@ -304,16 +287,11 @@ namespace Octomix.Box
                     link.SendMixLevels(true, now);
                     break;
                 case BoxState.Playback:
-                    playout.Start(playbackDelayFrames);
+                    playout.Start(commands.PlaybackDelayFrames);
                     break;
             }
         }
 
         private bool calibrationCodecFault;
-
-        private static string Two(int v)
-        {
-            return v < 10 ? "0" + v : v.ToString();
-        }
     }
 }

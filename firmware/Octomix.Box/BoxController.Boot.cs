@@ -10,13 +10,8 @@ namespace Octomix.Box
     /// <summary>Boot, network and the one-time allocation of everything the loop uses.</summary>
     public sealed partial class BoxController
     {
-        /// <summary>Seconds between attempts to get on the network.</summary>
-        private const int NetworkRetrySeconds = 5;
-
         /// <summary>How often a box stopped by its card (none, or bad settings) looks at the card again.</summary>
         public const int CardPollMilliseconds = BoxBoot.CardPollMilliseconds;
-
-        private long networkRetryAt;
 
         // the auto_join setting: join once the network is up
         private bool autoJoinPending;
@@ -113,39 +108,26 @@ namespace Octomix.Box
             }
         }
 
+        /// <summary>One step of getting on the network (<see cref="NetworkStart"/>), then the audio starts and the box is idle.</summary>
         private void NetworkStep()
         {
-            if (now < networkRetryAt)
+            int got = network.Step(settings, now);
+            if (got == NetworkStart.Waiting)
             {
                 Thread.Sleep(5);
                 return;
             }
 
-            INetworkLink network = board.Network;
-            if (!network.IsConnected)
+            if (got == NetworkStart.NoWifiName)
             {
-                if (settings.WifiSsid.Length == 0)
-                {
-                    Fail(BoxErrorCode.WifiFailed, BoxEvent.NetworkDown, "wifi_ssid is not set in " + BoxSettings.FileName);
-                    return;
-                }
-
-                if (!network.Connect(settings.WifiSsid, settings.WifiPassword, settings.NetworkTimeoutSeconds * 1000))
-                {
-                    now = clock.Microseconds; // the join may have taken seconds
-                    log.Write(LogLevel.Warning, "Wi-Fi '" + settings.WifiSsid + "' not joined; trying again in " + NetworkRetrySeconds + " s");
-                    networkRetryAt = now + (NetworkRetrySeconds * 1000000L);
-                    FlashError(BoxErrorCode.WifiFailed, NetworkRetrySeconds);
-                    return;
-                }
+                Fail(BoxErrorCode.WifiFailed, BoxEvent.NetworkDown, "wifi_ssid is not set in " + BoxSettings.FileName);
+                return;
             }
 
-            if (!socket.IsConnected && !socket.Connect(settings.ServerHost, settings.ServerPort))
+            if (got != NetworkStart.Up)
             {
-                now = clock.Microseconds;
-                log.Write(LogLevel.Warning, "cannot open a socket to " + settings.ServerHost + ":" + settings.ServerPort + "; trying again in " + NetworkRetrySeconds + " s");
-                networkRetryAt = now + (NetworkRetrySeconds * 1000000L);
-                FlashError(BoxErrorCode.ServerNotAnswering, NetworkRetrySeconds);
+                now = network.FailedAt; // the join may have taken seconds
+                FlashError(got == NetworkStart.WifiNotJoined ? BoxErrorCode.WifiFailed : BoxErrorCode.ServerNotAnswering, NetworkStart.RetrySeconds);
                 return;
             }
 
@@ -164,13 +146,13 @@ namespace Octomix.Box
                     return;
                 }
 
-                capture = new CountedAudioIn(board.Capture, hal);
-                playback = new CountedAudioOut(board.Playback, hal);
-                ChoosePipeline();
+                IAudioIn capture = new CountedAudioIn(board.Capture, hal);
+                IAudioOut playback = new CountedAudioOut(board.Playback, hal);
+                ChoosePipeline(capture, playback);
                 loop = new AudioLoop(this, capture, playback, blockFrames, format.FrameBytes, hal);
                 loop.Prefill(prefillBlocks);
                 audioStarted = true;
-                ReportPipeline(); // after the prefill: nothing slow between the board's start and it
+                ReportPipeline(capture, playback); // after the prefill: nothing slow between the board's start and it
                 log.Write(LogLevel.Info, "audio running: " + format + ", " + blockFrames + " frames per block, playback pipeline "
                     + prefillBlocks + " blocks (" + (prefillBlocks * blockFrames * 1000L / format.SampleRate) + " ms), capture buffer "
                     + captureBlocks + " blocks, " + streamer.PacketsPerBlock + " packet(s) of " + streamer.FramesPerPacket
@@ -188,7 +170,7 @@ namespace Octomix.Box
         /// calibration window was sized for the depth asked for, which the queues can only lower.
         /// No logging here: it runs between the board's start and the prefill.
         /// </summary>
-        private void ChoosePipeline()
+        private void ChoosePipeline(IAudioIn capture, IAudioOut playback)
         {
             int captureFrames = capture.BufferFrames;
             prefillBlocks = PipelineDepth.Choose(settings.PrefillBlocks, settings.Jam, blockFrames, format.SampleRate, playback.BufferFrames, captureFrames);
@@ -196,7 +178,7 @@ namespace Octomix.Box
         }
 
         /// <summary>Logs where the board's queues made the pipeline shallower than asked, or the capture shorter than it.</summary>
-        private void ReportPipeline()
+        private void ReportPipeline(IAudioIn capture, IAudioOut playback)
         {
             int playbackFrames = playback.BufferFrames;
             int captureFrames = capture.BufferFrames;
@@ -241,6 +223,8 @@ namespace Octomix.Box
             files = new TakeFileServer(card, clock, checksumBudget, settings.ChecksumSliceBytes, settings.FileChunksPerBlock, settings.FileChunkBytes);
             files.RestingServeBudgetMicros = settings.ChecksumBudgetMicros > 0 ? settings.ChecksumBudgetMicros : TakeFileServer.AutoRestingServeBudgetMicros(blockFrames, format.SampleRate);
             link.Open(settings, boxId, format, streamer.FramesPerPacket, (uint)random.Next() | 1u, ServerSilenceMicroseconds);
+            commands.Attach(format, preRollFrames, take, files, streamer, playout);
+            statusReport.Attach(format, take, streamer, meter, recorder, playout);
         }
     }
 }

@@ -45,7 +45,7 @@ namespace Octomix.Box
                         latency = -1;
                         log.Write(LogLevel.Error, "codec: " + codec.LastError);
                         link.SendNotice(NoticeCode.CalibrationFailed, 0, Calibrator.ReasonCodec, now);
-                        Transition(RestingState, BoxEvent.CalibrationFailed, CalibrationReason(Calibrator.ReasonCodec));
+                        Transition(RestingState, BoxEvent.CalibrationFailed, Calibrator.DescribeReason(Calibrator.ReasonCodec));
                     }
 
                     break;

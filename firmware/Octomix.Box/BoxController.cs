@@ -27,7 +27,7 @@ namespace Octomix.Box
     /// thread; only <see cref="SetJam"/>, <see cref="RequestCalibration"/> and <see cref="PressJoin"/>
     /// may be called from elsewhere (they set a flag the loop picks up).
     /// </summary>
-    public sealed partial class BoxController
+    public sealed partial class BoxController : IBoxMachine
     {
         /// <summary>Fixed silence before the count-in of every take (must exceed any L; decisions.md #1).</summary>
         public const int PreRollMilliseconds = 500;
@@ -54,7 +54,10 @@ namespace Octomix.Box
         private readonly StatusLightDriver lights;
         private readonly ClickLevelKnob knob;
         private readonly RoomLink link;
+        private readonly CommandHandler commands;
+        private readonly StatusReport statusReport;
         private readonly BoxBoot boot;
+        private readonly NetworkStart network;
 
         private BoxSettings settings;
         private SettingsReport settingsReport;
@@ -62,7 +65,6 @@ namespace Octomix.Box
         private BoxEvent lastEvent;
         private int errorCode;
         private int transitions;
-        private long stateSince;
         private long now;
 
         // audio (allocated once when the audio starts)
@@ -70,8 +72,6 @@ namespace Octomix.Box
         private PcmFormat format;
         private int blockFrames;
         private int blockBytes;
-        private IAudioIn capture;
-        private IAudioOut playback;
         private AudioLoop loop;
         private IAudioCodec codec;
         private AudioStreamer streamer;
@@ -116,7 +116,10 @@ namespace Octomix.Box
             lights = new StatusLightDriver(new CountedLights(board.Lights, hal));
             knob = new ClickLevelKnob(new CountedKnob(board.ClickKnob, hal), 16);
             link = new RoomLink(socket, socket, log, FillStatus);
+            commands = new CommandHandler(this, link, cardHealth, log);
+            statusReport = new StatusReport(cardHealth, stall);
             boot = new BoxBoot(board, card, clock, cardHealth, log, adjust);
+            network = new NetworkStart(board.Network, socket, clock, log);
         }
 
         /// <summary>Told about every state change.</summary>
@@ -359,7 +362,6 @@ namespace Octomix.Box
             link.StateChanged(to);
             lastEvent = cause;
             transitions++;
-            stateSince = now;
             log.Write(to == BoxState.Error ? LogLevel.Error : LogLevel.Info,
                 StateName(from) + " -> " + StateName(to) + " on " + BoxEvents.Name(cause) + (detail != null ? ": " + detail : string.Empty));
             Enter(to, from);
@@ -369,6 +371,21 @@ namespace Octomix.Box
             {
                 handler(from, to, cause);
             }
+        }
+
+        void IBoxMachine.Transition(BoxState to, BoxEvent cause, string detail)
+        {
+            Transition(to, cause, detail);
+        }
+
+        BoxState IBoxMachine.RestingState
+        {
+            get { return RestingState; }
+        }
+
+        bool IBoxMachine.StartTake(RecordMessage record)
+        {
+            return StartTake(record);
         }
 
         /// <summary>Moves to Error with a code for the lights and the Status.</summary>

@@ -36,6 +36,19 @@ namespace Octomix.Box
         public const int ReasonCodec = 3;
         public const int ReasonTooLate = 4;
 
+        /// <summary>A failure reason (Reason*) in words, for the log line of the failed calibration.</summary>
+        public static string DescribeReason(int reason)
+        {
+            switch (reason)
+            {
+                case Calibrator.ReasonNoPulse: return "no pulse heard in the calibration routing";
+                case Calibrator.ReasonUnstable: return "the measurements did not agree";
+                case Calibrator.ReasonCodec: return "the codec did not switch to the calibration routing";
+                case Calibrator.ReasonTooLate: return "the round trip is longer than the pre-roll";
+                default: return "reason " + reason;
+            }
+        }
+
         /// <summary>Blocks waited after switching the routing before the first pulse (analog settling).</summary>
         public const int SettleMilliseconds = 20;
 

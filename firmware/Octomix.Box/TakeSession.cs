@@ -201,6 +201,24 @@ namespace Octomix.Box
         }
 
         /// <summary>
+        /// The take just started in words, for the log line of the move to count-in: tempo, metre,
+        /// count-in, where its file starts (with round trip <paramref name="latencyFrames"/>).
+        /// Allocates (once per take).
+        /// </summary>
+        public string Describe(RecordMessage r, int latencyFrames)
+        {
+            return "take " + r.TakeId + ", " + (r.TempoCentiBpm / 100) + "." + Two(r.TempoCentiBpm % 100)
+                + " BPM " + r.BeatsPerBar + "/" + r.BeatUnit + ", count-in " + r.CountInBars + " bar(s) = " + click.CountInFrames
+                + " frames; file starts at take index " + timeline.FirstSampleIndex + " (L " + latencyFrames + ", loop position "
+                + timeline.FilePosition + "), TimeReference " + timeline.TimeReference;
+        }
+
+        private static string Two(int v)
+        {
+            return v < 10 ? "0" + v : v.ToString();
+        }
+
+        /// <summary>
         /// The block just captured at loop position <paramref name="position"/>: written to the
         /// card from the file position on (and streamed with its take index). Returns
         /// <see cref="Going"/>, <see cref="CountInDone"/> once, or how the card stopped the take.

@@ -66,6 +66,17 @@ public sealed class TakeSessionTests : IDisposable
     }
 
     [Fact]
+    public void AStartedTakeIsDescribedForTheLogWithItsTempoCountInAndFileStart()
+    {
+        Assert.Equal(TakeSession.Started, session.Start(Record(7, tempo: 12050), 10 * BlockFrames, 300, 24000, 1, "drums", 42, DateTime.UtcNow));
+
+        string line = session.Describe(Record(7, tempo: 12050), 300);
+
+        Assert.StartsWith("take 7, 120.50 BPM 4/4, count-in 1 bar(s) = " + session.Click.CountInFrames + " frames; file starts at take index "
+            + session.Timeline.FirstSampleIndex + " (L 300, loop position " + session.Timeline.FilePosition + "), TimeReference ", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ATempoTheClickCannotPlayStartsNothing()
     {
         Assert.Equal(TakeSession.BadClick, session.Start(Record(3, tempo: 100), 0, 300, 24000, 1, "drums", 42, DateTime.UtcNow));
