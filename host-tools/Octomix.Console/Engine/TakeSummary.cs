@@ -54,6 +54,7 @@ public static class TakeSummary
                 ["bytesFromStream"] = result?.BytesFromStream,
                 ["bytesCollected"] = result?.BytesFetched,
                 ["fileRequests"] = result?.FileRequests,
+                ["verifiedAfterStopSeconds"] = result?.VerifiedAfterStop is { } afterStop ? Math.Round(afterStop.TotalSeconds, 3) : null,
                 ["checksumMatch"] = result?.Complete,
                 ["checksumA"] = result == null ? null : "0x" + result.ChecksumA.ToString("x16", CultureInfo.InvariantCulture),
                 ["checksumB"] = result == null ? null : "0x" + result.ChecksumB.ToString("x16", CultureInfo.InvariantCulture),

@@ -19,6 +19,11 @@ namespace Octomix.Desk.Engine;
 /// <param name="ChecksumMismatches">Parts whose checksum did not match and were fetched again.</param>
 /// <param name="ChecksumA">The box's checksum A of part 0.</param>
 /// <param name="ChecksumB">The box's checksum B of part 0.</param>
+/// <remarks>
+/// <see cref="VerifiedAfterStop"/>: from the engineer's Stop to the moment this track's copy was
+/// proven equal to the card (null when not verified, or when this console did not see the Stop:
+/// a take re-opened after a restart).
+/// </remarks>
 public sealed record TrackCollectionResult(
     string TrackName,
     string BoxName,
@@ -31,7 +36,11 @@ public sealed record TrackCollectionResult(
     long FileRequests,
     int ChecksumMismatches,
     ulong ChecksumA,
-    ulong ChecksumB);
+    ulong ChecksumB)
+{
+    /// <summary>From the engineer's Stop to this track's verification; null when not verified or the Stop was not seen.</summary>
+    public TimeSpan? VerifiedAfterStop { get; init; }
+}
 
 /// <summary>
 /// Collects one track after the take: asks the box for each part's FileInfo (again while it says
@@ -50,11 +59,17 @@ public sealed class TrackCollector
     private readonly ILogger _logger;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly FileRequestMessage _request = new();
+    private readonly long _stoppedTimestamp;
     private long _requests;
     private int _mismatches;
 
-    public TrackCollector(EngineerLink link, TrackStream track, uint takeId, CollectionOptions options, ILogger logger)
+    /// <param name="stoppedTimestamp">
+    /// <see cref="Stopwatch.GetTimestamp"/> at the engineer's Stop (0: not seen by this console), for
+    /// <see cref="TrackCollectionResult.VerifiedAfterStop"/>.
+    /// </param>
+    public TrackCollector(EngineerLink link, TrackStream track, uint takeId, CollectionOptions options, ILogger logger, long stoppedTimestamp = 0)
     {
+        _stoppedTimestamp = stoppedTimestamp;
         _link = link;
         _track = track;
         _takeId = takeId;
@@ -374,7 +389,10 @@ public sealed class TrackCollector
         }
 
         return new TrackCollectionResult(info.TrackName, info.BoxName, complete, problem, total, fromStream, fetched, parts, _requests, _mismatches,
-            first?.ChecksumA ?? 0, first?.ChecksumB ?? 0);
+            first?.ChecksumA ?? 0, first?.ChecksumB ?? 0)
+        {
+            VerifiedAfterStop = complete && _stoppedTimestamp != 0 ? Stopwatch.GetElapsedTime(_stoppedTimestamp) : null,
+        };
     }
 
     private sealed record Outstanding(long Start, long End, long Deadline);
