@@ -239,6 +239,7 @@ namespace Octomix.Box
             take = new TakeSession(format, blockFrames, clicks, settings.ClickSound, recorder, streamer, socket, lights, log);
             int checksumBudget = settings.ChecksumBudgetMicros > 0 ? settings.ChecksumBudgetMicros : TakeFileServer.AutoBudgetMicros(blockFrames, format.SampleRate);
             files = new TakeFileServer(card, clock, checksumBudget, settings.ChecksumSliceBytes, settings.FileChunksPerBlock, settings.FileChunkBytes);
+            files.ProgressiveEveryBlocks = settings.ProgressiveEveryBlocks;
             link.Open(settings, boxId, format, streamer.FramesPerPacket, (uint)random.Next() | 1u, ServerSilenceMicroseconds);
         }
     }
