@@ -208,7 +208,7 @@ internal static class DemoCommand
         foreach (var track in collection.Tracks)
         {
             Say(track.Complete
-                ? $"{track.TrackName}: {track.DataBytes} bytes verified{AfterStop(track)} ({track.BytesFromStream} from the stream, {track.BytesFetched} fetched after the stop)"
+                ? $"{track.TrackName}: {track.DataBytes} bytes verified{AfterStop(track)} ({track.BytesFromStream} from the stream, {track.BytesFetchedDuringTake} fetched during the take, {track.BytesFetchedAfterStop} after the Stop)"
                 : $"{track.TrackName}: INCOMPLETE: {track.Problem}");
         }
 

@@ -41,7 +41,9 @@ public sealed class SimulatedStudio : IDisposable
     /// <param name="musicians">The boxes.</param>
     /// <param name="log">Where the boxes' log lines go (null: kept in memory only).</param>
     /// <param name="ports">A port per box instead of <paramref name="port"/> (each box behind its own proxy, in the fault tests).</param>
-    public SimulatedStudio(string root, string host, int port, string joinCode, IReadOnlyList<StudioMusician> musicians, Action<string, HalLogLevel, string>? log = null, IReadOnlyList<int>? ports = null)
+    /// <param name="settings">Changes every box's settings after the studio's own (a test's: e.g. progressive_every_blocks).</param>
+    public SimulatedStudio(string root, string host, int port, string joinCode, IReadOnlyList<StudioMusician> musicians, Action<string, HalLogLevel, string>? log = null, IReadOnlyList<int>? ports = null,
+        Action<BoxSettings>? settings = null)
     {
         ArgumentNullException.ThrowIfNull(musicians);
         Musicians = musicians;
@@ -77,6 +79,7 @@ public sealed class SimulatedStudio : IDisposable
                 s.PrefillBlocks = 16;
                 s.CaptureBufferBlocks = 64;
                 s.JoinRetrySeconds = 1;
+                settings?.Invoke(s);
             }
 
             // the card a musician would bring: its settings.txt says where to join

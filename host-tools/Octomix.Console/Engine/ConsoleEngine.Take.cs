@@ -242,6 +242,11 @@ public sealed partial class ConsoleEngine
             }
 
             take.StoppedTimestamp = Stopwatch.GetTimestamp();
+            foreach (var stream in take.Tracks)
+            {
+                stream.EndProgressive(); // what arrives from now on was fetched after the Stop
+            }
+
             _store.SetTakeState(take.Id, TakeState.Stopping, DateTime.UtcNow);
             take.Info = take.Info with { State = TakeState.Stopping, StoppedUtc = DateTime.UtcNow };
             var pending = take.Tracks.Select(s => (Stream: s, Answer: _link.SendCommandAsync(new TakeControlMessage(MessageType.Stop) { TakeId = take.Id }, (byte)s.Slot))).ToList();

@@ -13,7 +13,7 @@ namespace Octomix.Desk.Engine;
 /// <param name="Problem">Why not, in words naming the track, the box and what is missing.</param>
 /// <param name="DataBytes">Audio data bytes of the box's file (all parts); −1 when the box never said.</param>
 /// <param name="BytesFromStream">Bytes present from the stream when collection began.</param>
-/// <param name="BytesFetched">Bytes fetched with FileRequest.</param>
+/// <param name="BytesFetched">Bytes fetched with FileRequest, during the take (<see cref="TrackCollectionResult.BytesFetchedDuringTake"/>) and after the Stop.</param>
 /// <param name="Parts">Parts of the box's file.</param>
 /// <param name="FileRequests">FileRequests sent.</param>
 /// <param name="ChecksumMismatches">Parts whose checksum did not match and were fetched again.</param>
@@ -40,6 +40,12 @@ public sealed record TrackCollectionResult(
 {
     /// <summary>From the engineer's Stop to this track's verification; null when not verified or the Stop was not seen.</summary>
     public TimeSpan? VerifiedAfterStop { get; init; }
+
+    /// <summary>Of <see cref="BytesFetched"/>, the bytes progressive collection fetched while the take recorded.</summary>
+    public long BytesFetchedDuringTake { get; init; }
+
+    /// <summary>Of <see cref="BytesFetched"/>, the bytes fetched after the Stop (the tail, and what failed during the take).</summary>
+    public long BytesFetchedAfterStop => BytesFetched - BytesFetchedDuringTake;
 }
 
 /// <summary>
@@ -80,7 +86,7 @@ public sealed class TrackCollector
     public async Task<TrackCollectionResult> RunAsync(CancellationToken cancel)
     {
         var info = _track.Info;
-        long fromStream = _track.Spool.PresentBytes;
+        long fromStream = Math.Max(0, _track.Spool.PresentBytes - _track.FetchedDuringTakeBytes);
         _track.Spool.WriteFailure = null; // only this collection's writes count
         FileInfoMessage[] parts;
         try
@@ -94,7 +100,7 @@ public sealed class TrackCollector
 
         long total = parts.Sum(p => (long)p.DataBytes);
         long[] bases = PrepareSpool(parts, total);
-        fromStream = _track.Spool.CountIn(0, total);
+        fromStream = Math.Max(0, _track.Spool.CountIn(0, total) - _track.FetchedDuringTakeBytes); // what progressive collection fetched is not the stream's
         _track.MissingAtStop = _track.MissingAtStop < 0 ? total - fromStream : _track.MissingAtStop;
         _logger.LogInformation(
             "take {Take} {Track}: box file {Bytes} bytes in {Parts} part(s), {Stream} from the stream ({Percent:0.00} % missing)",
@@ -392,6 +398,7 @@ public sealed class TrackCollector
             first?.ChecksumA ?? 0, first?.ChecksumB ?? 0)
         {
             VerifiedAfterStop = complete && _stoppedTimestamp != 0 ? Stopwatch.GetElapsedTime(_stoppedTimestamp) : null,
+            BytesFetchedDuringTake = Math.Min(fetched, _track.FetchedDuringTakeBytes),
         };
     }
 
