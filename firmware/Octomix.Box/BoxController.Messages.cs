@@ -266,7 +266,13 @@ namespace Octomix.Box
         {
             if (InTake || state == BoxState.Stopping)
             {
-                link.CountIgnored(); // the card belongs to the recorder now; the console asks again later
+                // the card belongs to the recorder: only what it holds durably, in the progressive budget
+                if (state == BoxState.Stopping || !take.OfferDuringTake(files, fileRequest))
+                {
+                    link.CountIgnored(); // the console asks again later
+                    take.LogRefused(fileRequest, files);
+                }
+
                 return;
             }
 
