@@ -109,6 +109,9 @@ namespace Octomix.Drivers.Bwf
             }
         }
 
+        /// <summary>The native writer's file of the part being written (null on the managed path or when closed): what a reader holds the card with.</summary>
+        public IAppendFile AppendFile { get { return _closed ? null : _append; } }
+
         /// <summary>Number of part files created.</summary>
         public int PartCount { get { return _partCount; } }
 

@@ -281,6 +281,12 @@ namespace Octomix.Box
             get { return writer != null ? writer.DurableDataBytes : 0; }
         }
 
+        /// <summary>The native take writer's file of the part being written (null on a stock image or with no take open): a read of the loop's holds the card through it.</summary>
+        public IAppendFile AppendFile
+        {
+            get { return writer != null ? writer.AppendFile : null; }
+        }
+
         /// <summary>The part being written of the open take (0 before a split).</summary>
         public int CurrentPart
         {

@@ -82,9 +82,12 @@ namespace Octomix.Box
         /// <see cref="ProgressiveEveryBlocks"/>-th block with a request queued, one FileData chunk of
         /// the request at the queue's head, within what is durable now. Reads the clock before and
         /// after. Returns the chunks sent (0 or 1). No allocation unless the read handle must be
-        /// (re)opened.
+        /// (re)opened. With the native take writer (<paramref name="writer"/>, null on a stock image)
+        /// the read holds the card (<see cref="IAppendFile.TryHoldCard"/>): when the writer's task is
+        /// in the middle of a piece the block serves nothing and the next one tries again, instead of
+        /// waiting the piece out on FatFs's volume lock (~15 ms, three blocks).
         /// </summary>
-        public int ServeDuringTake(IDatagramSender socket, uint takeId, int part, string path, long durableBytes)
+        public int ServeDuringTake(IDatagramSender socket, uint takeId, int part, string path, long durableBytes, IAppendFile writer)
         {
             if (ProgressiveEveryBlocks <= 0 || reqCount == 0 || ++blocksSinceLiveServe < ProgressiveEveryBlocks)
             {
@@ -103,38 +106,23 @@ namespace Octomix.Box
                 ProgressiveRefused++;
                 NextRequest();
             }
+            else if (writer != null && !writer.TryHoldCard())
+            {
+                ProgressiveCardBusy++;
+                blocksSinceLiveServe = ProgressiveEveryBlocks - 1; // the next block tries again
+            }
             else
             {
-                if (reqOffset[r] + reqLength[r] > durableBytes)
+                try
                 {
-                    reqLength[r] = (int)(durableBytes - reqOffset[r]);
+                    ServeLiveChunk(socket, r, durableBytes, ref reads, ref sent);
                 }
-
-                int n = reqLength[r] < chunkBytes ? reqLength[r] : chunkBytes;
-                if (servePart == live && reqOffset[r] + n > liveVisibleBytes)
+                finally
                 {
-                    CloseServeFile(); // the handle cannot read past the size it was opened with
-                }
-
-                if (servePart != live)
-                {
-                    ProgressiveOpens++;
-                    liveVisibleBytes = durableBytes;
-                }
-
-                live.DataBytes = (uint)durableBytes;
-                int got = ServeChunk(socket, live, r);
-                reads = 1;
-                if (got > 0)
-                {
-                    sent = 1;
-                    BytesServed += got;
-                    ProgressiveChunks++;
-                    ProgressiveBytes += got;
-                }
-                else
-                {
-                    live.Damaged = false; // a failed read while recording says nothing about the closed file
+                    if (writer != null)
+                    {
+                        writer.ReleaseCard();
+                    }
                 }
             }
 
@@ -142,6 +130,45 @@ namespace Octomix.Box
             RecordServeTurn(reads, sent, (int)(BytesServed - bytes), now - started);
             EndTurn(started, now);
             return sent;
+        }
+
+        /// <summary>Blocks whose progressive chunk waited because the native writer's task was writing a piece (<see cref="IAppendFile.TryHoldCard"/> false).</summary>
+        public long ProgressiveCardBusy { get; private set; }
+
+        /// <summary>One chunk of request <paramref name="r"/> of the part being recorded, within what is durable.</summary>
+        private void ServeLiveChunk(IDatagramSender socket, int r, long durableBytes, ref int reads, ref int sent)
+        {
+            if (reqOffset[r] + reqLength[r] > durableBytes)
+            {
+                reqLength[r] = (int)(durableBytes - reqOffset[r]);
+            }
+
+            int n = reqLength[r] < chunkBytes ? reqLength[r] : chunkBytes;
+            if (servePart == live && reqOffset[r] + n > liveVisibleBytes)
+            {
+                CloseServeFile(); // the handle cannot read past the size it was opened with
+            }
+
+            if (servePart != live)
+            {
+                ProgressiveOpens++;
+                liveVisibleBytes = durableBytes;
+            }
+
+            live.DataBytes = (uint)durableBytes;
+            int got = ServeChunk(socket, live, r);
+            reads = 1;
+            if (got > 0)
+            {
+                sent = 1;
+                BytesServed += got;
+                ProgressiveChunks++;
+                ProgressiveBytes += got;
+            }
+            else
+            {
+                live.Damaged = false; // a failed read while recording says nothing about the closed file
+            }
         }
 
         /// <summary>The take being recorded ended (or another starts): its read handle is closed, the next take starts afresh.</summary>

@@ -307,7 +307,7 @@ namespace Octomix.Box
         /// <summary>A block of the take: the file server's progressive turn (<see cref="TakeFileServer.ServeDuringTake"/>).</summary>
         public void ServeDuringTake(TakeFileServer files, IDatagramSender socket)
         {
-            files.ServeDuringTake(socket, currentTake, recorder.CurrentPart, recorder.CurrentPath, recorder.DurableDataBytes);
+            files.ServeDuringTake(socket, currentTake, recorder.CurrentPart, recorder.CurrentPath, recorder.DurableDataBytes, recorder.AppendFile);
         }
 
         /// <summary>A FileRequest dropped during the take: logged the first time and every 100th.</summary>
