@@ -115,7 +115,7 @@ namespace Octomix.Box
             {
                 try
                 {
-                    ServeLiveChunk(socket, r, durableBytes, ref reads, ref sent);
+                    ServeLiveChunk(socket, r, durableBytes, writer != null, ref reads, ref sent);
                 }
                 finally
                 {
@@ -135,8 +135,14 @@ namespace Octomix.Box
         /// <summary>Blocks whose progressive chunk waited because the native writer's task was writing a piece (<see cref="IAppendFile.TryHoldCard"/> false).</summary>
         public long ProgressiveCardBusy { get; private set; }
 
-        /// <summary>One chunk of request <paramref name="r"/> of the part being recorded, within what is durable.</summary>
-        private void ServeLiveChunk(IDatagramSender socket, int r, long durableBytes, ref int reads, ref int sent)
+        /// <summary>
+        /// One chunk of request <paramref name="r"/> of the part being recorded, within what is
+        /// durable. <paramref name="preallocated"/>: the native writer's file, whose size on the card
+        /// is its preallocation from the start (f_expand), so one read handle sees every byte the
+        /// writer syncs and is never reopened (a reopen seeks from the first cluster: a walk of the
+        /// whole chain, a FAT sector per 128 clusters).
+        /// </summary>
+        private void ServeLiveChunk(IDatagramSender socket, int r, long durableBytes, bool preallocated, ref int reads, ref int sent)
         {
             if (reqOffset[r] + reqLength[r] > durableBytes)
             {
@@ -144,7 +150,7 @@ namespace Octomix.Box
             }
 
             int n = reqLength[r] < chunkBytes ? reqLength[r] : chunkBytes;
-            if (servePart == live && reqOffset[r] + n > liveVisibleBytes)
+            if (!preallocated && servePart == live && reqOffset[r] + n > liveVisibleBytes)
             {
                 CloseServeFile(); // the handle cannot read past the size it was opened with
             }

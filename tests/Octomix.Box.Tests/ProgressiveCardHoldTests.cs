@@ -46,4 +46,30 @@ public class ProgressiveCardHoldTests
         Assert.False(task.CardHeld);
         Assert.Equal(BoxState.Recording, h.Controller.State);
     }
+
+    /// <summary>
+    /// The native writer's file has its preallocated size on the card from the start, so one read
+    /// handle serves every later request of the take: no reopen (each would cost nanoFramework's
+    /// open — a directory sector read and write — and a seek from the first cluster).
+    /// </summary>
+    [Fact]
+    public void OneReadHandleServesTheWholeTakeOnTheNativeWriter()
+    {
+        using var h = new BoxHarness(o => o.NativeTakeWriter = true);
+        h.JoinAndCalibrate();
+        h.Record(Take, 12000, countInBars: 0);
+        Assert.True(h.RunUntil(c => c.State == BoxState.Recording, 1000), h.Log());
+        var files = h.Controller.Files;
+        for (int i = 0; i < 4; i++)
+        {
+            long target = (i + 2) * 48000L * 4;
+            Assert.True(h.RunUntil(c => c.Recorder.DurableDataBytes > target, 100000), h.Log());
+            long durable = h.Controller.Recorder.DurableDataBytes;
+            h.Server.SendAsEngineer(new FileRequestMessage { TakeId = Take, Part = 0, Offset = (uint)(durable - 1024), RequestLength = 1024 });
+            h.Run(BoxSettings.DefaultProgressiveEveryBlocks * 4);
+        }
+
+        Assert.Equal(8, files.ProgressiveChunks);
+        Assert.Equal(1, files.ProgressiveOpens);
+    }
 }
