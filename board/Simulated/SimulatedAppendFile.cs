@@ -73,6 +73,46 @@ public sealed class SimulatedAppendFile : IAppendFile
         }
     }
 
+    /// <summary>
+    /// True: the simulated task is in the middle of a piece write (a test sets it), so
+    /// <see cref="TryHoldCard"/> fails as it would on the box. The simulated task writes a piece at
+    /// once when it is full, so it is otherwise never caught writing.
+    /// </summary>
+    public bool TaskWriting { get; set; }
+
+    /// <summary>True between a <see cref="TryHoldCard"/> that succeeded and its <see cref="ReleaseCard"/>.</summary>
+    public bool CardHeld { get; private set; }
+
+    /// <summary>Reads of the loop's that held the card (<see cref="TryHoldCard"/> true).</summary>
+    public long CardHolds { get; private set; }
+
+    public bool TryHoldCard()
+    {
+        if (CardHeld)
+        {
+            throw new InvalidOperationException("the card is already held: a hold is released before the next");
+        }
+
+        if (TaskWriting)
+        {
+            return false;
+        }
+
+        CardHeld = true;
+        CardHolds++;
+        return true;
+    }
+
+    public void ReleaseCard()
+    {
+        if (!CardHeld)
+        {
+            throw new InvalidOperationException("ReleaseCard without a TryHoldCard that succeeded");
+        }
+
+        CardHeld = false;
+    }
+
     public void ResetDigest()
     {
         Drain();

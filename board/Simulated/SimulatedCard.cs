@@ -142,6 +142,9 @@ public sealed class SimulatedCard : IStorage, IAppendStorage, IServeStorage
 
     public bool AppendAvailable => NativeWriter;
 
+    /// <summary>The native writer's file opened last (a test's handle on its task: <see cref="SimulatedAppendFile.TaskWriting"/>).</summary>
+    public SimulatedAppendFile? LastAppendFile { get; private set; }
+
     /// <summary>The board's native take writer, simulated (<see cref="SimulatedAppendFile"/>).</summary>
     public IAppendFile OpenAppend(string path, int writeBytes, int syncBytes)
     {
@@ -150,7 +153,8 @@ public sealed class SimulatedCard : IStorage, IAppendStorage, IServeStorage
             throw new IOException("this card has no native take writer");
         }
 
-        return new SimulatedAppendFile((SimulatedCardFile)Open(path, FileOpenMode.Create), writeBytes, syncBytes);
+        LastAppendFile = new SimulatedAppendFile((SimulatedCardFile)Open(path, FileOpenMode.Create), writeBytes, syncBytes);
+        return LastAppendFile;
     }
 
     /// <summary>The native file server comes with the native take writer (the same interop library in the custom image).</summary>

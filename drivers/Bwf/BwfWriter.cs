@@ -43,6 +43,7 @@ namespace Octomix.Drivers.Bwf
         private int _partCount;
         private long _framesBeforePart;
         private long _dataBytes;          // audio bytes in the current part
+        private long _flushedDataBytes;   // audio bytes of the current part at its last Flush (f_sync)
         private int _framesSinceUpdate;
         private bool _closed;
         private string _failure;
@@ -88,6 +89,28 @@ namespace Octomix.Drivers.Bwf
 
         /// <summary>Frames written to the card so far, all parts together.</summary>
         public long FramesWritten { get { return _framesBeforePart + _dataBytes / _frameBytes; } }
+
+        /// <summary>
+        /// Audio bytes of the part being written that are on the card for sure: through the native
+        /// writer, what its task has synced (<see cref="IAppendFile.SyncedLength"/> past the header);
+        /// otherwise the data size at the last header rewrite and Flush (f_sync, once per
+        /// <see cref="BwfWriterOptions.HeaderUpdateIntervalFrames"/>). A reader may fetch these while
+        /// the take goes on (progressive collection); 0 when closed. No allocation, no card call.
+        /// </summary>
+        public long DurableDataBytes
+        {
+            get
+            {
+                if (_closed || _file == null) return 0;
+                if (_append == null) return _flushedDataBytes;
+                long synced = _append.SyncedLength - BwfLayout.DataOffset;
+                if (synced < 0) return 0;
+                return synced < _dataBytes ? synced : _dataBytes;
+            }
+        }
+
+        /// <summary>The native writer's file of the part being written (null on the managed path or when closed): what a reader holds the card with.</summary>
+        public IAppendFile AppendFile { get { return _closed ? null : _append; } }
 
         /// <summary>Number of part files created.</summary>
         public int PartCount { get { return _partCount; } }
@@ -171,6 +194,7 @@ namespace Octomix.Drivers.Bwf
                 {
                     WriteSizes(false);
                     _file.Flush();
+                    _flushedDataBytes = _dataBytes;
                 }
                 catch (IOException ex)
                 {
@@ -257,6 +281,7 @@ namespace Octomix.Drivers.Bwf
             }
             _partCount = index + 1;
             _dataBytes = 0;
+            _flushedDataBytes = 0;
             _framesSinceUpdate = 0;
         }
 

@@ -222,6 +222,7 @@ namespace Octomix.Box
             int checksumBudget = settings.ChecksumBudgetMicros > 0 ? settings.ChecksumBudgetMicros : TakeFileServer.AutoBudgetMicros(blockFrames, format.SampleRate);
             files = new TakeFileServer(card, clock, checksumBudget, settings.ChecksumSliceBytes, settings.FileChunksPerBlock, settings.FileChunkBytes);
             files.RestingServeBudgetMicros = settings.ChecksumBudgetMicros > 0 ? settings.ChecksumBudgetMicros : TakeFileServer.AutoRestingServeBudgetMicros(blockFrames, format.SampleRate);
+            files.ProgressiveEveryBlocks = settings.ProgressiveEveryBlocks;
             link.Open(settings, boxId, format, streamer.FramesPerPacket, (uint)random.Next() | 1u, ServerSilenceMicroseconds);
             commands.Attach(format, preRollFrames, take, files, streamer, playout);
             statusReport.Attach(format, take, streamer, meter, recorder, playout);

@@ -68,6 +68,11 @@ namespace Octomix.Box
                 files.Turn(socket);
             }
 
+            if (state == BoxState.Recording)
+            {
+                take.ServeDuringTake(files, socket); // progressive collection: one chunk every progressive_every_blocks blocks at most
+            }
+
             if (state == BoxState.Collecting && !files.ChecksumPending)
             {
                 Transition(RestingState, BoxEvent.CollectingDone, "checksums ready");

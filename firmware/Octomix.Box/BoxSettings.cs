@@ -35,6 +35,7 @@ namespace Octomix.Box
             ChecksumSliceBytes = 4096;
             FileChunksPerBlock = 2;
             FileChunkBytes = TakeFileServer.DefaultChunkBytes;
+            ProgressiveEveryBlocks = DefaultProgressiveEveryBlocks;
             CardWriteBytes = Recorder.DefaultCardWriteBytes;
             JoinRetrySeconds = 5;
             NetworkTimeoutSeconds = 20;
@@ -124,6 +125,24 @@ namespace Octomix.Box
         /// fit in a block with the loop's own work.
         /// </summary>
         public int FileChunkBytes { get; set; }
+
+        /// <summary>
+        /// <see cref="ProgressiveEveryBlocks"/> by default: one 512-byte chunk (~1.75 ms on the ESP32,
+        /// docs/device-budget.md §7) every 8th 5.33 ms block adds ~0.22 ms, ~4 % of the period, on
+        /// average, and serves ~12 KB/s — four times the gaps of a 48 kHz 24-bit stereo stream at
+        /// 1 % loss beyond what NACKs recover.
+        /// </summary>
+        public const int DefaultProgressiveEveryBlocks = 8;
+
+        /// <summary>The largest <see cref="ProgressiveEveryBlocks"/> (one chunk every ~1.4 s at 256 frames, 48 kHz).</summary>
+        public const int MaxProgressiveEveryBlocks = 256;
+
+        /// <summary>
+        /// Setting <c>progressive_every_blocks</c>: while a take records, FileRequests for what the
+        /// card already holds durably are served, one FileData chunk at most every this many blocks
+        /// (progressive collection); 0 = off (FileRequests during a take are dropped).
+        /// </summary>
+        public int ProgressiveEveryBlocks { get; set; }
 
         /// <summary>
         /// Bytes per card write when the board has a native take writer (<see cref="Octomix.Hal.IAppendStorage"/>):

@@ -284,7 +284,13 @@ namespace Octomix.Box
             BoxState state = machine.State;
             if (InTake || state == BoxState.Stopping)
             {
-                link.CountIgnored(); // the card belongs to the recorder now; the console asks again later
+                // the card belongs to the recorder: only what it holds durably, in the progressive budget
+                if (state == BoxState.Stopping || !take.OfferDuringTake(files, fileRequest))
+                {
+                    link.CountIgnored(); // the console asks again later
+                    take.LogRefused(fileRequest, files);
+                }
+
                 return;
             }
 

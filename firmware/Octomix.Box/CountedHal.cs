@@ -84,6 +84,9 @@ namespace Octomix.Box
 
         /// <summary>A FileData datagram taken from the native file server (count = its length; 0: none was ready).</summary>
         public const int ServeFill = 22;
+
+        /// <summary>The native take writer's card held for a read of the loop's (count 0) or released (count 1): IAppendFile.TryHoldCard / ReleaseCard.</summary>
+        public const int CardHold = 23;
     }
 
     /// <summary>
@@ -629,6 +632,28 @@ namespace Octomix.Box
         public void ResetDigest()
         {
             inner.ResetDigest();
+        }
+
+        public bool TryHoldCard()
+        {
+            counter.Total++;
+            if (counter.Listener != null)
+            {
+                counter.Listener.Call(HalCall.CardHold, inner, null, 0, 0);
+            }
+
+            return inner.TryHoldCard();
+        }
+
+        public void ReleaseCard()
+        {
+            counter.Total++;
+            if (counter.Listener != null)
+            {
+                counter.Listener.Call(HalCall.CardHold, inner, null, 0, 1);
+            }
+
+            inner.ReleaseCard();
         }
 
         public void Write(byte[] buffer, int offset, int count)

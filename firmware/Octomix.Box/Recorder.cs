@@ -271,6 +271,34 @@ namespace Octomix.Box
             }
         }
 
+        /// <summary>
+        /// Audio bytes of the open take's current part (<see cref="CurrentPart"/>) that are on the
+        /// card for sure (synced by the native writer, or flushed with the header): what may be
+        /// served while the take goes on. 0 when no take is open.
+        /// </summary>
+        public long DurableDataBytes
+        {
+            get { return writer != null ? writer.DurableDataBytes : 0; }
+        }
+
+        /// <summary>The native take writer's file of the part being written (null on a stock image or with no take open): a read of the loop's holds the card through it.</summary>
+        public IAppendFile AppendFile
+        {
+            get { return writer != null ? writer.AppendFile : null; }
+        }
+
+        /// <summary>The part being written of the open take (0 before a split).</summary>
+        public int CurrentPart
+        {
+            get { return writer != null ? writer.PartCount - 1 : 0; }
+        }
+
+        /// <summary>Path of the part being written (null when no take is open).</summary>
+        public string CurrentPath
+        {
+            get { return writer != null ? writer.CurrentPath : null; }
+        }
+
         /// <summary>Frames written so far of the open take (without asking the card).</summary>
         public long FramesSoFar
         {

@@ -44,6 +44,7 @@ namespace Octomix.Box
         public const string KeyChecksumBudgetMicros = "checksum_budget_us";
         public const string KeyFileChunksPerBlock = "file_chunks_per_block";
         public const string KeyFileChunkBytes = "file_chunk_bytes";
+        public const string KeyProgressiveEveryBlocks = "progressive_every_blocks";
         public const string KeyCardWriteBytes = "card_write_bytes";
         public const string KeyJoinRetrySeconds = "join_retry_seconds";
         public const string KeyNetworkTimeoutSeconds = "network_timeout_seconds";
@@ -72,7 +73,7 @@ namespace Octomix.Box
             KeySampleRate, KeyBits, KeyChannels, KeyBlockFrames, KeyClickSound, KeyClickLevel, KeyJam,
             KeyAutoJoin, KeyRetransmitSeconds, KeyPrefillBlocks, KeyCaptureBufferBlocks, KeySdMarginPercent, KeyChecksumSliceBytes,
             KeyChecksumBudgetMicros, KeyFileChunksPerBlock, KeyFileChunkBytes, KeyCardWriteBytes, KeyJoinRetrySeconds, KeyNetworkTimeoutSeconds,
-            KeyDigestWhileRecording,
+            KeyDigestWhileRecording, KeyProgressiveEveryBlocks,
         };
 
         /// <summary>
@@ -529,6 +530,14 @@ namespace Octomix.Box
                     }
 
                     s.FileChunksPerBlock = n;
+                    return null;
+                case KeyProgressiveEveryBlocks:
+                    if (!ParseInt(value, 0, BoxSettings.MaxProgressiveEveryBlocks, out n))
+                    {
+                        return Expected(value, "0 (off) or 1.." + BoxSettings.MaxProgressiveEveryBlocks + " blocks between two FileData chunks while recording");
+                    }
+
+                    s.ProgressiveEveryBlocks = n;
                     return null;
                 case KeyFileChunkBytes:
                     if (!ParseInt(value, TakeFileServer.MinChunkBytes, TakeFileServer.MaxChunkBytes, out n))

@@ -268,6 +268,7 @@ namespace Octomix.Box
         /// </summary>
         public void TakeClosed(uint takeId, string path, int partCount, long firstSampleIndex, int latencyFrames)
         {
+            EndLive();
             Forget(takeId);
             long first = firstSampleIndex;
             for (int part = 0; part < partCount; part++)
@@ -552,11 +553,17 @@ namespace Octomix.Box
                 return false;
             }
 
+            return Enqueue(request, p.DataBytes);
+        }
+
+        /// <summary>Queues what <paramref name="request"/> asks for below <paramref name="limit"/> and the queue does not hold yet (see <see cref="Request"/>).</summary>
+        private bool Enqueue(FileRequestMessage request, long limit)
+        {
             long start = request.Offset;
             long end = start + request.RequestLength;
-            if (end > p.DataBytes)
+            if (end > limit)
             {
-                end = p.DataBytes;
+                end = limit;
             }
 
             if (!TrimQueued(request.TakeId, request.Part, ref start, ref end))
@@ -626,6 +633,7 @@ namespace Octomix.Box
             BadRequests += reqCount;
             reqCount = 0;
             CloseServeFile();
+            EndLive();
         }
 
         /// <summary>

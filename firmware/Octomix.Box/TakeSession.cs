@@ -313,6 +313,32 @@ namespace Octomix.Box
             }
         }
 
+        /// <summary>
+        /// A FileRequest while the take records (progressive collection): queued when it asks for
+        /// what the card holds durably of the part being written (<see cref="TakeFileServer.RequestDuringTake"/>).
+        /// </summary>
+        public bool OfferDuringTake(TakeFileServer files, FileRequestMessage request)
+        {
+            return files.RequestDuringTake(request, currentTake, recorder.CurrentPart, recorder.CurrentPath, recorder.DurableDataBytes);
+        }
+
+        /// <summary>A block of the take: the file server's progressive turn (<see cref="TakeFileServer.ServeDuringTake"/>).</summary>
+        public void ServeDuringTake(TakeFileServer files, IDatagramSender socket)
+        {
+            files.ServeDuringTake(socket, currentTake, recorder.CurrentPart, recorder.CurrentPath, recorder.DurableDataBytes, recorder.AppendFile);
+        }
+
+        /// <summary>A FileRequest dropped during the take: logged the first time and every 100th.</summary>
+        public void LogRefused(FileRequestMessage request, TakeFileServer files)
+        {
+            long n = files.ProgressiveRefused;
+            if (n == 1 || n % 100 == 0)
+            {
+                log.Write(LogLevel.Info, "file request during take " + currentTake + " dropped (take " + request.TakeId + " part " + request.Part + " offset " + request.Offset
+                    + "): not on the card durably yet, stopping, or progressive_every_blocks = 0; " + n + " so far");
+            }
+        }
+
         /// <summary>Hands the closed take to the file server (its parts, and its digest when the recorder made it); returns the take, none is running after.</summary>
         public uint HandOver(TakeFileServer files)
         {

@@ -48,5 +48,18 @@ namespace Octomix.Hal
 
         /// <summary>Bytes the digest covers.</summary>
         long DigestLength { get; }
+
+        /// <summary>
+        /// Holds the card for one read of the loop's own on another handle (progressive collection
+        /// while the take records): true when the task is between pieces — it then starts no piece
+        /// write or f_sync until <see cref="ReleaseCard"/> (the ring has room for it to wait a read
+        /// long); false while it is writing one (try again later). Never blocks: a read that met
+        /// the task's write would wait on FatFs's volume lock for the whole piece (a 32 KB
+        /// multi-block write, ~15 ms: three blocks). Call nothing else of this file while holding.
+        /// </summary>
+        bool TryHoldCard();
+
+        /// <summary>Ends a <see cref="TryHoldCard"/> that returned true: the task may write again.</summary>
+        void ReleaseCard();
     }
 }

@@ -208,7 +208,7 @@ internal static class DemoCommand
         foreach (var track in collection.Tracks)
         {
             Say(track.Complete
-                ? $"{track.TrackName}: {track.DataBytes} bytes verified ({track.BytesFromStream} from the stream, {track.BytesFetched} fetched after the stop)"
+                ? $"{track.TrackName}: {track.DataBytes} bytes verified{AfterStop(track)} ({track.BytesFromStream} from the stream, {track.BytesFetchedDuringTake} fetched during the take, {track.BytesFetchedAfterStop} after the Stop)"
                 : $"{track.TrackName}: INCOMPLETE: {track.Problem}");
         }
 
@@ -278,6 +278,10 @@ internal static class DemoCommand
     }
 
     private static double Round(double v) => Math.Round(v, 2);
+
+    /// <summary>" 0.42 s after Stop": how soon after the engineer's Stop the track was proven equal to the card.</summary>
+    private static string AfterStop(TrackCollectionResult track) =>
+        track.VerifiedAfterStop is { } t ? string.Create(CultureInfo.InvariantCulture, $" {t.TotalSeconds:0.00} s after Stop") : string.Empty;
 
     /// <summary>--web: the port, how long to wait for a page before the boxes start, how long to stay open after.</summary>
     private sealed record DemoWeb(int Port, TimeSpan Wait, TimeSpan Hold);

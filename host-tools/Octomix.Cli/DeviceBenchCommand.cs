@@ -17,7 +17,7 @@ public static class DeviceBenchCommand
     {
         var blocks = new Option<int>("--blocks") { Description = "Blocks measured per format and mode", DefaultValueFactory = _ => 1000 };
         var formats = new Option<string>("--formats") { Description = "Formats, bits/channels at 48 kHz, comma separated", DefaultValueFactory = _ => "16/1,16/2,24/1,24/2" };
-        var modes = new Option<string>("--modes") { Description = "Modes: recording, jamming, collecting, serving", DefaultValueFactory = _ => string.Join(",", DeviceModes.All) };
+        var modes = new Option<string>("--modes") { Description = "Modes: recording, jamming, collecting, serving, progressive", DefaultValueFactory = _ => string.Join(",", DeviceModes.All) };
         var takeSeconds = new Option<double>("--take-seconds") { Description = "Seconds recorded before collecting/serving", DefaultValueFactory = _ => 2 };
         var settings = new Option<string>("--settings") { Description = "Extra settings.txt lines for the box, separated by ';' (e.g. \"file_chunk_bytes = 1024\")", DefaultValueFactory = _ => string.Empty };
         var cardDma = new Option<bool>("--card-dma") { Description = "Lever, not today's box: card writes from DMA-capable buffers (one multi-block write per call)" };

@@ -41,8 +41,10 @@ public sealed class SimulatedStudio : IDisposable
     /// <param name="musicians">The boxes.</param>
     /// <param name="log">Where the boxes' log lines go (null: kept in memory only).</param>
     /// <param name="ports">A port per box instead of <paramref name="port"/> (each box behind its own proxy, in the fault tests).</param>
+    /// <param name="settings">Changes every box's settings after the studio's own (a test's: e.g. progressive_every_blocks).</param>
     /// <param name="customImage">True: the boxes run the custom firmware image (the native take writer and file server, docs/recording-path.md); false: a stock image.</param>
-    public SimulatedStudio(string root, string host, int port, string joinCode, IReadOnlyList<StudioMusician> musicians, Action<string, HalLogLevel, string>? log = null, IReadOnlyList<int>? ports = null, bool customImage = false)
+    public SimulatedStudio(string root, string host, int port, string joinCode, IReadOnlyList<StudioMusician> musicians, Action<string, HalLogLevel, string>? log = null, IReadOnlyList<int>? ports = null,
+        Action<BoxSettings>? settings = null, bool customImage = false)
     {
         ArgumentNullException.ThrowIfNull(musicians);
         Musicians = musicians;
@@ -79,6 +81,7 @@ public sealed class SimulatedStudio : IDisposable
                 s.PrefillBlocks = 16;
                 s.CaptureBufferBlocks = 64;
                 s.JoinRetrySeconds = 1;
+                settings?.Invoke(s);
             }
 
             // the card a musician would bring: its settings.txt says where to join

@@ -65,6 +65,11 @@ public static class DeviceReport
                 }
             }
 
+            if (r.Mode == DeviceModes.Progressive)
+            {
+                o["progressiveKBytesPerSecond"] = Round(r.ServedBytesPerSecond / 1000);
+            }
+
             if (r.Mode == DeviceModes.Serving)
             {
                 o["servingKBytesPerSecond"] = Round(r.ServedBytesPerSecond / 1000);
@@ -159,6 +164,7 @@ public static class DeviceReport
                 DeviceModes.Collecting => string.Create(Inv, $"checksum {r.ChecksumBytesPerSecond / 1000:0.0} KB/s"),
                 DeviceModes.Serving when r.TaskCounts.SdDataBytesRead > 0 => string.Create(Inv, $"native file server: serving {r.ServedBytesPerSecond / 1000:0.0} KB/s; its task reads {r.ServeTaskDeliveredBytesPerSecond(CostColumn.Used) / 1000:0} KB/s, busy {r.TaskPercentOfTime(CostColumn.Used):0} % of the time"),
                 DeviceModes.Serving => string.Create(Inv, $"serving {r.ServedBytesPerSecond / 1000:0.0} KB/s"),
+                DeviceModes.Progressive => string.Create(Inv, $"progressive collection: {r.ServedBytesPerSecond / 1000:0.0} KB/s served during the take, {r.Blocks.Count(b => b.ServedChunks > 0)} of {r.Blocks.Count} blocks served a chunk"),
                 _ => string.Empty,
             };
             if (r.Problem != null)

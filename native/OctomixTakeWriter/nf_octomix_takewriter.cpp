@@ -21,6 +21,8 @@ int take_writer_close(void);
 int take_writer_drain(void);
 const octo_ring *take_writer_ring(void);
 uint64_t take_writer_synced(void);
+int take_writer_try_hold_card(void);
+void take_writer_release_card(void);
 int take_serve_open(const char *path, uint32_t chunk_bytes);
 int take_serve_queue(uint32_t take_id, uint32_t part, uint64_t data_offset, uint32_t offset, uint32_t length);
 int take_serve_fill(uint8_t *datagram, uint32_t bytes);
@@ -87,6 +89,7 @@ HRESULT Library_octomix_takewriter_NativeMethods::Open___STATIC__I4__STRING__I4_
 // Flush → take_writer_flush(); Seek → take_writer_seek(Arg0 s8); Read → take_writer_drain()
 // then f_read on the FIL from the array's data pointer; Query(0) → the ring's
 // file_position + used, Query(1) → take_writer_synced(), Query(2) → file_position + used;
+// TryHoldCard → take_writer_try_hold_card(); ReleaseCard → take_writer_release_card();
 // ResetDigest → take_writer_drain() then octo_ring_reset_digest; Digest(0/1/2) →
 // octo_digest_a / octo_digest_b / digest.length; Close → take_writer_close(); Version → 1.
 

@@ -212,3 +212,18 @@ uint64_t take_writer_synced(void)
 {
     return w.synced;
 }
+
+/* The loop's progressive read (its own FIL, through FatFs's volume lock): 1 when the task is
+   between pieces — holding the FIL's mutex, the loop keeps the task from starting a piece write or
+   an f_sync until take_writer_release_card — 0 while it writes one. Never blocks: a read that met
+   the task's f_write would wait on the volume lock for the whole piece (~15 ms for 32 KB). The
+   mutex is taken and given by the nanoCLR's task, as FreeRTOS requires. */
+int take_writer_try_hold_card(void)
+{
+    return w.open && xSemaphoreTake(w.lock, 0) == pdTRUE ? 1 : 0;
+}
+
+void take_writer_release_card(void)
+{
+    xSemaphoreGive(w.lock);
+}

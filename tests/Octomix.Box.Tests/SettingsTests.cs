@@ -120,6 +120,9 @@ public class SettingsTests
     [InlineData("file_chunk_bytes = 1373", "file_chunk_bytes", false, "64..1372 bytes")]
     [InlineData("file_chunk_bytes = 512b", "file_chunk_bytes", false, "64..1372 bytes")]
     [InlineData("file_chunks_per_block = 0", "file_chunks_per_block", false, "1..8")]
+    [InlineData("progressive_every_blocks = 257", "progressive_every_blocks", false, "0 (off) or 1..256 blocks")]
+    [InlineData("progressive_every_blocks = -1", "progressive_every_blocks", false, "0 (off) or 1..256 blocks")]
+    [InlineData("progressive_every_blocks = 8x", "progressive_every_blocks", false, "0 (off) or 1..256 blocks")]
     [InlineData("box_id = 0xZZ", "box_id", false, "non-zero number")]
     [InlineData("wifi_ssid = ", "wifi_ssid", false, "1 to 32")]
     public void ABadValueNamesItsLineAndKeyAndKeepsTheDefault(string line, string key, bool fatal, string expected)
@@ -152,6 +155,11 @@ public class SettingsTests
         if (key == "file_chunk_bytes")
         {
             Assert.Equal(defaults.FileChunkBytes, s.FileChunkBytes);
+        }
+
+        if (key == "progressive_every_blocks")
+        {
+            Assert.Equal(defaults.ProgressiveEveryBlocks, s.ProgressiveEveryBlocks);
         }
     }
 

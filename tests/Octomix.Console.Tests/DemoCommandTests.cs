@@ -32,6 +32,7 @@ public class DemoCommandTests
         var summary = JsonNode.Parse(stdout)!;
         Assert.Equal("complete", (string?)summary["state"]);
         var tracks = summary["tracks"]!.AsArray();
+        double stopToCollected = (double)summary["phases"]!["collectedSeconds"]! - (double)summary["phases"]!["recordedSeconds"]!;
         Assert.Equal(["Anna", "Ben", "Chloé", "Dev"], tracks.Select(t => (string)t!["track"]!));
         foreach (var track in tracks)
         {
@@ -41,6 +42,11 @@ public class DemoCommandTests
             Assert.True(File.Exists((string)track["stem"]!));
             Assert.Equal((long)track["dataBytes"]!, (long)track["bytesFromStream"]! + (long)track["bytesCollected"]!);
             Assert.NotNull(track["streamLossBeforeCollectionPercent"]);
+
+            // Stop → verified, per track: measured, and within the Stop-to-collected phase (both rounded to 10 ms there)
+            double afterStop = (double)track["verifiedAfterStopSeconds"]!;
+            Assert.True(afterStop > 0 && afterStop <= stopToCollected + 0.01, $"{track.ToJsonString()}: Stop to collected {stopToCollected} s");
+            Assert.Matches($"{track["track"]}: {track["dataBytes"]} bytes verified [0-9]+\\.[0-9][0-9] s after Stop", stderr);
         }
 
         Assert.Single(tracks.Select(t => (long)t!["timeReference"]!).Distinct());

@@ -54,6 +54,7 @@ public class EndToEndTests(ITestOutputHelper output)
                 "the boxes recorded 4 s of the take");
             var midTake = engine.CurrentTake!.Mixer!.GetStatus();
             var midTakeTracks = engine.CurrentTake.Tracks.Select(t => t.Monitor!.GetStatus()).ToList();
+            var stopToCollected = System.Diagnostics.Stopwatch.StartNew();
             var stop = await engine.StopAsync(CancellationToken.None);
             Assert.Empty(stop.Problems);
 
@@ -63,6 +64,7 @@ public class EndToEndTests(ITestOutputHelper output)
 
             var collection = await engine.CollectAsync(CancellationToken.None);
             Assert.True(collection.Complete, string.Join("; ", collection.Incomplete.Select(t => t.Problem)));
+            var stopToCollectedTime = stopToCollected.Elapsed;
             var export = await engine.ExportAsync(null, false, CancellationToken.None);
             var playback = await engine.PlaybackAsync(CancellationToken.None);
 
@@ -84,6 +86,10 @@ public class EndToEndTests(ITestOutputHelper output)
                 Assert.True(cardData.AsSpan().SequenceEqual(stemData), $"{m.Name}: stem data equals the card's");
                 Assert.Equal(result.DataBytes, stemData.Length);
                 Assert.Equal(result.BytesFromStream + result.BytesFetched, result.DataBytes);
+
+                // how soon after the Stop the track was proven equal to the card: measured, within the Stop-to-collected time
+                Assert.NotNull(result.VerifiedAfterStop);
+                Assert.True(result.VerifiedAfterStop > TimeSpan.Zero && result.VerifiedAfterStop <= stopToCollectedTime, $"{m.Name}: verified {result.VerifiedAfterStop} after Stop, collected {stopToCollectedTime} after it");
 
                 // notes land on the click grid with 0 samples of error (the stems are aligned: frame j = take index F − L + j)
                 var box = studio.Boxes[i].Controller;

@@ -45,4 +45,23 @@ public sealed record CollectionOptions
 
     /// <summary>Whole fetches of a part whose checksum does not match before the track is given up.</summary>
     public int VerifyRounds { get; init; } = 3;
+
+    /// <summary>
+    /// Progressive collection (<see cref="ProgressiveFetch"/>): bytes per second per track asked
+    /// for while the take records; 0 = off (everything missing is fetched after the Stop). Under
+    /// what a box serves by default: one 512-byte chunk every 8th block
+    /// (<c>progressive_every_blocks</c>), 12 KB/s at 256 frames and 48 kHz, 11 KB/s at 44.1 kHz.
+    /// </summary>
+    public int ProgressiveBytesPerSecond { get; init; } = 8_000;
+
+    /// <summary>Bytes asked for per FileRequest during the take (a few of the box's chunks: its queue holds 8 requests).</summary>
+    public int ProgressiveRequestBytes { get; init; } = 2048;
+
+    /// <summary>
+    /// A range missing from the stream is asked for during the take once it is this far behind
+    /// the newest frame received: past the box's retransmit ring (<c>retransmit_seconds</c>, 2 s
+    /// by default), where NACKs can no longer bring it, and on the card for sure (the stock path
+    /// flushes once a second, the native writer syncs as often).
+    /// </summary>
+    public TimeSpan ProgressiveAfter { get; init; } = TimeSpan.FromSeconds(3);
 }

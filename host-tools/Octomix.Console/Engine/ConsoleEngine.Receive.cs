@@ -11,6 +11,8 @@ public sealed partial class ConsoleEngine : ILinkReceiver
 {
     private const long NackIntervalMicros = 20_000;
     private const long LinkReportIntervalMicros = 50_000;
+    private const long ProgressiveIntervalMicros = 50_000;
+    private long _nextProgressiveAt;
 
     private readonly uint[] _lastStatusSequence = new uint[Slot.MaxJammerSlots];
     private readonly long[] _statusReceived = new long[Slot.MaxJammerSlots];
@@ -220,6 +222,12 @@ public sealed partial class ConsoleEngine : ILinkReceiver
     void ILinkReceiver.OnTick(long nowMicros)
     {
         var take = _take;
+        if (take != null && nowMicros >= _nextProgressiveAt && take.Info.State == TakeState.Recording)
+        {
+            _nextProgressiveAt = nowMicros + ProgressiveIntervalMicros;
+            FetchProgressively(take, nowMicros);
+        }
+
         if (take == null || take.Mixer == null)
         {
             return;
@@ -256,6 +264,17 @@ public sealed partial class ConsoleEngine : ILinkReceiver
                     _link.Send(_nack, (byte)stream.Slot);
                 }
             }
+        }
+    }
+
+    /// <summary>Progressive collection: each track asks its box for what the stream missed beyond NACKs (network thread).</summary>
+    private void FetchProgressively(OpenTake take, long nowMicros)
+    {
+        double consoleRtt = _link.RoundTrip?.TotalSeconds ?? 0.05;
+        foreach (var stream in take.Tracks)
+        {
+            stream.Progressive ??= new ProgressiveFetch(_options.Collection);
+            stream.Progressive.Tick(stream, take.Id, take.Info.SampleRate, nowMicros, TimeSpan.FromSeconds(consoleRtt + BoxRoundTrip(stream.Slot)), (m, slot) => _link.Send(m, slot));
         }
     }
 

@@ -241,6 +241,12 @@ public sealed partial class ConsoleEngine
                 throw new InvalidOperationException("no take is recording");
             }
 
+            take.StoppedTimestamp = Stopwatch.GetTimestamp();
+            foreach (var stream in take.Tracks)
+            {
+                stream.EndProgressive(); // what arrives from now on was fetched after the Stop
+            }
+
             _store.SetTakeState(take.Id, TakeState.Stopping, DateTime.UtcNow);
             take.Info = take.Info with { State = TakeState.Stopping, StoppedUtc = DateTime.UtcNow };
             var pending = take.Tracks.Select(s => (Stream: s, Answer: _link.SendCommandAsync(new TakeControlMessage(MessageType.Stop) { TakeId = take.Id }, (byte)s.Slot))).ToList();
@@ -334,7 +340,7 @@ public sealed partial class ConsoleEngine
             var collectors = take.Tracks
                 .Select(stream => stream.Info.State == TakeTrackState.Complete && stream.Info.DataBytes >= 0
                     ? Task.FromResult(Verified(stream))
-                    : new TrackCollector(_link, stream, take.Id, _options.Collection, _logger).RunAsync(cancel))
+                    : new TrackCollector(_link, stream, take.Id, _options.Collection, _logger, take.StoppedTimestamp).RunAsync(cancel))
                 .ToList();
             var results = await Task.WhenAll(collectors).ConfigureAwait(false);
             _spoolWriter.Drain(TimeSpan.FromSeconds(10));

@@ -60,6 +60,9 @@ public sealed class OpenTake : IDisposable
 
     public List<TrackStream> Tracks { get; } = [];
 
+    /// <summary><see cref="System.Diagnostics.Stopwatch.GetTimestamp"/> when the engineer stopped the take; 0 when this console did not see the Stop (re-opened after a restart).</summary>
+    public long StoppedTimestamp { get; set; }
+
     public MonitorMixer? Mixer { get; set; }
 
     public MonitorOutputLoop? Output { get; set; }

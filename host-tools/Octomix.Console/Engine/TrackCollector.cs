@@ -13,12 +13,17 @@ namespace Octomix.Desk.Engine;
 /// <param name="Problem">Why not, in words naming the track, the box and what is missing.</param>
 /// <param name="DataBytes">Audio data bytes of the box's file (all parts); −1 when the box never said.</param>
 /// <param name="BytesFromStream">Bytes present from the stream when collection began.</param>
-/// <param name="BytesFetched">Bytes fetched with FileRequest.</param>
+/// <param name="BytesFetched">Bytes fetched with FileRequest, during the take (<see cref="TrackCollectionResult.BytesFetchedDuringTake"/>) and after the Stop.</param>
 /// <param name="Parts">Parts of the box's file.</param>
 /// <param name="FileRequests">FileRequests sent.</param>
 /// <param name="ChecksumMismatches">Parts whose checksum did not match and were fetched again.</param>
 /// <param name="ChecksumA">The box's checksum A of part 0.</param>
 /// <param name="ChecksumB">The box's checksum B of part 0.</param>
+/// <remarks>
+/// <see cref="VerifiedAfterStop"/>: from the engineer's Stop to the moment this track's copy was
+/// proven equal to the card (null when not verified, or when this console did not see the Stop:
+/// a take re-opened after a restart).
+/// </remarks>
 public sealed record TrackCollectionResult(
     string TrackName,
     string BoxName,
@@ -31,7 +36,17 @@ public sealed record TrackCollectionResult(
     long FileRequests,
     int ChecksumMismatches,
     ulong ChecksumA,
-    ulong ChecksumB);
+    ulong ChecksumB)
+{
+    /// <summary>From the engineer's Stop to this track's verification; null when not verified or the Stop was not seen.</summary>
+    public TimeSpan? VerifiedAfterStop { get; init; }
+
+    /// <summary>Of <see cref="BytesFetched"/>, the bytes progressive collection fetched while the take recorded.</summary>
+    public long BytesFetchedDuringTake { get; init; }
+
+    /// <summary>Of <see cref="BytesFetched"/>, the bytes fetched after the Stop (the tail, and what failed during the take).</summary>
+    public long BytesFetchedAfterStop => BytesFetched - BytesFetchedDuringTake;
+}
 
 /// <summary>
 /// Collects one track after the take: asks the box for each part's FileInfo (again while it says
@@ -50,11 +65,17 @@ public sealed class TrackCollector
     private readonly ILogger _logger;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly FileRequestMessage _request = new();
+    private readonly long _stoppedTimestamp;
     private long _requests;
     private int _mismatches;
 
-    public TrackCollector(EngineerLink link, TrackStream track, uint takeId, CollectionOptions options, ILogger logger)
+    /// <param name="stoppedTimestamp">
+    /// <see cref="Stopwatch.GetTimestamp"/> at the engineer's Stop (0: not seen by this console), for
+    /// <see cref="TrackCollectionResult.VerifiedAfterStop"/>.
+    /// </param>
+    public TrackCollector(EngineerLink link, TrackStream track, uint takeId, CollectionOptions options, ILogger logger, long stoppedTimestamp = 0)
     {
+        _stoppedTimestamp = stoppedTimestamp;
         _link = link;
         _track = track;
         _takeId = takeId;
@@ -65,7 +86,7 @@ public sealed class TrackCollector
     public async Task<TrackCollectionResult> RunAsync(CancellationToken cancel)
     {
         var info = _track.Info;
-        long fromStream = _track.Spool.PresentBytes;
+        long fromStream = Math.Max(0, _track.Spool.PresentBytes - _track.FetchedDuringTakeBytes);
         _track.Spool.WriteFailure = null; // only this collection's writes count
         FileInfoMessage[] parts;
         try
@@ -79,7 +100,7 @@ public sealed class TrackCollector
 
         long total = parts.Sum(p => (long)p.DataBytes);
         long[] bases = PrepareSpool(parts, total);
-        fromStream = _track.Spool.CountIn(0, total);
+        fromStream = Math.Max(0, _track.Spool.CountIn(0, total) - _track.FetchedDuringTakeBytes); // what progressive collection fetched is not the stream's
         _track.MissingAtStop = _track.MissingAtStop < 0 ? total - fromStream : _track.MissingAtStop;
         _logger.LogInformation(
             "take {Take} {Track}: box file {Bytes} bytes in {Parts} part(s), {Stream} from the stream ({Percent:0.00} % missing)",
@@ -374,7 +395,11 @@ public sealed class TrackCollector
         }
 
         return new TrackCollectionResult(info.TrackName, info.BoxName, complete, problem, total, fromStream, fetched, parts, _requests, _mismatches,
-            first?.ChecksumA ?? 0, first?.ChecksumB ?? 0);
+            first?.ChecksumA ?? 0, first?.ChecksumB ?? 0)
+        {
+            VerifiedAfterStop = complete && _stoppedTimestamp != 0 ? Stopwatch.GetElapsedTime(_stoppedTimestamp) : null,
+            BytesFetchedDuringTake = Math.Min(fetched, _track.FetchedDuringTakeBytes),
+        };
     }
 
     private sealed record Outstanding(long Start, long End, long Deadline);

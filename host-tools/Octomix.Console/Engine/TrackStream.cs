@@ -61,8 +61,16 @@ public sealed class TrackStream : IDisposable
     /// <summary>Bytes the stream delivered that were new (including retransmissions answering NACKs).</summary>
     public long StreamBytes { get; private set; }
 
-    /// <summary>Bytes collection fetched with FileRequest that were new.</summary>
+    /// <summary>Bytes collection fetched with FileRequest that were new (during the take and after the Stop).</summary>
     public long FetchedBytes { get; private set; }
+
+    /// <summary>Of <see cref="FetchedBytes"/>, the ones that arrived before the engineer's Stop (progressive collection; this console's only).</summary>
+    public long FetchedDuringTakeBytes { get; private set; }
+
+    /// <summary>Progressive collection of this track while the take records; null until it has something to ask for.</summary>
+    public ProgressiveFetch? Progressive { get; set; }
+
+    private bool _duringTake;
 
     public long NackedPackets { get; private set; }
 
@@ -177,18 +185,46 @@ public sealed class TrackStream : IDisposable
         }
     }
 
+    /// <summary>
+    /// Progressive collection asks the box for ranges while the take records: FileData of part 0
+    /// is taken from now on (the box's file starts at the spool's 0: both start at F) and counted
+    /// as fetched during the take until <see cref="EndProgressive"/>.
+    /// </summary>
+    public void BeginProgressive()
+    {
+        lock (Sync)
+        {
+            if (_partBases.Length == 0)
+            {
+                _partBases = [0];
+            }
+
+            _duringTake = true;
+        }
+    }
+
+    /// <summary>The engineer stopped the take: what arrives from now on is fetched after the Stop.</summary>
+    public void EndProgressive()
+    {
+        lock (Sync)
+        {
+            _duringTake = false;
+        }
+    }
+
     /// <summary>A FileData chunk (network thread). False when it is not for a part this track knows.</summary>
     public bool OnFileData(FileDataMessage data, byte[] datagram)
     {
         lock (Sync)
         {
-            if (data.Part >= _partBases.Length || _info.DataBytes < 0)
+            // while the take records its size is not known yet: only progressive collection's part 0
+            if (data.Part >= _partBases.Length || (_info.DataBytes < 0 && !(_duringTake && data.Part == 0)))
             {
                 return false;
             }
 
             long offset = _partBases[data.Part] + data.Offset;
-            if (offset + data.DataLength > _info.DataBytes)
+            if (_info.DataBytes >= 0 && offset + data.DataLength > _info.DataBytes)
             {
                 return false;
             }
@@ -211,6 +247,10 @@ public sealed class TrackStream : IDisposable
             else
             {
                 FetchedBytes += added;
+                if (_duringTake)
+                {
+                    FetchedDuringTakeBytes += added;
+                }
             }
         }
 

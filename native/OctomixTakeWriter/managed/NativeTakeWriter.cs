@@ -44,6 +44,14 @@ namespace Octomix.NativeTakeWriter
         [MethodImpl(MethodImplOptions.InternalCall)]
         internal static extern long Query(int what);
 
+        /// <summary>The card for a read of the loop's: 1 when the task was between pieces (it now waits for ReleaseCard), 0 while it writes. Never blocks.</summary>
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern int TryHoldCard();
+
+        /// <summary>Ends a TryHoldCard that returned 1.</summary>
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void ReleaseCard();
+
         /// <summary>Drains, then starts the digest afresh.</summary>
         [MethodImpl(MethodImplOptions.InternalCall)]
         internal static extern void ResetDigest();
@@ -190,6 +198,10 @@ namespace Octomix.NativeTakeWriter
         public long DigestLength { get { return (long)NativeMethods.Digest(2); } }
 
         public void ResetDigest() { NativeMethods.ResetDigest(); }
+
+        public bool TryHoldCard() { return NativeMethods.TryHoldCard() == 1; }
+
+        public void ReleaseCard() { NativeMethods.ReleaseCard(); }
 
         public void Write(byte[] buffer, int offset, int count)
         {

@@ -62,6 +62,27 @@ public class BwfWriterTests
     }
 
     [Fact]
+    public void Durable_data_bytes_are_the_size_at_the_last_flush_and_start_again_in_each_part()
+    {
+        var card = new MemoryCard();
+        long maxFile = BwfLayout.DataOffset + (4 * 10000L) + 1; // 10000 frames per part
+        var options = new BwfWriterOptions { HeaderUpdateIntervalFrames = 4800, MaxFileBytes = maxFile };
+        var w = new BwfWriter(card, "t.wav", Metadata(Stereo16), options);
+        byte[] block = Pcm(256 * 4, 2);
+        for (int i = 0; i < 18; i++) w.Write(block, 0, block.Length); // 4608 frames: no flush yet
+        Assert.Equal(0, w.DurableDataBytes);
+        w.Write(block, 0, block.Length); // 4864 frames: flushed
+        Assert.Equal(4864 * 4, w.DurableDataBytes);
+        w.Write(block, 0, block.Length); // 5120 frames: not flushed
+        Assert.Equal(4864 * 4, w.DurableDataBytes);
+        for (int i = 0; i < 20; i++) w.Write(block, 0, block.Length); // 10240 frames: into part 1 (240 frames there)
+        Assert.Equal(2, w.PartCount);
+        Assert.Equal(0, w.DurableDataBytes);
+        w.Close();
+        Assert.Equal(0, w.DurableDataBytes);
+    }
+
+    [Fact]
     public void Default_update_interval_is_one_second_and_default_max_is_the_fat32_limit()
     {
         var o = new BwfWriterOptions();
