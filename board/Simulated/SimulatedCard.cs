@@ -366,6 +366,14 @@ public sealed class SimulatedCardFile : IStorageFile
             return;
         }
 
+        if (!stream.CanWrite)
+        {
+            // a read handle (progressive collection's, on the take being written) loses nothing
+            dead = true;
+            stream.Dispose();
+            return;
+        }
+
         stream.Flush();
         for (int i = undoCount - 1; i >= 0; i--)
         {

@@ -144,6 +144,7 @@ namespace Octomix.Box
             }
 
             files.DropRequests();
+            take.PrepareProgressive(files);
             Transition(BoxState.CountIn, BoxEvent.RecordCommand, take.Describe(r, latency));
             link.SendNotice(NoticeCode.TakeStarted, take.CurrentTake, take.Timeline.FirstSampleIndex, now);
             return true;

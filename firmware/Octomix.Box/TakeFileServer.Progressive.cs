@@ -1,3 +1,4 @@
+using System;
 using Octomix.Drivers.Bwf;
 using Octomix.Hal;
 using Octomix.Protocol;
@@ -174,6 +175,44 @@ namespace Octomix.Box
             else
             {
                 live.Damaged = false; // a failed read while recording says nothing about the closed file
+            }
+        }
+
+        /// <summary>
+        /// A take starts on the native writer (its file preallocated, so a read handle opened now
+        /// sees every byte it will sync): the read handle of progressive collection is opened
+        /// here, in the start's one-off card work beside the writer's own open and f_expand, not in
+        /// a block of the take — nanoFramework's open reads and writes the directory entry
+        /// (~3 ms), and a block that also read would run past its period. The first request's seek
+        /// then walks only as far as the take has gone. Does nothing when progressive collection
+        /// is off; a card that refuses leaves the open to the first request.
+        /// </summary>
+        public void PrepareLive(uint takeId, int part, string path)
+        {
+            if (ProgressiveEveryBlocks <= 0 || path == null)
+            {
+                return;
+            }
+
+            EndLive();
+            live.TakeId = takeId;
+            live.Part = part;
+            live.Path = path;
+            live.DataOffset = (uint)BwfWriter.DataOffset;
+            try
+            {
+                CloseServeFile();
+                serveFile = card.Open(path, FileOpenMode.OpenRead);
+                servePart = live;
+                servePosition = 0;
+                ProgressiveOpens++;
+                liveVisibleBytes = 0;
+            }
+            catch (Exception)
+            {
+                serveFile = null;
+                servePart = null;
+                servePosition = -1;
             }
         }
 

@@ -322,6 +322,15 @@ namespace Octomix.Box
             return files.RequestDuringTake(request, currentTake, recorder.CurrentPart, recorder.CurrentPath, recorder.DurableDataBytes);
         }
 
+        /// <summary>The take just started: on the native writer, the file server opens its progressive read handle now (<see cref="TakeFileServer.PrepareLive"/>).</summary>
+        public void PrepareProgressive(TakeFileServer files)
+        {
+            if (recorder.AppendFile != null)
+            {
+                files.PrepareLive(currentTake, recorder.CurrentPart, recorder.CurrentPath);
+            }
+        }
+
         /// <summary>A block of the take: the file server's progressive turn (<see cref="TakeFileServer.ServeDuringTake"/>).</summary>
         public void ServeDuringTake(TakeFileServer files, IDatagramSender socket)
         {

@@ -257,6 +257,7 @@ public sealed class SdCardModel
         Drain(f, Counts);
         Counts.FatFsCalls++;
         long p = f.Position;
+        Grow(f, p + count);
         int remaining = (int)Math.Max(0, Math.Min(count, f.Size - p));
         while (remaining > 0)
         {
@@ -295,6 +296,7 @@ public sealed class SdCardModel
         }
 
         Counts.FatFsCalls += 2;
+        Grow(f, offset);
         long steps = offset <= 0 ? 0 : (Math.Min(offset, f.Size) - 1) / ClusterBytes;
         for (long k = 1; k <= steps; k++)
         {
@@ -306,6 +308,20 @@ public sealed class SdCardModel
         if (offset % SectorBytes != 0 && offset / SectorBytes != f.BufferSector)
         {
             LoadBuffer(f, offset / SectorBytes, true); // f_lseek reads the sector it lands inside
+        }
+    }
+
+    /// <summary>
+    /// A read handle opened while its file was still being written (progressive collection: the
+    /// native writer's file, preallocated on the card, read as the take goes on) sees the file's
+    /// size on the card, not the size when the box opened it: what it reads or seeks to exists.
+    /// </summary>
+    private void Grow(FileState f, long end)
+    {
+        if (end > f.Size)
+        {
+            f.Size = end;
+            f.Clusters = Math.Max(f.Clusters, (int)((end + ClusterBytes - 1) / ClusterBytes));
         }
     }
 

@@ -118,6 +118,10 @@ int take_writer_open(const char *path, uint32_t piece_bytes, uint32_t ring_piece
         /* best effort: a card without a contiguous run that long records unpreallocated */
         if (f_expand(&w.file, (FSIZE_t)preallocate_mb << 20, 1) == FR_OK)
         {
+            /* the directory entry gets the run and its size now: a read handle opened for
+               progressive collection (FatFs clamps its reads to the size it sees at f_open) reads
+               every byte this writer syncs, and a power cut before the first sync leaks no clusters */
+            f_sync(&w.file);
             f_lseek(&w.file, 0);
         }
     }
