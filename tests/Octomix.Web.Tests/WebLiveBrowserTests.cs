@@ -61,6 +61,63 @@ public sealed class WebLiveBrowserTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task The_pan_set_in_the_page_moves_the_soloed_track_between_the_left_and_right_of_the_mix_the_worklet_plays()
+    {
+        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: apt-get install chromium (.ci/run does)");
+        var monitor = new WebMonitor();
+        await using var rig = await WebRig.StartAsync(["Anna", "Ben", "Chloé"], monitor: monitor);
+        using var boxes = new PlayingBoxes(rig, "Anna", "Ben", "Chloé");
+        await using var browser = await BrowserAsync();
+        var (page, problems) = await OpenAsync(browser, rig);
+        await Assertions.Expect(page.Locator(".live-track[data-track='Chloé'][data-ready='true']")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        await page.ClickAsync("#monitor-toggle");
+        await page.ClickAsync("#record");
+        await Assertions.Expect(page.Locator("#take-state")).ToHaveAttributeAsync("data-state", "recording");
+        boxes.Play(rig.Engine.CurrentTake!.Id);
+        await page.WaitForFunctionAsync("() => window.octomixMonitor.rmsWindows > 3", null, new() { Timeout = 20_000 });
+
+        // Ben alone (the others play the same tone, centred): solo him with the strip's S button
+        var ben = page.Locator(".strip[data-track='Ben']");
+        await ben.Locator("button.solo").ClickAsync();
+        await Assertions.Expect(ben.Locator("button.solo")).ToHaveAttributeAsync("aria-pressed", "true");
+
+        // hard left: the left channel of what the worklet receives is at least 20 dB above the right
+        await SetPanAndHearAsync(page, ben, "-1", "balance >= 20", "hard left");
+        await Screenshot(page, "pan-hard-left.png");
+        // hard right: the reverse
+        await SetPanAndHearAsync(page, ben, "1", "balance <= -20", "hard right");
+        // centre: both sides within 1 dB (constant-power pan: each −3 dB)
+        await SetPanAndHearAsync(page, ben, "0", "Math.abs(balance) < 1", "centre");
+
+        await page.ClickAsync("#stop");
+        Assert.Empty(problems);
+    }
+
+    /// <summary>
+    /// Moves a strip's pan control as a user does (the range input's value, then its change
+    /// event), then waits until fresh 100 ms windows of the frames the worklet received have
+    /// left/right <c>balance</c> (dB) meeting <paramref name="condition"/>.
+    /// </summary>
+    private async Task SetPanAndHearAsync(IPage page, ILocator strip, string pan, string condition, string what)
+    {
+        int windows = await page.EvaluateAsync<int>("() => window.octomixMonitor.rmsWindows");
+        await strip.Locator("input.pan").FillAsync(pan);
+        const string balance = "(m) => 20 * Math.log10(Math.max(m.rmsLeft, 1e-7) / Math.max(m.rmsRight, 1e-7))";
+        try
+        {
+            await page.WaitForFunctionAsync(
+                $"(since) => {{ const m = window.octomixMonitor; const balance = ({balance})(m); return m.rmsWindows > since + 2 && {condition}; }}",
+                windows, new() { Timeout = 10_000 });
+        }
+        finally
+        {
+            double left = await page.EvaluateAsync<double>("() => window.octomixMonitor.rmsLeft");
+            double right = await page.EvaluateAsync<double>("() => window.octomixMonitor.rmsRight");
+            output.WriteLine($"pan {what} ({pan}): worklet RMS left {left:0.00000}, right {right:0.00000}, {20 * Math.Log10(Math.Max(left, 1e-7) / Math.Max(right, 1e-7)):0.0} dB");
+        }
+    }
+
+    [Fact]
     public async Task The_page_reconnects_by_itself_when_the_console_restarts_and_shows_the_take_still_recording()
     {
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: apt-get install chromium (.ci/run does)");

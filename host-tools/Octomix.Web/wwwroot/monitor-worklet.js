@@ -1,6 +1,8 @@
 // The monitor's AudioWorklet: a ring of stereo frames fed by monitor.js (Int16Array blocks from
 // the WebSocket), played out once it holds PREFILL frames; an empty ring plays silence and fills
-// up again (counted as an underrun); more than 250 ms buffered is cut back to 100 ms (counted). Reports its counters to the page about 10 times a second.
+// up again (counted as an underrun); more than 250 ms buffered is cut back to 100 ms (counted). Reports its counters to the page about 10 times a second,
+// with the RMS of each channel over the last complete 100 ms of frames received (what a test
+// needs to hear the pan: left against right of the mix the page plays).
 "use strict";
 
 class OctomixMonitor extends AudioWorkletProcessor {
@@ -21,6 +23,13 @@ class OctomixMonitor extends AudioWorkletProcessor {
     this.played = 0;
     this.underruns = 0;
     this.sinceReport = 0;
+    this.rmsFrames = Math.round(sampleRate * 0.1);
+    this.sumLeft = 0;
+    this.sumRight = 0;
+    this.summed = 0;
+    this.rmsLeft = 0;
+    this.rmsRight = 0;
+    this.rmsWindows = 0;
     this.port.onmessage = (ev) => this.push(ev.data);
   }
 
@@ -28,8 +37,19 @@ class OctomixMonitor extends AudioWorkletProcessor {
     const frames = pcm.length >> 1;
     for (let i = 0; i < frames; i++) {
       if (this.count === this.capacity) { this.read = (this.read + 1) % this.capacity; this.count--; } // too far behind: drop the oldest
-      this.left[this.write] = pcm[2 * i] / 32768;
-      this.right[this.write] = pcm[2 * i + 1] / 32768;
+      const l = pcm[2 * i] / 32768, r = pcm[2 * i + 1] / 32768;
+      this.left[this.write] = l;
+      this.right[this.write] = r;
+      this.sumLeft += l * l;
+      this.sumRight += r * r;
+      if (++this.summed === this.rmsFrames) {
+        this.rmsLeft = Math.sqrt(this.sumLeft / this.summed);
+        this.rmsRight = Math.sqrt(this.sumRight / this.summed);
+        this.rmsWindows++;
+        this.sumLeft = 0;
+        this.sumRight = 0;
+        this.summed = 0;
+      }
       this.write = (this.write + 1) % this.capacity;
       this.count++;
     }
@@ -65,7 +85,8 @@ class OctomixMonitor extends AudioWorkletProcessor {
     this.sinceReport += n;
     if (this.sinceReport >= sampleRate / 10) {
       this.sinceReport = 0;
-      this.port.postMessage({ received: this.received, played: this.played, buffered: this.count, underruns: this.underruns, dropped: this.dropped });
+      this.port.postMessage({ received: this.received, played: this.played, buffered: this.count, underruns: this.underruns, dropped: this.dropped,
+        rmsLeft: this.rmsLeft, rmsRight: this.rmsRight, rmsWindows: this.rmsWindows });
     }
     return true;
   }

@@ -2,12 +2,14 @@
 // WebSocket (/api/monitor: one binary message per 10 ms block, a 24-byte header then s16le
 // stereo; docs/web-console.md) into an AudioWorklet (monitor-worklet.js). Its own delay display:
 // the console's monitor delay (in each block's header) plus what this page buffers and the
-// audio output's latency. window.octomixMonitor.samplesReceived counts the frames the worklet got.
+// audio output's latency. window.octomixMonitor.samplesReceived counts the frames the worklet got;
+// rmsLeft/rmsRight are each channel's RMS (full scale 1) over the last complete 100 ms the
+// worklet got, rmsWindows counts those windows (a test waits for fresh ones after a change).
 "use strict";
 
 (function () {
   const HEADER = 24, MAGIC = 0x31584d4f;
-  const mon = { running: false, samplesReceived: 0, framesPlayed: 0, underruns: 0, blocks: 0, bufferedMs: 0, consoleDelayMs: null, sampleRate: null, socket: null, context: null, node: null };
+  const mon = { running: false, samplesReceived: 0, rmsLeft: 0, rmsRight: 0, rmsWindows: 0, framesPlayed: 0, underruns: 0, blocks: 0, bufferedMs: 0, consoleDelayMs: null, sampleRate: null, socket: null, context: null, node: null };
   window.octomixMonitor = mon;
   const $ = (id) => document.getElementById(id);
 
@@ -35,6 +37,9 @@
       mon.framesPlayed = m.played;
       mon.underruns = m.underruns;
       mon.dropped = m.dropped;
+      mon.rmsLeft = m.rmsLeft;
+      mon.rmsRight = m.rmsRight;
+      mon.rmsWindows = m.rmsWindows;
       mon.bufferedMs = (1000 * m.buffered) / rate;
     };
     node.connect(context.destination);
