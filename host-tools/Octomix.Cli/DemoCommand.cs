@@ -34,11 +34,12 @@ internal static class DemoCommand
         var web = new Option<bool>("--web") { Description = "Serve the web console during the demo (prints \"web console: http://HOST:PORT/\" on stdout; the monitor plays in the page)" };
         var webPort = new Option<int>("--web-port") { Description = "TCP port of the demo's web console (0 = any free port)", DefaultValueFactory = _ => 7880 };
         var webWait = new Option<double>("--web-wait") { Description = "With --web: before the boxes start, wait this long for a page to open the printed address (starts at once when one does), seconds", DefaultValueFactory = _ => 0 };
+        var stockImage = new Option<bool>("--stock-image") { Description = "The boxes run a stock nanoFramework image (the loop writes the card and serves it; no native take writer or file server)" };
         var webHold = new Option<double>("--web-hold") { Description = "With --web: keep the web console open this long after the demo, seconds (Ctrl-C ends it)", DefaultValueFactory = _ => 0 };
 
         var command = new Command("demo", "Record a take with a server, a console and 4 simulated boxes in this process; print where the files are and a JSON summary.")
         {
-            output, seconds, loss, tempo, noPlayback, monitor, logLevel, web, webPort, webWait, webHold,
+            output, seconds, loss, tempo, noPlayback, monitor, logLevel, web, webPort, webWait, webHold, stockImage,
         };
         command.SetAction((parse, cancel) =>
         {
@@ -90,12 +91,12 @@ internal static class DemoCommand
 
             string folder = Path.GetFullPath(parse.GetValue(output) ?? "octomix-demo-" + DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
             var demoWeb = parse.GetValue(web) ? new DemoWeb(port, TimeSpan.FromSeconds(waitSeconds), TimeSpan.FromSeconds(holdSeconds)) : null;
-            return RunAsync(folder, length, lossPercent, bpm, !parse.GetValue(noPlayback), parse.GetValue(monitor)!, level, demoWeb, cancel);
+            return RunAsync(folder, length, lossPercent, bpm, !parse.GetValue(noPlayback), parse.GetValue(monitor)!, level, demoWeb, !parse.GetValue(stockImage), cancel);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(string folder, double seconds, double lossPercent, double bpm, bool playback, string monitor, LogLevel level, DemoWeb? web, CancellationToken cancel)
+    private static async Task<int> RunAsync(string folder, double seconds, double lossPercent, double bpm, bool playback, string monitor, LogLevel level, DemoWeb? web, bool customImage, CancellationToken cancel)
     {
         var clock = Stopwatch.StartNew();
         Directory.CreateDirectory(folder);
@@ -164,8 +165,12 @@ internal static class DemoCommand
             {
                 var mapped = l switch { HalLogLevel.Debug => LogLevel.Debug, HalLogLevel.Info => LogLevel.Information, HalLogLevel.Warning => LogLevel.Warning, _ => LogLevel.Error };
                 boxLog.Log(mapped, "{Box}: {Text}", name, text);
-            });
+            },
+            customImage: customImage);
         studio.Start();
+        Say(customImage
+            ? "boxes: the custom firmware image (native take writer and file server; --stock-image for a stock one)"
+            : "boxes: a stock nanoFramework image (the loop writes the card and serves it)");
         foreach (var m in musicians)
         {
             Say($"box {m.Name}: analog round trip {m.AnalogRoundTripFrames} frames, crystal {m.ClockPpm:+0;-0;0} ppm, network jitter 0-{m.JitterMilliseconds} ms, {m.LossPercent:0.#} % loss each way");
@@ -228,6 +233,7 @@ internal static class DemoCommand
 
         var summary = TakeSummary.Build(engine, collection, export, played, measureOnsets: export != null, duringTake);
         summary["demoSeconds"] = Round(clock.Elapsed.TotalSeconds);
+        summary["firmwareImage"] = customImage ? "custom" : "stock";
         summary["phases"] = phases;
         if (summary["tracks"] is JsonArray tracks)
         {
