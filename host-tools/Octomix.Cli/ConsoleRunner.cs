@@ -227,7 +227,8 @@ internal sealed class ConsoleRunner(ConsoleSettings settings)
                 foreach (var track in _collection.Tracks)
                 {
                     Say(track.Complete
-                        ? $"  {track.TrackName}: verified, {track.DataBytes} bytes ({track.BytesFromStream} from the stream, {track.BytesFetched} fetched)"
+                        ? $"  {track.TrackName}: verified, {track.DataBytes} bytes ({track.BytesFromStream} from the stream, {track.BytesFetchedDuringTake} fetched during the take, {track.BytesFetchedAfterStop} after the Stop)"
+                            + (track.VerifiedAfterStop is { } t ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $", {t.TotalSeconds:0.00} s after Stop") : string.Empty)
                         : $"  {track.TrackName}: INCOMPLETE: {track.Problem}");
                 }
 

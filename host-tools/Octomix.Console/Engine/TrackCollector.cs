@@ -86,7 +86,10 @@ public sealed class TrackCollector
     public async Task<TrackCollectionResult> RunAsync(CancellationToken cancel)
     {
         var info = _track.Info;
-        long fromStream = Math.Max(0, _track.Spool.PresentBytes - _track.FetchedDuringTakeBytes);
+        // what FileRequests brought before this collection (during the take, in flight at the Stop,
+        // an earlier collection) is in the spool but not the stream's
+        long fetchedBefore = _track.FetchedBytes;
+        long fromStream = Math.Max(0, _track.Spool.PresentBytes - fetchedBefore);
         _track.Spool.WriteFailure = null; // only this collection's writes count
         FileInfoMessage[] parts;
         try
@@ -100,7 +103,7 @@ public sealed class TrackCollector
 
         long total = parts.Sum(p => (long)p.DataBytes);
         long[] bases = PrepareSpool(parts, total);
-        fromStream = Math.Max(0, _track.Spool.CountIn(0, total) - _track.FetchedDuringTakeBytes); // what progressive collection fetched is not the stream's
+        fromStream = Math.Max(0, _track.Spool.CountIn(0, total) - fetchedBefore);
         _track.MissingAtStop = _track.MissingAtStop < 0 ? total - fromStream : _track.MissingAtStop;
         _logger.LogInformation(
             "take {Take} {Track}: box file {Bytes} bytes in {Parts} part(s), {Stream} from the stream ({Percent:0.00} % missing)",
