@@ -272,6 +272,7 @@ public sealed class TrackCollector
         var info = _track.Info;
         var outstanding = new List<Outstanding>();
         long lastCount = _track.Spool.PresentBytes;
+        var rate = new ServeRateEstimate(); // the deadlines follow the rate this box really serves at
         long lastProgress = _clock.ElapsedMilliseconds;
         int stalls = 0;
         while (true)
@@ -312,7 +313,7 @@ public sealed class TrackCollector
 
                 long rtt = (long)(_link.RoundTrip?.TotalMilliseconds ?? 50);
                 long queued = outstanding.Sum(o => o.End - o.Start) + piece.Length;
-                outstanding.Add(new Outstanding(piece.Start, piece.End, now + (2 * rtt) + 250 + (queued * 1000 / _options.AssumedBytesPerSecond)));
+                outstanding.Add(new Outstanding(piece.Start, piece.End, now + (2 * rtt) + 250 + (queued * 1000 / rate.DeadlineBytesPerSecond(_options.AssumedBytesPerSecond))));
             }
 
             await _track.DataArrived.WaitAsync(TimeSpan.FromMilliseconds(20), cancel).ConfigureAwait(false);
@@ -326,6 +327,7 @@ public sealed class TrackCollector
 
 
             long count = _track.Spool.PresentBytes;
+            rate.Observe(_clock.ElapsedMilliseconds, count, outstanding.Count > 0);
             if (count > lastCount)
             {
                 lastCount = count;
