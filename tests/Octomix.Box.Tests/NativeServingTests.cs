@@ -192,16 +192,6 @@ public class NativeServingTests
         public void Dispose() => Directory.Delete(folder, true);
     }
 
-    private sealed class CapturingSender : IDatagramSender
-    {
-        public List<byte[]> Sent { get; } = new();
-
-        public bool Send(byte[] buffer, int offset, int count)
-        {
-            Sent.Add(buffer.AsSpan(offset, count).ToArray());
-            return true;
-        }
-    }
 
     private sealed class NullSender : IDatagramSender
     {

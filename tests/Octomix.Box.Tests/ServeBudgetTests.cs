@@ -420,16 +420,6 @@ public class ServeBudgetTests
         public void Dispose() => Directory.Delete(folder, true);
     }
 
-    private sealed class CapturingSender : IDatagramSender
-    {
-        public List<byte[]> Sent { get; } = new();
-
-        public bool Send(byte[] buffer, int offset, int count)
-        {
-            Sent.Add(buffer.AsSpan(offset, count).ToArray());
-            return true;
-        }
-    }
 
     private sealed class CountingClock(IClock inner) : IClock
     {
