@@ -68,8 +68,8 @@ public class CustomImageCollectionTests(ITestOutputHelper output)
                 Assert.Equal(result.BytesFromStream + result.BytesFetched, result.DataBytes);
                 Assert.True(files.BytesServed >= result.BytesFetched, "every fetched byte came from the box's file server");
                 var stem = export.Files.Stems.Single(s => s.TrackName == result.TrackName);
-                byte[] stemData = EndToEndTests.Data(Path.Combine(export.Files.Folder, stem.FileName));
-                byte[] cardData = EndToEndTests.Data(studio.TakeFile(i, take.Id));
+                byte[] stemData = WavTestData.Data(Path.Combine(export.Files.Folder, stem.FileName));
+                byte[] cardData = WavTestData.Data(studio.TakeFile(i, take.Id));
                 Assert.Equal(result.DataBytes, cardData.Length);
                 Assert.True(cardData.AsSpan().SequenceEqual(stemData), $"{result.TrackName}: the stem's data is the card's");
             }

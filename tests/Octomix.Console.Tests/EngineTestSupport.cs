@@ -56,3 +56,17 @@ public sealed class RealTimeBoxes
 {
     public const string Name = "real-time boxes";
 }
+
+/// <summary>A WAV file's audio data (the end-to-end tests compare stems with card files).</summary>
+internal static class WavTestData
+{
+    public static byte[] Data(string wav)
+    {
+        var layout = Octomix.Desk.Engine.WavData.Open(wav);
+        using var file = File.OpenRead(wav);
+        file.Position = layout.DataOffset;
+        var data = new byte[layout.DataBytes];
+        file.ReadExactly(data);
+        return data;
+    }
+}

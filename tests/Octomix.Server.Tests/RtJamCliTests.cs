@@ -70,7 +70,7 @@ public class RtJamCliTests
         string dir = Directory.CreateTempSubdirectory("octomix-bench-rtjam-").FullName;
         try
         {
-            using var p = Process.Start(Start("bench", "server", "--seconds", "1", "--warmup", "0.5", "--rooms", "1", "--jammers", "3", "--rate", "200", "--modes", "batched", "--rtjam-per-room", "1", "--output", dir))!;
+            using var p = Process.Start(Start("bench", "server", "--seconds", "2", "--warmup", "0.5", "--rooms", "1", "--jammers", "3", "--rate", "1000", "--modes", "batched", "--rtjam-per-room", "1", "--output", dir))!;
             var stdout = p.StandardOutput.ReadToEndAsync();
             var stderr = p.StandardError.ReadToEndAsync();
             await p.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));

@@ -80,8 +80,8 @@ public class EndToEndTests(ITestOutputHelper output)
                 string cardPath = studio.TakeFile(i, take.Id);
 
                 // the stem's audio data is the box's SD file's, byte for byte
-                byte[] stemData = Data(stemPath);
-                byte[] cardData = Data(cardPath);
+                byte[] stemData = WavTestData.Data(stemPath);
+                byte[] cardData = WavTestData.Data(cardPath);
                 Assert.Equal(cardData.Length, stemData.Length);
                 Assert.True(cardData.AsSpan().SequenceEqual(stemData), $"{m.Name}: stem data equals the card's");
                 Assert.Equal(result.DataBytes, stemData.Length);
@@ -129,17 +129,6 @@ public class EndToEndTests(ITestOutputHelper output)
         {
             log.WriteTo(output);
         }
-    }
-
-    /// <summary>A WAV file's audio data.</summary>
-    internal static byte[] Data(string wav)
-    {
-        var layout = WavData.Open(wav);
-        using var file = File.OpenRead(wav);
-        file.Position = layout.DataOffset;
-        var data = new byte[layout.DataBytes];
-        file.ReadExactly(data);
-        return data;
     }
 
     private static string Describe(ConsoleEngine engine) => string.Join("; ", engine.Snapshot().Tracks.Select(t => $"{t.Track.Name}: {string.Join(", ", t.Readiness.Reasons)}"));

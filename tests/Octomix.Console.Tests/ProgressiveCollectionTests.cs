@@ -81,8 +81,8 @@ public class ProgressiveCollectionTests(ITestOutputHelper output)
             var result = collection.Tracks.Single();
             var export = await engine.ExportAsync(null, false, CancellationToken.None);
             var stem = export.Files.Stems.Single();
-            byte[] stemData = Data(Path.Combine(export.Files.Folder, stem.FileName));
-            byte[] cardData = Data(studio.TakeFile(0, take.Id));
+            byte[] stemData = WavTestData.Data(Path.Combine(export.Files.Folder, stem.FileName));
+            byte[] cardData = WavTestData.Data(studio.TakeFile(0, take.Id));
             output.WriteLine($"{result.TrackName}: {result.DataBytes} bytes, {result.BytesFromStream} from the stream, {result.BytesFetchedDuringTake} fetched during the take " +
                 $"({stream.Progressive?.Requests} requests, box: {box.Files.ProgressiveChunks} chunks, {box.Files.ProgressiveRefused} refused), {result.BytesFetchedAfterStop} after the Stop; " +
                 $"verified {result.VerifiedAfterStop?.TotalSeconds:0.00} s after Stop; proxy dropped {proxy.Dropped}");
@@ -104,13 +104,4 @@ public class ProgressiveCollectionTests(ITestOutputHelper output)
         }
     }
 
-    private static byte[] Data(string wav)
-    {
-        var layout = WavData.Open(wav);
-        using var file = File.OpenRead(wav);
-        file.Position = layout.DataOffset;
-        var data = new byte[layout.DataBytes];
-        file.ReadExactly(data);
-        return data;
-    }
 }
