@@ -148,9 +148,10 @@ internal static class BenchCommand
         {
             foreach (var faster in new[] { "batched-plain", "batched" })
             {
-                if (cpuPerJammer.TryGetValue(faster, out double f) && f > 0)
+                if (cpuPerJammer.TryGetValue(faster, out double f))
                 {
-                    json[$"cpuRatioPortableOver{(faster == "batched" ? "Batched" : "BatchedPlain")}"] = Math.Round(p / f, 2);
+                    // null, not a missing key, when the faster phase measured no CPU at all
+                    json[$"cpuRatioPortableOver{(faster == "batched" ? "Batched" : "BatchedPlain")}"] = f > 0 ? Math.Round(p / f, 2) : null;
                 }
             }
         }
@@ -160,9 +161,9 @@ internal static class BenchCommand
             json["cpuRatioUnpacedOverBatched"] = Math.Round(unpaced / paced, 2);
         }
 
-        if (cpuPerJammer.TryGetValue("batched-room-threads", out double own) && cpuPerJammer.TryGetValue("batched", out double shared) && shared > 0)
+        if (cpuPerJammer.TryGetValue("batched-room-threads", out double own) && cpuPerJammer.TryGetValue("batched", out double shared))
         {
-            json["cpuRatioRoomThreadsOverBatched"] = Math.Round(own / shared, 2);
+            json["cpuRatioRoomThreadsOverBatched"] = shared > 0 ? Math.Round(own / shared, 2) : null;
         }
 
         RunRtJamPhase(s, baseline, json, cpuPerJammer, ref crashes);
@@ -444,9 +445,16 @@ internal static class BenchCommand
     private sealed record BenchSettings(double Seconds, double Warmup, int Rooms, int Jammers, int Rate, int Frames, string[] Modes, double TickMilliseconds, int RtJamPerRoom = 0);
 
     /// <summary>CPU time (user + system) the server process used between Start and Stop.</summary>
+    /// <summary>
+    /// The CPU a process used between Start and Stop. On Linux it sums every thread's
+    /// /proc/PID/task/TID/schedstat (nanoseconds on the CPU): Process.TotalProcessorTime reads
+    /// /proc/PID/stat in clock ticks (10 ms), so a short, light phase read as 0 and its ratios
+    /// could not be formed. A thread that ends inside the window takes its time with it; the
+    /// server's threads live as long as the server.
+    /// </summary>
     private sealed class CpuWindow(Process process)
     {
-        private TimeSpan cpuAtStart;
+        private double cpuAtStart;
         private long wallAtStart;
 
         public double Seconds { get; private set; }
@@ -455,16 +463,47 @@ internal static class BenchCommand
 
         public void Start()
         {
-            process.Refresh();
-            cpuAtStart = process.TotalProcessorTime;
+            cpuAtStart = CpuSeconds();
             wallAtStart = Stopwatch.GetTimestamp();
         }
 
         public void Stop()
         {
-            process.Refresh();
-            Seconds = (process.TotalProcessorTime - cpuAtStart).TotalSeconds;
+            Seconds = Math.Max(0, CpuSeconds() - cpuAtStart);
             WallSeconds = Stopwatch.GetElapsedTime(wallAtStart).TotalSeconds;
+        }
+
+        private double CpuSeconds()
+        {
+            string tasks = $"/proc/{process.Id}/task";
+            if (Directory.Exists(tasks))
+            {
+                try
+                {
+                    long nanoseconds = 0;
+                    foreach (var task in Directory.EnumerateDirectories(tasks))
+                    {
+                        try
+                        {
+                            string first = File.ReadAllText(Path.Combine(task, "schedstat")).Split(' ', 2)[0];
+                            nanoseconds += long.Parse(first, CultureInfo.InvariantCulture);
+                        }
+                        catch (IOException)
+                        {
+                            // the thread ended while we listed them
+                        }
+                    }
+
+                    return nanoseconds / 1e9;
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+                {
+                    // no schedstat (a kernel without CONFIG_SCHEDSTATS): fall back to ticks
+                }
+            }
+
+            process.Refresh();
+            return process.TotalProcessorTime.TotalSeconds;
         }
     }
 }
