@@ -7,6 +7,13 @@ namespace Octomix.Protocol
     /// acknowledgement arrives, re-sends it every retry interval and gives up after a number of
     /// attempts (reported through <see cref="TryTakeFailure"/>). Fixed capacity, buffers
     /// allocated once; one owner (the audio loop on the box, the console's network loop).
+    /// <para>
+    /// A command that starts something "this long after receiving" (Record's and PlaybackStart's
+    /// start delay, <see cref="StartDelayOffset"/>) keeps its instant across retries: each retry
+    /// carries the delay less the time since the first attempt (never below 0). Without that, a
+    /// box whose first Record was lost started its take a whole retry interval after the others,
+    /// and the console's monitor heard that box late by as much for the whole take.
+    /// </para>
     /// </summary>
     public sealed class ReliableSender
     {
@@ -16,6 +23,8 @@ namespace Octomix.Protocol
         private readonly byte[] destinations;
         private readonly long[] nextDueMicros;
         private readonly int[] attempts;
+        private readonly long[] firstSentMicros;
+        private readonly int[] startDelays;
         private readonly bool[] used;
         private readonly long retryMicros;
         private readonly int maxAttempts;
@@ -48,6 +57,8 @@ namespace Octomix.Protocol
             destinations = new byte[capacity];
             nextDueMicros = new long[capacity];
             attempts = new int[capacity];
+            firstSentMicros = new long[capacity];
+            startDelays = new int[capacity];
             used = new bool[capacity];
             failedIds = new uint[capacity];
             failedTypes = new byte[capacity];
@@ -121,6 +132,9 @@ namespace Octomix.Protocol
             ids[slot] = ControlMessage.ReadMessageId(datagram, offset);
             destinations[slot] = Message.ReadDestinationSlot(datagram, offset);
             attempts[slot] = 1;
+            firstSentMicros[slot] = nowMicroseconds;
+            int delayAt = StartDelayOffset(datagram[offset + 3]);
+            startDelays[slot] = delayAt > 0 && length >= delayAt + 2 ? WireFormat.ReadU16(datagram, offset + delayAt) : -1;
             nextDueMicros[slot] = nowMicroseconds + retryMicros;
             used[slot] = true;
             sender.Send(datagrams[slot], 0, length);
@@ -199,8 +213,34 @@ namespace Octomix.Protocol
                 attempts[i]++;
                 Retries++;
                 nextDueMicros[i] = nowMicroseconds + retryMicros;
+                if (startDelays[i] >= 0)
+                {
+                    WireFormat.WriteU16(datagrams[i], StartDelayOffset(datagrams[i][3]), RemainingDelay(startDelays[i], nowMicroseconds - firstSentMicros[i]));
+                }
+
                 sender.Send(datagrams[i], 0, lengths[i]);
             }
+        }
+
+        /// <summary>
+        /// Where a message type carries a start delay (ms, u16, "begin this long after
+        /// receiving"): Record at 30, PlaybackStart at 20 (docs/protocol.md); 0 for the others.
+        /// </summary>
+        public static int StartDelayOffset(byte type)
+        {
+            if (type == (byte)MessageType.Record)
+            {
+                return 30;
+            }
+
+            return type == (byte)MessageType.PlaybackStart ? 20 : 0;
+        }
+
+        /// <summary>The start delay a retry carries: the first attempt's less the time since it, whole milliseconds, never below 0.</summary>
+        public static int RemainingDelay(int firstDelayMilliseconds, long sinceFirstMicroseconds)
+        {
+            long remaining = firstDelayMilliseconds - ((sinceFirstMicroseconds + 999) / 1000);
+            return remaining > 0 ? (int)remaining : 0;
         }
 
         /// <summary>Takes one message that was never acknowledged, oldest first.</summary>

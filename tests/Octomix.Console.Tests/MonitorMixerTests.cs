@@ -487,4 +487,38 @@ public class MonitorMixerTests
         Assert.False(b.GetStatus().Steering);
         Assert.Equal(1, b.GetStatus().Underruns);
     }
+    [Theory]
+    [InlineData(500, true)]
+    [InlineData(0, false)]
+    public void ABoxThatBeganItsTakeLateIsWaitedForAndHeard(int graceMilliseconds, bool heard)
+    {
+        // Three boxes start their take together; the fourth 180 ms later (its Record needed a
+        // retry). All four tracks know where the take starts (the engine passes F).
+        var mixer = new MonitorMixer(new MonitorOptions { LateTrackGrace = TimeSpan.FromMilliseconds(graceMilliseconds) });
+        var boxes = Enumerable.Range(0, 4).Select(i => new SimulatedBox
+        {
+            Track = mixer.AddTrack("t" + i, 0, firstTimecode: 0),
+            Signal = Sine,
+            StartSeconds = i == 3 ? 0.18 : 0,
+            JitterSeconds = 0.004,
+            Random = new Random(i + 1),
+        }).ToArray();
+        var simulation = new MonitorSimulation(mixer, boxes);
+        simulation.Run(3);
+
+        Assert.Equal(MonitorState.Playing, mixer.State);
+        var late = boxes[3].Track.GetStatus();
+        if (heard)
+        {
+            Assert.Equal(0, late.LateFrames);
+            Assert.True(late.FramesReceived > 2 * 48000, $"the late box's track received {late.FramesReceived} frames");
+            Assert.All(boxes, b => Assert.Equal(0, b.Track.GetStatus().Underruns));
+        }
+        else
+        {
+            // starting without it puts the playout ahead of its whole stream: every frame is late
+            Assert.Equal(0, late.FramesReceived);
+            Assert.True(late.LateFrames > 2 * 48000);
+        }
+    }
 }

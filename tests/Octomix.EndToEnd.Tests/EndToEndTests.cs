@@ -47,6 +47,10 @@ public class EndToEndTests(ITestOutputHelper output)
             var take = record.Take!;
             var timeline = take.Timeline;
 
+            // each box's L when the take began: a box may calibrate again later (a stall during the
+            // playback at the end ran its pipeline dry), which changes its L, not this take's
+            var latencyAtRecord = studio.Boxes.Select(b => b.Controller.LatencyFrames).ToList();
+
             // four seconds of the take after the count-in, on every box
             long until = 4 * take.SampleRate;
             Assert.True(
@@ -94,12 +98,13 @@ public class EndToEndTests(ITestOutputHelper output)
                 // notes land on the click grid with 0 samples of error (the stems are aligned: frame j = take index F − L + j)
                 var box = studio.Boxes[i].Controller;
                 var onsets = OnsetAnalysis.Measure(m.Name, stemPath, timeline, view.FirstSampleIndex, view.LatencySamples);
-                output.WriteLine($"{m.Name}: analog {m.AnalogRoundTripFrames}, L {view.LatencySamples} (box {box.LatencyFrames}), F {view.FirstSampleIndex}, {onsets.Onsets.Count} onsets, " +
+                output.WriteLine($"{m.Name}: analog {m.AnalogRoundTripFrames}, L {view.LatencySamples} (box {latencyAtRecord[i]}, now {box.LatencyFrames}), F {view.FirstSampleIndex}, {onsets.Onsets.Count} onsets, " +
                     $"worst {onsets.MaxAbsError}; stream {result.BytesFromStream} fetched {result.BytesFetched} of {result.DataBytes}; packets {view.PacketsReceived} " +
                     $"retransmitted {view.Retransmissions} nacked {view.NackedPackets}; monitor {monitorTracks[i]}");
                 Assert.True(onsets.Onsets.Count >= 4 + 8, $"{m.Name}: count-in and at least 8 beats, found {onsets.Onsets.Count}");
                 Assert.Equal(0, onsets.MaxAbsError);
-                Assert.Equal(timeline.FirstSampleIndex(box.LatencyFrames), view.FirstSampleIndex);
+                Assert.Equal(latencyAtRecord[i], view.LatencySamples);
+                Assert.Equal(timeline.FirstSampleIndex(latencyAtRecord[i]), view.FirstSampleIndex);
 
                 // the monitor during the take: no gap longer than concealment allows, nothing refused
                 Assert.Equal(0, midTakeTracks[i].FramesSilenced);

@@ -44,6 +44,45 @@ public class ReliabilityTests
     }
 
     [Fact]
+    public void ARetriedRecordKeepsItsStartInstantAndNothingElseChanges()
+    {
+        var net = new RecordingSender();
+        var sender = new ReliableSender(4, retryIntervalMicroseconds: 150_000, maxAttempts: 4, firstMessageId: 7);
+        var m = new RecordMessage { MessageId = sender.NextMessageId(), TakeId = 9, SourceSlot = 16, DestinationSlot = 2, StartDelayMilliseconds = 400 };
+        var b = new byte[200];
+        var datagram = b[..m.Write(b, 0)];
+        Assert.True(sender.Send(datagram, 0, datagram.Length, net, 1_000_000));
+        sender.Poll(1_150_000, net);
+        sender.Poll(1_300_400, net); // 300.4 ms after the first attempt: 99 ms left, rounded towards the start
+        sender.Poll(1_450_400, net);
+        Assert.Equal(4, net.Sent.Count);
+        Assert.Equal([400, 250, 99, 0], net.Sent.Select(d => WireFormat.ReadU16(d, 30)).ToArray());
+        foreach (var retry in net.Sent.Skip(1))
+        {
+            Assert.Equal(datagram.Length, retry.Length);
+            Assert.Equal(datagram[..30], retry[..30]);   // same message id, take, tempo...
+            Assert.Equal(datagram[32..], retry[32..]);   // same origin, names
+        }
+    }
+
+    [Fact]
+    public void APlaybackStartRetryIsShortenedAndAStopRetryIsTheSameBytes()
+    {
+        var net = new RecordingSender();
+        var sender = new ReliableSender(4, 200_000, 3, 1);
+        var b = new byte[64];
+        var start = b[..new TakeControlMessage(MessageType.PlaybackStart) { MessageId = sender.NextMessageId(), TakeId = 3, DestinationSlot = 1, StartDelayMilliseconds = 300 }.Write(b, 0)];
+        var stop = b[..new TakeControlMessage(MessageType.Stop) { MessageId = sender.NextMessageId(), TakeId = 3, DestinationSlot = 1 }.Write(b, 0)];
+        sender.Send(start, 0, start.Length, net, 0);
+        sender.Send(stop, 0, stop.Length, net, 0);
+        sender.Poll(200_000, net);
+        Assert.Equal(4, net.Sent.Count);
+        Assert.Equal(100, WireFormat.ReadU16(net.Sent[2], 20));
+        Assert.Equal(stop, net.Sent[3]);
+        Assert.Equal(0, ReliableSender.StartDelayOffset((byte)MessageType.Stop));
+    }
+
+    [Fact]
     public void GivesUpAfterMaxAttemptsAndReportsIt()
     {
         var net = new RecordingSender();

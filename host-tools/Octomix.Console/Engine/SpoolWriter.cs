@@ -21,6 +21,7 @@ public sealed class SpoolWriter : IDisposable
     private long _queuedBytes;
     private long _dropped;
     private long _failed;
+    private long _afterClose;
 
     public SpoolWriter(ILogger logger)
     {
@@ -34,6 +35,9 @@ public sealed class SpoolWriter : IDisposable
 
     /// <summary>Chunks whose write failed (disk full, the take closed meanwhile).</summary>
     public long Failed => Interlocked.Read(ref _failed);
+
+    /// <summary>Chunks that arrived for a spool already closed (its take collected): dropped, not an error.</summary>
+    public long AfterClose => Interlocked.Read(ref _afterClose);
 
     public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
 
@@ -87,7 +91,13 @@ public sealed class SpoolWriter : IDisposable
                 long added = chunk.Track.Spool.Write(chunk.Offset, chunk.Buffer.AsSpan(0, chunk.Length));
                 chunk.Track.Count(added, chunk.FromStream);
             }
-            catch (Exception e) when (e is IOException or ObjectDisposedException or UnauthorizedAccessException)
+            catch (ObjectDisposedException)
+            {
+                // a packet that was still on its way when the take's spool closed (collected,
+                // exported): nothing is missing, so no error for the engineer
+                Interlocked.Increment(ref _afterClose);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 if (Interlocked.Increment(ref _failed) is 1 or 1000)
                 {

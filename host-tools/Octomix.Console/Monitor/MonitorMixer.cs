@@ -57,6 +57,7 @@ public sealed class MonitorMixer
     private double _publishedPosition = double.NaN;
     private double _publishedRatio = 1;
     private long _overrideDelayFrames = -1;
+    private long _readyToStartSince = long.MinValue;
     private long _clippedSamples;
     private readonly MasterLimiter? _limiter;
     private MeterAccumulator _masterLeft;
@@ -415,12 +416,19 @@ public sealed class MonitorMixer
         long now = FramesRendered;
         long stall = _options.Frames(_options.StallTimeout);
         long minDepth = long.MaxValue;
+        bool silentTrack = false;
         foreach (var track in tracks)
         {
             long end = track.Buffer.EndTimecode;
-            if (end == long.MinValue || now - track.LastArrivalFrame > stall)
+            if (end == long.MinValue)
             {
-                continue; // no audio yet, or stalled: waiting for it would hold everyone
+                silentTrack = true; // no audio yet: waited for, up to LateTrackGrace (below)
+                continue;
+            }
+
+            if (now - track.LastArrivalFrame > stall)
+            {
+                continue; // stalled: waiting for it would hold everyone
             }
 
             minDepth = Math.Min(minDepth, end - track.LatencySamples - start);
@@ -429,6 +437,24 @@ public sealed class MonitorMixer
         if (minDepth == long.MaxValue || minDepth < TargetDelayFrames())
         {
             return false;
+        }
+
+        // The others hold the delay. A track with no audio yet is usually a box that began its take
+        // late (its Record needed a retry, or its first packets were lost): starting without it
+        // would put the playout ahead of its whole stream, and every frame of it would arrive late
+        // for the rest of the take. So wait a little for it; a box that never streams must not
+        // hold the monitor for longer than the grace.
+        if (silentTrack)
+        {
+            if (_readyToStartSince == long.MinValue)
+            {
+                _readyToStartSince = now;
+            }
+
+            if (now - _readyToStartSince < _options.Frames(_options.LateTrackGrace))
+            {
+                return false;
+            }
         }
 
         _state = MonitorState.Playing;

@@ -42,6 +42,13 @@ public sealed record MonitorOptions
     /// <summary>A track with no packet for this long stops steering the playout (its box is gone or stalled).</summary>
     public TimeSpan StallTimeout { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// Before the playout starts: how long the mixer waits, once the tracks with audio hold the
+    /// delay, for a track that has none yet (a box that began its take late) before it starts
+    /// without it.
+    /// </summary>
+    public TimeSpan LateTrackGrace { get; init; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Concealment: full-level repeat per missing run.</summary>
     public TimeSpan ConcealHold { get; init; } = TimeSpan.FromMilliseconds(20);
 
@@ -84,7 +91,7 @@ public sealed record MonitorOptions
             throw new ArgumentException($"maximum playout delay {MaxPlayoutDelay} does not fit a quarter of the {BufferFrames}-frame buffer");
         }
 
-        if (SteeringTimeConstant <= TimeSpan.Zero || DepthSmoothing <= TimeSpan.Zero || StallTimeout <= TimeSpan.Zero)
+        if (SteeringTimeConstant <= TimeSpan.Zero || DepthSmoothing <= TimeSpan.Zero || StallTimeout <= TimeSpan.Zero || LateTrackGrace < TimeSpan.Zero)
         {
             throw new ArgumentException("time constants must be positive");
         }
