@@ -99,6 +99,12 @@ public sealed class SimulatedAudio : IAudioIn, IAudioOut
 
     public long FramesLost { get; private set; }
 
+    /// <summary>
+    /// Frames of silence the DAC played from an empty FIFO after the first write: each one
+    /// delays every later output frame by one, so it lengthens the round trip L for good.
+    /// </summary>
+    public long SilentFrames { get; private set; }
+
     /// <summary>The sample clock now (frames since the audio started).</summary>
     public long ClockFrames => ClockAt(time.NowMicroseconds);
 
@@ -197,9 +203,13 @@ public sealed class SimulatedAudio : IAudioIn, IAudioOut
             else
             {
                 Array.Clear(dac, slot, frameBytes);
-                if (!underrunning && fifoWrite > 0)
+                if (fifoWrite > 0)
                 {
-                    Underruns++;
+                    SilentFrames++;
+                    if (!underrunning)
+                    {
+                        Underruns++;
+                    }
                 }
 
                 underrunning = true;
@@ -216,10 +226,12 @@ public sealed class SimulatedAudio : IAudioIn, IAudioOut
                 dacPeak = -played;
             }
 
+            // ... but does not play along to the calibration beeps (the routing is on while the
+            // box measures): a note on the last beep would ring on into the recording routing
             long heard = c - OutputDelayFrames;
             if (heard >= 0)
             {
-                instrument.Hear(c, Sample(dac, heard), c - InputDelayFrames);
+                instrument.Hear(c, routing ? 0 : Sample(dac, heard), c - InputDelayFrames);
             }
 
             // the ADC

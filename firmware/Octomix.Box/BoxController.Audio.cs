@@ -192,7 +192,12 @@ namespace Octomix.Box
                 return;
             }
 
-            if ((seen & StallDetector.PipelineRanDry) != 0 && (latency >= 0 || state == BoxState.Calibrating))
+            if ((seen & StallDetector.PipelineRanDry) != 0 && state == BoxState.Calibrating)
+            {
+                calibrator.Disturb(); // the measurements so far are of the old pipeline
+                log.Write(LogLevel.Warning, "the loop stalled " + (stall.DryBacklogMicroseconds / 1000) + " ms during calibration: the measurement is dropped");
+            }
+            else if ((seen & StallDetector.PipelineRanDry) != 0 && latency >= 0)
             {
                 recalibrate = true;
                 log.Write(LogLevel.Warning, "the loop stalled " + (stall.DryBacklogMicroseconds / 1000) + " ms, longer than the playback pipeline: the click moved"

@@ -166,8 +166,7 @@ namespace Octomix.Box
 
         /// <summary>
         /// The playback depth (the prefill, <see cref="PipelineDepth"/>) and the capture buffer the
-        /// stall inference assumes, from the settings and what the board's queues hold. The
-        /// calibration window was sized for the depth asked for, which the queues can only lower.
+        /// stall inference assumes, from the settings and what the board's queues hold.
         /// No logging here: it runs between the board's start and the prefill.
         /// </summary>
         private void ChoosePipeline(IAudioIn capture, IAudioOut playback)
@@ -211,9 +210,8 @@ namespace Octomix.Box
             streamer = new AudioStreamer(format, blockFrames, settings.RetransmitSeconds, (uint)random.Next());
             playout = new PlayoutBuffer(format.SampleRate, format.FrameBytes);
             preRollFrames = format.SampleRate * PreRollMilliseconds / 1000;
-            // Sized for the depth asked for: the board's queues can only make the pipeline shallower.
-            int depth = PipelineDepth.Target(settings.PrefillBlocks, settings.Jam, blockFrames, format.SampleRate);
-            calibrator = new Calibrator(format, blockFrames, (depth * blockFrames) + (format.SampleRate / 10));
+            // Listens up to the pre-roll: a stall can make the pipeline far deeper than the prefill.
+            calibrator = new Calibrator(format, blockFrames, preRollFrames);
             meter = new LevelMeter(format.Channels, format.BytesPerSample);
             recorder = new Recorder(card, format);
             recorder.DigestWhileRecording = settings.DigestWhileRecording;

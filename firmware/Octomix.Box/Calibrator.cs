@@ -8,27 +8,34 @@ namespace Octomix.Box
     /// into the click output and the same sound arriving in the capture, with the codec routed so
     /// the ADC hears the click DAC. It runs inside the audio loop like everything else: the pulse
     /// goes out through the same output blocks and the same playback pipeline as the click, so L
-    /// includes the playback depth the loop keeps constant, the DMA buffers and both converters'
-    /// filter delays — exactly the delay a note played on the click has in the recording.
+    /// includes the playback depth the loop keeps, the DMA buffers and both converters' filter
+    /// delays — exactly the delay a note played on the click has in the recording.
     /// <para>
-    /// One measurement: emit a pulse (a 3 ms decaying 3 kHz cosine burst whose first sample is its
-    /// peak, pre-rendered once) at a block boundary, copy the capture blocks from one block before
-    /// the emission into a preallocated window (Array.Copy per block), then find the onset: the
-    /// first frame of channel 0 at or above half the window's peak. Finding it means looking at
-    /// every frame of channel 0 once — a one-time scan of the preallocated window per
-    /// measurement, the only per-sample work of the box. It is done in slices of one block per
-    /// loop iteration (peak while the window fills, then the threshold search), because a long
-    /// scan would stall the loop, and a stall longer than the playback pipeline would underrun it
-    /// and change the very depth being measured. During calibration the loop has nothing else to
-    /// do, so a block's worth of scanning fits its time slot. The block before the emission is
-    /// the noise reference: a pulse that does not stand 18 dB above it is "no click heard". L is
-    /// reported when two consecutive measurements agree to the frame; after
-    /// <see cref="MaxMeasurements"/> without agreement calibration fails as unstable.
+    /// One measurement: the capture block before the emission is the noise reference; then a
+    /// pulse (a 3 ms decaying 3 kHz cosine burst whose first sample is its peak, pre-rendered
+    /// once) goes out at a block boundary, and every capture block after it is listened to (the
+    /// peak of channel 0, one look at each frame: the only per-sample work of the box) until one
+    /// stands 18 dB above the noise and above −36 dBFS. That block, the one before it and the one
+    /// after it (the pulse is shorter than a block) are kept in a three-block buffer, and the onset
+    /// is the first frame of them at or above half their peak, searched one block per loop
+    /// iteration (a long scan would stall the loop, and a stall longer than the playback pipeline
+    /// would underrun it and change the very depth being measured). So L is found wherever it is
+    /// up to <c>maxLatencyFrames</c> (the box passes its pre-roll: a longer L cannot record
+    /// anyway), not only near the depth the box asked for: a stall longer than the pipeline makes
+    /// the DAC play silence and every later frame late, so the pipeline can end up far deeper
+    /// than the prefill (docs/box.md, "Calibration"). Nothing heard by then is "no pulse heard".
+    /// </para>
+    /// <para>
+    /// L is reported when two consecutive measurements agree to the frame. A measurement during
+    /// which the loop stalled (<see cref="Disturb"/>: the controller's stall detector saw the
+    /// pipeline run dry) is an outlier: it and the one before it measured a pipeline that no
+    /// longer exists, so both are dropped and the series goes on. After
+    /// <see cref="MaxMeasurements"/> measurements without agreement calibration fails as unstable.
     /// </para>
     /// </summary>
     public sealed class Calibrator
     {
-        public const int MaxMeasurements = 4;
+        public const int MaxMeasurements = 6;
 
         /// <summary>Reasons of a failure (the Notice CalibrationFailed detail).</summary>
         public const int ReasonNoPulse = 1;
@@ -55,39 +62,47 @@ namespace Octomix.Box
         private const int PulseMilliseconds = 3;
         private const int PulseHz = 3000;
 
+        // the phases of one measurement
+        private const int Listening = 0;
+        private const int Confirming = 1;
+        private const int Searching = 2;
+
+        private const int KeptBlocks = 3;
+
         private readonly int blockFrames;
         private readonly int frameBytes;
         private readonly int bytesPerSample;
-        private readonly int windowFrames;
+        private readonly int maxLatencyFrames;
         private readonly byte[] pulse;
         private readonly int pulseFrames;
-        private readonly byte[] window;
+        private readonly byte[] kept;
         private readonly int settleBlocks;
 
         private bool active;
         private long emitPosition;
         private long windowStart;
-        private int windowFilled;
+        private int nextBlock;
+        private int phase;
+        private int heardBlock;
+        private int searchBlock;
         private int measurements;
         private int lastMeasured;
         private bool haveLast;
+        private bool disturbed;
         private int noise;
         private int peak;
-        private bool searching;
-        private int searchFrame;
         private int threshold;
 
         /// <param name="format">The loop's format.</param>
         /// <param name="blockFrames">Frames per loop block.</param>
-        /// <param name="maxLatencyFrames">Largest L the window can find.</param>
+        /// <param name="maxLatencyFrames">Largest L a measurement waits for.</param>
         public Calibrator(PcmFormat format, int blockFrames, int maxLatencyFrames)
         {
             this.blockFrames = blockFrames;
+            this.maxLatencyFrames = maxLatencyFrames;
             frameBytes = format.FrameBytes;
             bytesPerSample = format.BytesPerSample;
-            int blocks = ((maxLatencyFrames + blockFrames - 1) / blockFrames) + 2;
-            windowFrames = blocks * blockFrames;
-            window = new byte[windowFrames * frameBytes];
+            kept = new byte[KeptBlocks * blockFrames * frameBytes];
             pulseFrames = format.SampleRate * PulseMilliseconds / 1000;
             pulse = new byte[pulseFrames * frameBytes];
             RenderPulse(pulse, pulseFrames, format);
@@ -108,16 +123,20 @@ namespace Octomix.Box
 
         public bool Succeeded { get; private set; }
 
-        /// <summary>Every measurement of the last calibration (for the log and tests); -1 when none.</summary>
+        /// <summary>The last measurement of the last calibration (for the log and tests); -1 when none.</summary>
         public int LastMeasurement
         {
             get { return haveLast ? lastMeasured : -1; }
         }
 
+        /// <summary>Measurements of the last calibration, the disturbed ones included.</summary>
         public int MeasurementCount
         {
             get { return measurements; }
         }
+
+        /// <summary>Measurements of the last calibration dropped because the loop stalled.</summary>
+        public int DisturbedCount { get; private set; }
 
         /// <summary>
         /// Starts a calibration; <paramref name="nextBlockPosition"/> is the loop position of the
@@ -129,14 +148,31 @@ namespace Octomix.Box
             Succeeded = false;
             FailureReason = 0;
             measurements = 0;
+            DisturbedCount = 0;
             haveLast = false;
+            disturbed = false;
             ScheduleNext(nextBlockPosition + ((long)settleBlocks * blockFrames));
         }
 
         public void Abort()
         {
             active = false;
-            searching = false;
+        }
+
+        /// <summary>
+        /// The loop stalled longer than the playback pipeline (the click DAC ran dry): the
+        /// measurement under way and the one before it measured the old pipeline, so neither
+        /// counts. The pulse under way is still waited for, so it cannot be taken for the next.
+        /// </summary>
+        public void Disturb()
+        {
+            if (!active)
+            {
+                return;
+            }
+
+            disturbed = true;
+            haveLast = false;
         }
 
         /// <summary>Writes the output block for loop position <paramref name="position"/>: the pulse where it falls, else silence.</summary>
@@ -163,9 +199,9 @@ namespace Octomix.Box
         }
 
         /// <summary>
-        /// Takes the capture block of loop position <paramref name="position"/>: copies it into the
-        /// window and scans one block's worth. Returns true when the calibration has finished
-        /// (see <see cref="Succeeded"/>).
+        /// Takes the capture block of loop position <paramref name="position"/>: listens to it,
+        /// keeps it when the pulse is near, or scans one block's worth. Returns true when the
+        /// calibration has finished (see <see cref="Succeeded"/>).
         /// </summary>
         public bool OnCapture(byte[] block, int offset, long position)
         {
@@ -174,7 +210,7 @@ namespace Octomix.Box
                 return false;
             }
 
-            if (searching)
+            if (phase == Searching)
             {
                 return SearchSlice(position + blockFrames);
             }
@@ -184,66 +220,74 @@ namespace Octomix.Box
                 return false;
             }
 
-            int at = (int)(position - windowStart);
-            if (at != windowFilled || at + blockFrames > windowFrames)
+            if (position != windowStart + ((long)nextBlock * blockFrames))
             {
                 // the capture skipped (never in a healthy loop): measure again
                 ScheduleNext(position + blockFrames);
                 return false;
             }
 
-            Array.Copy(block, offset, window, at * frameBytes, blockFrames * frameBytes);
-            int m = MaxMagnitude(at, at + blockFrames);
-            if (at == 0)
+            int index = nextBlock;
+            nextBlock++;
+            int slot = index % KeptBlocks;
+            Array.Copy(block, offset, kept, slot * blockFrames * frameBytes, blockFrames * frameBytes);
+            int m = MaxMagnitude(slot);
+            if (index == 0)
             {
                 noise = m;
-            }
-            else if (m > peak)
-            {
-                peak = m;
-            }
-
-            windowFilled += blockFrames;
-            if (windowFilled < windowFrames)
-            {
                 return false;
             }
 
-            measurements++;
-            // at least -36 dBFS and 18 dB (8x) over the noise block
-            if (peak < 32767 / 64 || peak < noise * 8)
+            if (phase == Confirming)
             {
+                // the block after the one the pulse was heard in: the pulse is in these two
+                if (m > peak)
+                {
+                    peak = m;
+                }
+
+                threshold = (peak + 1) / 2;
+                phase = Searching;
+                searchBlock = heardBlock > 1 ? heardBlock - 1 : 1;
+                return false;
+            }
+
+            // at least -36 dBFS and 18 dB (8x) over the noise block
+            if (m >= 32767 / 64 && m >= noise * 8)
+            {
+                peak = m;
+                heardBlock = index;
+                phase = Confirming;
+                return false;
+            }
+
+            if ((long)(index - 1) * blockFrames > maxLatencyFrames)
+            {
+                measurements++;
                 return Fail(ReasonNoPulse);
             }
 
-            threshold = (peak + 1) / 2;
-            searching = true;
-            searchFrame = blockFrames;
             return false;
         }
 
-        /// <summary>One block's worth of the threshold search.</summary>
+        /// <summary>One kept block's worth of the threshold search.</summary>
         private bool SearchSlice(long nextBlockPosition)
         {
-            int end = searchFrame + blockFrames;
-            if (end > windowFrames)
+            int slot = searchBlock % KeptBlocks;
+            int first = slot * blockFrames;
+            for (int f = 0; f < blockFrames; f++)
             {
-                end = windowFrames;
-            }
-
-            for (int f = searchFrame; f < end; f++)
-            {
-                if (Magnitude(f) >= threshold)
+                if (Magnitude(first + f) >= threshold)
                 {
-                    searching = false;
-                    return Measured((int)(windowStart + f - emitPosition), nextBlockPosition);
+                    measurements++;
+                    return Measured((int)(windowStart + ((long)searchBlock * blockFrames) + f - emitPosition), nextBlockPosition);
                 }
             }
 
-            searchFrame = end;
-            if (searchFrame >= windowFrames)
+            searchBlock++;
+            if (searchBlock > heardBlock + 1)
             {
-                searching = false;
+                measurements++;
                 return Fail(ReasonNoPulse); // cannot happen: the peak itself is above the threshold
             }
 
@@ -252,16 +296,25 @@ namespace Octomix.Box
 
         private bool Measured(int l, long nextBlockPosition)
         {
-            if (haveLast && l == lastMeasured)
+            if (disturbed)
+            {
+                disturbed = false;
+                haveLast = false;
+                DisturbedCount++;
+            }
+            else if (haveLast && l == lastMeasured)
             {
                 LatencyFrames = l;
                 Succeeded = true;
                 active = false;
                 return true;
             }
+            else
+            {
+                lastMeasured = l;
+                haveLast = true;
+            }
 
-            lastMeasured = l;
-            haveLast = true;
             if (measurements >= MaxMeasurements)
             {
                 return Fail(ReasonUnstable);
@@ -277,25 +330,26 @@ namespace Octomix.Box
             FailureReason = reason;
             Succeeded = false;
             active = false;
-            searching = false;
             return true;
         }
 
         private void ScheduleNext(long blockPosition)
         {
-            // window = one noise block, then the emission block and the blocks the pulse may take to come back
+            // one noise block, then the emission block and as many as the pulse takes to come back
             windowStart = blockPosition;
             emitPosition = blockPosition + blockFrames;
-            windowFilled = 0;
+            nextBlock = 0;
+            phase = Listening;
             noise = 0;
             peak = 0;
-            searching = false;
         }
 
-        private int MaxMagnitude(int from, int to)
+        /// <summary>Largest |channel 0| of a kept block.</summary>
+        private int MaxMagnitude(int slot)
         {
             int max = 0;
-            for (int f = from; f < to; f++)
+            int first = slot * blockFrames;
+            for (int f = first; f < first + blockFrames; f++)
             {
                 int v = Magnitude(f);
                 if (v > max)
@@ -307,11 +361,11 @@ namespace Octomix.Box
             return max;
         }
 
-        /// <summary>|channel 0| of a window frame, scaled to 16 bits.</summary>
+        /// <summary>|channel 0| of a kept frame, scaled to 16 bits.</summary>
         private int Magnitude(int frame)
         {
             int p = (frame * frameBytes) + bytesPerSample - 2;
-            int v = (short)(window[p] | (window[p + 1] << 8));
+            int v = (short)(kept[p] | (kept[p + 1] << 8));
             return v < 0 ? (v == -32768 ? 32767 : -v) : v;
         }
 

@@ -27,6 +27,60 @@ public class CalibrationTests
     }
 
     [Fact]
+    public void AStallThatDeepensThePipelineFarBeyondThePrefillIsMeasuredAgainToTheFrame()
+    {
+        // The demo's and the browser tests' boxes: a 16-block pipeline on deep simulated queues.
+        using var h = new BoxHarness(o =>
+        {
+            o.PlaybackBufferBlocks = 24;
+            o.CaptureBufferBlocks = 64;
+        }, extraSettings: "prefill_blocks = 16\ncapture_buffer_blocks = 64");
+        h.JoinAndCalibrate();
+        int before = h.Controller.LatencyFrames;
+        long silentBefore = h.Board.Audio!.SilentFrames;
+
+        // The loop is held 250 ms while the box is ready (a loaded PC's scheduler, a GC pause; on
+        // a box, a long card or Wi-Fi stall): the click DAC runs dry for 250 ms less what the
+        // pipeline held, and every later output frame plays that much later, for good.
+        h.Board.Time.Spend(250_000);
+        Assert.True(h.RunUntil(c => c.LastEvent == BoxEvent.PipelineStall, 100), h.Log());
+        Assert.True(h.RunUntil(c => c.LastEvent != BoxEvent.PipelineStall && c.State != BoxState.Calibrating, 20000), h.Log());
+        Assert.True(h.Controller.LastEvent == BoxEvent.CalibrationDone, h.Log());
+        long added = h.Board.Audio.SilentFrames - silentBefore;
+        Assert.True(added > 48 * 100, added + " frames of silence");
+        Assert.Equal(before + added, h.Controller.LatencyFrames);
+    }
+
+    [Fact]
+    public void AStallDuringCalibrationDropsTheMeasurementsOfTheOldPipelineAndTheNewOneIsMeasured()
+    {
+        using var h = new BoxHarness(o =>
+        {
+            o.PlaybackBufferBlocks = 24;
+            o.CaptureBufferBlocks = 64;
+        }, extraSettings: "prefill_blocks = 16\ncapture_buffer_blocks = 64", autoJoin: false);
+        Assert.True(h.RunUntil(c => c.State == BoxState.Idle, 5000), h.Log());
+        h.Controller.PressJoin();
+        Assert.True(h.RunUntil(c => c.State == BoxState.Calibrating && c.Calibrator.MeasurementCount == 1, 5000), h.Log());
+        long silentBefore = h.Board.Audio!.SilentFrames;
+        int first = h.Controller.Calibrator.LastMeasurement;
+
+        h.Board.Time.Spend(150_000); // between the first and the second measurement
+        Assert.True(h.RunUntil(c => c.State != BoxState.Calibrating, 5000), h.Log());
+        Assert.Equal(BoxEvent.CalibrationDone, h.Controller.LastEvent);
+        long added = h.Board.Audio.SilentFrames - silentBefore;
+        Assert.True(added > 0);
+        Assert.Equal(first + added, h.Controller.LatencyFrames);
+        Assert.Equal(1, h.Controller.Calibrator.DisturbedCount);
+        Assert.Equal(4, h.Controller.Calibrator.MeasurementCount); // the first, the one the stall hit, two that agree
+
+        // the stall was answered inside the calibration: no second one follows
+        h.Run(2000);
+        Assert.DoesNotContain(h.Transitions, t => t.Cause == BoxEvent.PipelineStall);
+        Assert.Contains("during calibration: the measurement is dropped", h.Log(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void NoPulseHeardFailsCalibrationAndTheBoxRefusesToRecord()
     {
         using var h = new BoxHarness(o => o.CalibrationPathWorks = false);

@@ -8,7 +8,7 @@ namespace Octomix.Box.Tests;
 /// <summary>
 /// The managed heap the box takes on the device, measured where it is taken: everything the box
 /// allocates when its audio starts (the network step: every buffer of the loop, the retransmit
-/// ring, the playout ring, the click renders, the calibration window, the control messages),
+/// ring, the playout ring, the click renders, the calibrator's kept blocks, the control messages),
 /// on this thread, less what the simulated board itself allocates for its audio. Printed for
 /// docs/device-budget.md; the bound is a third of the ~3.5 MB heap of a WROVER.
 /// </summary>
