@@ -165,13 +165,15 @@ public sealed class SimulatedCard : IStorage, IAppendStorage, IServeStorage
         }
 
         var file = (SimulatedCardFile)Open(path, FileOpenMode.Create);
-        if (AppendPreallocateBytes > 0 && FreeBytes >= AppendPreallocateBytes)
+        bool preallocated = AppendPreallocateBytes > 0 && FreeBytes >= AppendPreallocateBytes;
+        if (preallocated)
         {
             // take_writer_open's f_expand is best effort: a card without that much room records unpreallocated
             file.Preallocate(AppendPreallocateBytes);
         }
 
-        LastAppendFile = new SimulatedAppendFile(file, writeBytes, syncBytes);
+        // the durable header comes with the preallocation (take_writer_esp32.c's header_open)
+        LastAppendFile = new SimulatedAppendFile(file, writeBytes, syncBytes) { DurableHeader = preallocated ? new SimulatedDurableHeader() : null };
         return LastAppendFile;
     }
 
@@ -283,7 +285,7 @@ public sealed class SimulatedCard : IStorage, IAppendStorage, IServeStorage
 }
 
 /// <summary>An open file of <see cref="SimulatedCard"/> (see its comment for the power-cut model).</summary>
-public sealed class SimulatedCardFile : IStorageFile
+public sealed class SimulatedCardFile : IStorageFile, ITruncatableFile
 {
     private readonly SimulatedCard card;
     private readonly FileStream stream;
@@ -380,6 +382,24 @@ public sealed class SimulatedCardFile : IStorageFile
 
         stream.Dispose(); // f_close syncs: what was written is kept
         card.Closed(this);
+    }
+
+    /// <summary>f_truncate + f_sync: the file cut to <paramref name="length"/> on the card at once.</summary>
+    public bool Truncate(long length)
+    {
+        Check();
+        if (length < 0 || length > stream.Length)
+        {
+            return false;
+        }
+
+        card.BeforeWrite(0, 0);
+        long before = Math.Max(stream.Length, preallocated);
+        stream.SetLength(length);
+        preallocated = 0;
+        card.Grew(length - before);
+        flushedLength = Math.Min(flushedLength, length);
+        return true;
     }
 
     /// <summary>

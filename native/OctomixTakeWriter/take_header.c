@@ -29,6 +29,7 @@ int octo_header_capture(octo_header *h, const uint8_t *piece, uint32_t n, uint64
     }
 
     uint32_t block_align = 0;
+    uint32_t mark_at = 0;
     uint32_t pos = 12;
     while (pos + 8 <= n)
     {
@@ -38,10 +39,14 @@ int octo_header_capture(octo_header *h, const uint8_t *piece, uint32_t n, uint64
         {
             block_align = (uint32_t)piece[body + 12] | ((uint32_t)piece[body + 13] << 8);
         }
+        else if (memcmp(piece + pos, "JUNK", 4) == 0 && mark_at == 0 && size >= OCTO_HEADER_MARK_BYTES && body + OCTO_HEADER_MARK_BYTES <= OCTO_HEADER_SECTOR)
+        {
+            mark_at = body;
+        }
         else if (memcmp(piece + pos, "data", 4) == 0)
         {
             /* the sectors copied must hold header bytes only: audio written later would be lost */
-            if (block_align == 0 || body % OCTO_HEADER_SECTOR != 0 || body > n)
+            if (block_align == 0 || mark_at == 0 || body % OCTO_HEADER_SECTOR != 0 || body > n)
             {
                 return 0;
             }
@@ -49,6 +54,8 @@ int octo_header_capture(octo_header *h, const uint8_t *piece, uint32_t n, uint64
             h->data_offset = body;
             h->data_size_at = pos + 4;
             h->block_align = block_align;
+            h->mark_at = mark_at;
+            h->marked = 0;
             h->declared = size;
             h->sector_at[0] = 0;
             h->sector_at[1] = h->data_size_at / OCTO_HEADER_SECTOR * OCTO_HEADER_SECTOR;
@@ -88,10 +95,13 @@ uint32_t octo_header_patch(octo_header *h, uint64_t synced_length)
     }
 
     uint64_t data = audio / h->block_align * h->block_align;
-    if (data == h->declared)
+    if (data == h->declared && h->marked)
     {
         return 0;
     }
+
+    memcpy(h->sectors + h->mark_at, OCTO_HEADER_MARK, OCTO_HEADER_MARK_BYTES);
+    h->marked = 1;
 
     uint64_t end = h->data_offset + data;
     if ((data & 1u) != 0 && end < synced_length)

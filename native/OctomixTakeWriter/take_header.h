@@ -11,9 +11,15 @@
  * second, in the task. The header is then always a valid WAVE of what is durable, and the boot
  * repair (drivers/Bwf/BwfRepair.cs) trusts it over the length.
  *
- * Armed only when the first piece starts the file with RIFF/WAVE, a fmt chunk and a data chunk
- * whose audio starts at a sector boundary inside that piece (the sectors copied then hold header
- * bytes only: BwfLayout's data starts at 4096). Disarmed for good when the managed writer seeks
+ * The first rewrite also puts OCTO_HEADER_MARK at the start of the first JUNK chunk of sector 0
+ * (BwfLayout's ds64 reserve): the file then says its header sizes are the durable truth, so the
+ * repair cuts it at the declared end — and only then: a stock-image file's header lags the length
+ * by up to a second of real audio (FileStream f_syncs after every write), which the repair keeps.
+ *
+ * Armed only when the first piece starts the file with RIFF/WAVE, a JUNK chunk of 16 bytes or
+ * more inside sector 0, a fmt chunk and a data chunk whose audio starts at a sector boundary
+ * inside that piece (the sectors copied then hold header bytes only: BwfLayout's data starts at
+ * 4096). Disarmed for good when the managed writer seeks
  * (it writes the sizes itself: close, split, card error). No allocation: the caller gives the
  * two sectors of storage (DMA-capable on the box).
  */
@@ -27,6 +33,9 @@ extern "C" {
 #endif
 
 #define OCTO_HEADER_SECTOR 512u
+/* 16 bytes, BwfLayout.SyncedSizesMark: "the sizes follow the syncs" */
+#define OCTO_HEADER_MARK "OctomixSyncSizes"
+#define OCTO_HEADER_MARK_BYTES 16u
 
 typedef struct
 {
@@ -37,6 +46,8 @@ typedef struct
     uint32_t block_align;     /* bytes per frame (the fmt chunk's) */
     uint32_t sector_at[2];    /* file offsets of the copies: 0, and the sector of the data size */
     uint32_t sector_count;    /* 1 (both sizes in sector 0) or 2 */
+    uint32_t mark_at;         /* file offset of the mark (the first JUNK body in sector 0) */
+    int marked;               /* the mark has been handed out for writing */
     uint64_t declared;        /* data bytes the copies declare now */
 } octo_header;
 
@@ -49,8 +60,8 @@ int octo_header_capture(octo_header *h, const uint8_t *piece, uint32_t n, uint64
 
 /* Before the f_sync that makes synced_length bytes of the file durable: sets the copies' sizes to
    the whole frames in [data_offset, synced_length) (the RIFF size with the pad byte of an odd data
-   size when that byte is on the card). Returns how many sectors to write — sector_count, or 0 when
-   disarmed or the sizes did not change. */
+   size when that byte is on the card), the mark put in at the first call. Returns how many sectors
+   to write — sector_count, or 0 when disarmed or nothing changed since the last call. */
 uint32_t octo_header_patch(octo_header *h, uint64_t synced_length);
 
 /* The managed writer writes the sizes in place from now on: never rewrite the copies again. */

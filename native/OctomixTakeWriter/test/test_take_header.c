@@ -5,7 +5,8 @@
  * Captures a BwfWriter-shaped header (data at 4096, its size in sector 7) from the first piece,
  * patches it at syncs through a take of random piece ends, writes the sectors into a file image
  * as the task does, and checks after each one that the image's header declares exactly the whole
- * frames synced (pad byte included in the RIFF size) and changed nothing else; then the cases
+ * frames synced (pad byte included in the RIFF size), carries the mark in its JUNK chunk and
+ * changed nothing else; then the cases
  * that must stay disarmed, a header whose sizes share sector 0, the odd frame, disarm.
  * Prints "syncs <n> sectors <n> ok".
  */
@@ -80,7 +81,9 @@ static void check_declares(uint64_t synced, uint32_t data_offset, uint32_t block
     uint64_t end = data_offset + data + ((data & 1u) != 0 && data_offset + data < synced ? 1u : 0u);
     CHECK(le32(file + data_offset - 4) == data, "synced %llu: data declares %u, not %llu", (unsigned long long)synced, le32(file + data_offset - 4), (unsigned long long)data);
     CHECK(le32(file + 4) == end - 8, "synced %llu: RIFF declares %u, not %llu", (unsigned long long)synced, le32(file + 4), (unsigned long long)(end - 8));
-    CHECK(memcmp(file + 8, original + 8, data_offset - 12) == 0, "synced %llu: a header byte other than the sizes changed", (unsigned long long)synced);
+    CHECK(memcmp(file + 20, OCTO_HEADER_MARK, OCTO_HEADER_MARK_BYTES) == 0, "synced %llu: no mark in the JUNK chunk", (unsigned long long)synced);
+    CHECK(memcmp(file + 8, original + 8, 12) == 0 && memcmp(file + 36, original + 36, data_offset - 4 - 36) == 0,
+        "synced %llu: a header byte other than the sizes and the mark changed", (unsigned long long)synced);
 }
 
 int main(void)
@@ -96,7 +99,10 @@ int main(void)
     CHECK(octo_header_capture(&h, original, DATA, 0) == 1, "the BwfWriter's header did not arm it");
     CHECK(h.data_offset == DATA && h.data_size_at == DATA - 4 && h.block_align == 6, "layout %u %u %u", h.data_offset, h.data_size_at, h.block_align);
     CHECK(h.sector_count == 2 && h.sector_at[0] == 0 && h.sector_at[1] == DATA - OCTO_HEADER_SECTOR, "sectors %u at %u", h.sector_count, h.sector_at[1]);
-    CHECK(octo_header_patch(&h, DATA) == 0, "nothing synced past the header, yet a rewrite");
+    CHECK(octo_header_patch(&h, DATA) == 2, "the first sync (the header's own) did not write the mark");
+    write_sectors(&h, 2);
+    check_declares(DATA, DATA, 6);
+    CHECK(octo_header_patch(&h, DATA) == 0, "nothing synced past the header, yet a second rewrite");
     unsigned syncs = 0, written = 0;
     uint64_t synced = DATA;
     while (synced + (32u * 32768u) < FILE_BYTES)
@@ -146,6 +152,10 @@ int main(void)
     original[20 + 12] = 4;
     chunk(original, 36, "data", 0); /* audio at 44: not a sector boundary */
     CHECK(octo_header_capture(&h, original, 4096, 0) == 0, "armed with the audio inside a copied sector");
+    build(original, DATA, 6);
+    memcpy(original + 12, "junk", 4); /* no JUNK chunk (the reserve, the filler after fmt): nowhere for the mark */
+    memcpy(original + 72, "junk", 4);
+    CHECK(octo_header_capture(&h, original, DATA, 0) == 0, "armed without a JUNK chunk for the mark");
     memcpy(original, "RIFX", 4);
     CHECK(octo_header_capture(&h, original, 4096, 0) == 0, "armed on a file that is not RIFF");
     CHECK(octo_header_patch(&h, 100000) == 0, "not armed, yet a rewrite");
