@@ -244,7 +244,9 @@ int take_writer_flush(void)
 /* The header sizes at close: drained, then a plain write in place (its digest is not the audio's). */
 int take_writer_seek(uint64_t position)
 {
-    octo_header_disarm(&w.header); /* the managed writer sets the sizes in place from now on */
+    /* the managed writer sets the sizes in place from now on (close, split, card error). A read
+       during the take must not come through here: it would end the durable header for the take */
+    octo_header_disarm(&w.header);
     take_writer_drain();
     FRESULT fr = f_lseek(&w.file, (FSIZE_t)position);
     w.ring.file_position = position; /* the ring is empty: the next append starts there */
