@@ -8,7 +8,7 @@ namespace Octomix.Board.Esp32Reference
     /// native call into FatFs; <see cref="Flush"/> is FileStream.Flush, which syncs the file (data
     /// and directory entry) to the card.
     /// </summary>
-    public sealed class SdCardFile : IStorageFile
+    public sealed class SdCardFile : IStorageFile, ITruncatableFile
     {
         private readonly FileStream _stream;
 
@@ -38,6 +38,15 @@ namespace Octomix.Board.Esp32Reference
         public void Flush()
         {
             _stream.Flush();
+        }
+
+        /// <summary>FileStream.SetLength (nanoFramework: f_lseek + f_truncate; not yet run on a board), then Flush.</summary>
+        public bool Truncate(long length)
+        {
+            if (length < 0 || length > _stream.Length) return false;
+            _stream.SetLength(length);
+            _stream.Flush();
+            return true;
         }
 
         public void Dispose()

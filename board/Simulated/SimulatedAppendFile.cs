@@ -42,6 +42,15 @@ public sealed class SimulatedAppendFile : IAppendFile
     /// <summary>Pieces written to the card (the native task's card writes).</summary>
     public long PiecesWritten { get; private set; }
 
+    /// <summary>
+    /// The durable header (take_header.c's twin): set by the card when it preallocated the file,
+    /// as the native writer rewrites the header sizes before each sync only then; null otherwise.
+    /// </summary>
+    internal SimulatedDurableHeader? DurableHeader { get; init; }
+
+    /// <summary>Header sectors the task rewrote before its syncs (single-block writes on the box).</summary>
+    public long HeaderSectorWrites => DurableHeader?.SectorWrites ?? 0;
+
     /// <summary>f_syncs the writer made.</summary>
     public long Syncs { get; private set; }
 
@@ -67,6 +76,7 @@ public sealed class SimulatedAppendFile : IAppendFile
         get => inner.Position + pending;
         set
         {
+            DurableHeader?.Disarm(); // the writer sets the sizes in place from now on
             Drain();
             inner.Position = value;
             atEnd = value >= inner.Length;
@@ -186,6 +196,7 @@ public sealed class SimulatedAppendFile : IAppendFile
     private void WritePiece()
     {
         int n = pending;
+        long at = inner.Position;
         try
         {
             inner.Write(ring, 0, n);
@@ -201,6 +212,7 @@ public sealed class SimulatedAppendFile : IAppendFile
 
         pending = 0;
         PiecesWritten++;
+        DurableHeader?.Capture(ring, n, at);
         if (digesting)
         {
             digest.Update(ring, 0, n);
@@ -215,6 +227,7 @@ public sealed class SimulatedAppendFile : IAppendFile
 
     private void Sync()
     {
+        DurableHeader?.Rewrite(inner, inner.Length);
         inner.Flush();
         Syncs++;
         unsynced = 0;

@@ -10,6 +10,10 @@ namespace Octomix.Board.Simulated;
 /// <item>a power cut: every open file keeps only what was flushed, as FatFs does — its length is
 /// the one of the last Flush (f_sync updates the directory entry), and bytes overwritten in place
 /// since then get their old content back; the card is then unmounted until the next boot.</item>
+/// <item>the native writer's preallocation (<see cref="AppendPreallocateBytes"/>, FatFs
+/// <c>f_expand(fp, size, 1)</c>, which also sets the file's size): its directory entry says the
+/// whole preallocation from the start, so a power cut leaves the file that long — stale card
+/// content after what was written — until the close's <c>f_truncate</c> would have given it back.</item>
 /// </list>
 /// Paths are relative, '/'-separated, and may not leave the folder. Steady-state writes
 /// allocate nothing.
@@ -142,6 +146,13 @@ public sealed class SimulatedCard : IStorage, IAppendStorage, IServeStorage
 
     public bool AppendAvailable => NativeWriter;
 
+    /// <summary>
+    /// Bytes the native writer preallocates per take file, as the custom image does
+    /// (<c>NativeAppendStorage.PreallocateMegabytes</c>: 1 GiB); 0: none. Taken from the free space
+    /// at the open, given back (less what was written) at the close; a power cut keeps it all.
+    /// </summary>
+    public long AppendPreallocateBytes { get; set; } = 1L << 30;
+
     /// <summary>The native writer's file opened last (a test's handle on its task: <see cref="SimulatedAppendFile.TaskWriting"/>).</summary>
     public SimulatedAppendFile? LastAppendFile { get; private set; }
 
@@ -153,7 +164,16 @@ public sealed class SimulatedCard : IStorage, IAppendStorage, IServeStorage
             throw new IOException("this card has no native take writer");
         }
 
-        LastAppendFile = new SimulatedAppendFile((SimulatedCardFile)Open(path, FileOpenMode.Create), writeBytes, syncBytes);
+        var file = (SimulatedCardFile)Open(path, FileOpenMode.Create);
+        bool preallocated = AppendPreallocateBytes > 0 && FreeBytes >= AppendPreallocateBytes;
+        if (preallocated)
+        {
+            // take_writer_open's f_expand is best effort: a card without that much room records unpreallocated
+            file.Preallocate(AppendPreallocateBytes);
+        }
+
+        // the durable header comes with the preallocation (take_writer_esp32.c's header_open)
+        LastAppendFile = new SimulatedAppendFile(file, writeBytes, syncBytes) { DurableHeader = preallocated ? new SimulatedDurableHeader() : null };
         return LastAppendFile;
     }
 
@@ -265,7 +285,7 @@ public sealed class SimulatedCard : IStorage, IAppendStorage, IServeStorage
 }
 
 /// <summary>An open file of <see cref="SimulatedCard"/> (see its comment for the power-cut model).</summary>
-public sealed class SimulatedCardFile : IStorageFile
+public sealed class SimulatedCardFile : IStorageFile, ITruncatableFile
 {
     private readonly SimulatedCard card;
     private readonly FileStream stream;
@@ -275,6 +295,7 @@ public sealed class SimulatedCardFile : IStorageFile
     private int undoCount;
     private int undoBytes;
     private long flushedLength;
+    private long preallocated;
     private bool dead;
 
     internal SimulatedCardFile(SimulatedCard card, FileStream stream)
@@ -326,7 +347,7 @@ public sealed class SimulatedCardFile : IStorageFile
     {
         Check();
         long position = stream.Position;
-        long growth = Math.Max(0, position + count - stream.Length);
+        long growth = Math.Max(0, position + count - Math.Max(stream.Length, preallocated));
         card.BeforeWrite(count, growth);
         if (position < flushedLength)
         {
@@ -354,9 +375,46 @@ public sealed class SimulatedCardFile : IStorageFile
         }
 
         dead = true;
+        if (preallocated > stream.Length)
+        {
+            card.Grew(-(preallocated - stream.Length)); // take_writer_close's f_truncate gives the rest back
+        }
+
         stream.Dispose(); // f_close syncs: what was written is kept
         card.Closed(this);
     }
+
+    /// <summary>f_truncate + f_sync: the file cut to <paramref name="length"/> on the card at once.</summary>
+    public bool Truncate(long length)
+    {
+        Check();
+        if (length < 0 || length > stream.Length)
+        {
+            return false;
+        }
+
+        card.BeforeWrite(0, 0);
+        long before = Math.Max(stream.Length, preallocated);
+        stream.SetLength(length);
+        preallocated = 0;
+        card.Grew(length - before);
+        flushedLength = Math.Min(flushedLength, length);
+        return true;
+    }
+
+    /// <summary>
+    /// The native writer's f_expand (+ f_sync) at the open: <paramref name="bytes"/> taken from the
+    /// card now, and the directory entry's size from now on until the close truncates it.
+    /// </summary>
+    internal void Preallocate(long bytes)
+    {
+        Check();
+        preallocated = bytes;
+        card.Grew(Math.Max(0, bytes - stream.Length));
+    }
+
+    /// <summary>Bytes of stale card content a power cut shows after a preallocated file's written part (the rest of the preallocation reads as zeros: a sparse file on the PC).</summary>
+    internal const int StaleBytesShown = 1 << 20;
 
     /// <summary>The power went: back to the state of the last Flush.</summary>
     internal void LosePower(bool keepAppends)
@@ -387,13 +445,21 @@ public sealed class SimulatedCardFile : IStorageFile
             stream.Write(undo, start, undoLength[i]);
         }
 
-        if (!keepAppends)
+        long before = Math.Max(stream.Length, preallocated);
+        long kept = keepAppends ? stream.Length : flushedLength;
+        stream.SetLength(kept);
+        if (preallocated > kept)
         {
-            long lost = stream.Length - flushedLength;
-            stream.SetLength(flushedLength);
-            card.Grew(-lost);
+            // the directory entry says the whole preallocation (f_expand set the size): what the
+            // clusters held before the take follows the audio
+            stream.SetLength(preallocated);
+            stream.Position = kept;
+            var stale = new byte[(int)Math.Min(StaleBytesShown, preallocated - kept)];
+            new Random(unchecked((int)kept)).NextBytes(stale);
+            stream.Write(stale, 0, stale.Length);
         }
 
+        card.Grew(Math.Max(kept, preallocated) - before);
         dead = true;
         stream.Dispose();
     }

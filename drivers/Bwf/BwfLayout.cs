@@ -24,5 +24,13 @@ namespace Octomix.Drivers.Bwf
         /// <summary>First audio byte: 8 × 512-byte sectors, one 4 KiB cluster.</summary>
         public const int DataOffset = 4096;
         public const int DataSizeOffset = DataOffset - 4;
+        /// <summary>
+        /// 16 ASCII bytes the native take writer puts at the start of the ds64 reserve's body (the
+        /// first JUNK chunk) when it keeps the header sizes equal to what it synced
+        /// (native/OctomixTakeWriter/take_header.h): <see cref="BwfRepair"/> then trusts the sizes
+        /// and cuts the file there, whatever its length (a power cut leaves its whole preallocation).
+        /// </summary>
+        public const string SyncedSizesMark = "OctomixSyncSizes";
+        public const int SyncedSizesMarkOffset = Ds64ReserveOffset + 8;
     }
 }

@@ -460,7 +460,7 @@ namespace Octomix.Box
         }
     }
 
-    internal sealed class CountedStorageFile : IStorageFile
+    internal sealed class CountedStorageFile : IStorageFile, ITruncatableFile
     {
         private readonly IStorageFile inner;
         private readonly HalCallCounter counter;
@@ -541,6 +541,14 @@ namespace Octomix.Box
             }
 
             inner.Flush();
+        }
+
+        /// <summary>The inner file's cut, when it has one (the boot repair's: not priced by the device model).</summary>
+        public bool Truncate(long length)
+        {
+            counter.Total++;
+            ITruncatableFile t = inner as ITruncatableFile;
+            return t != null && t.Truncate(length);
         }
 
         public void Dispose()

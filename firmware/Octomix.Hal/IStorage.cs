@@ -57,4 +57,15 @@ namespace Octomix.Hal
         /// <summary>Commits written data and the directory entry to the medium (FatFs f_sync).</summary>
         void Flush();
     }
+
+    /// <summary>
+    /// Optional on an <see cref="IStorageFile"/>: cuts the file shorter (FatFs f_truncate: the
+    /// clusters past the cut go back to the card). The boot repair cuts the stale end a power cut
+    /// leaves on a preallocated take file (docs/recording-path.md, "Crash safety now").
+    /// </summary>
+    public interface ITruncatableFile
+    {
+        /// <summary>Cuts the file to <paramref name="length"/> bytes (no longer than it is); false when this file cannot be cut (nothing changed). Throws IOException on a card error.</summary>
+        bool Truncate(long length);
+    }
 }

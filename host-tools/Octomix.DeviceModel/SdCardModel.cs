@@ -104,6 +104,7 @@ public sealed class SdCardModel
         f.PieceBytes = pieceBytes;
         f.SyncBytes = syncBytes;
         f.Clusters = int.MaxValue / 2; // preallocated
+        f.DurableHeader = true; // take_writer_esp32.c's header handle comes with the preallocation
     }
 
     /// <summary>
@@ -162,6 +163,7 @@ public sealed class SdCardModel
             f.Unsynced += n;
             if (f.Unsynced + f.PieceBytes > f.SyncBytes)
             {
+                RewriteHeader(f);
                 Sync(f);
                 f.Unsynced = 0;
             }
@@ -172,6 +174,24 @@ public sealed class SdCardModel
             DmaCapableBuffers = dma;
             SyncAfterEveryWrite = sync;
         }
+    }
+
+    /// <summary>
+    /// The durable header before the task's f_sync (take_header.c, take_writer_esp32.c's
+    /// header_rewrite): on the second FIL, f_lseek to the header sector and f_write of the whole
+    /// sector from DMA-capable RAM, twice (sector 0: the RIFF size; sector 7: the data size) — one
+    /// CMD24 each, inside the first cluster (no chain step, no FAT window).
+    /// </summary>
+    private void RewriteHeader(FileState f)
+    {
+        if (!f.DurableHeader)
+        {
+            return;
+        }
+
+        Counts.FatFsCalls += 4;
+        WriteSectors(1, fromManagedBuffer: false);
+        WriteSectors(1, fromManagedBuffer: false);
     }
 
     public void Open(IStorageFile file, long length, long position)
@@ -517,5 +537,6 @@ public sealed class SdCardModel
         public long Ring;
         public long Unsynced;
         public long SyncBytes = long.MaxValue;
+        public bool DurableHeader;
     }
 }

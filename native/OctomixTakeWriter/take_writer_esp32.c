@@ -13,8 +13,18 @@
  * f_write, f_syncs when octo_ring_piece_written says so, and keeps the first error sticky.
  * take_writer_close drains, f_truncate at the position (the unused preallocation back to the
  * FAT), f_close, stops the task and frees the ring.
+ *
+ * The durable header (take_header.h): f_expand with opt=1 also sets the file's size, so each
+ * f_sync of the take commits a directory entry that says the whole preallocation — the length
+ * tells nothing after a power cut. Before each f_sync the task rewrites the header sectors that
+ * hold the RIFF and data sizes (its copies, captured from the first piece) through a second FIL on
+ * the same file (f_lseek inside the first cluster: no chain walk; whole aligned sectors from
+ * DMA-capable RAM: one CMD24 each), so the header always declares what is synced. No header
+ * handle (FF_FS_LOCK > 0 refuses the second open): the preallocation is given back at once and
+ * the take records unpreallocated (its f_syncs then commit the real length, as before).
  */
 #include "take_ring.h"
+#include "take_header.h"
 #include "ff.h"
 #include "freertos/FreeRTOS.h"
 #include "freertos/task.h"
@@ -28,6 +38,9 @@
 static struct
 {
     FIL file;
+    FIL header_file;          /* the same file, for the header sectors' rewrites (take_header.h) */
+    int header_open;
+    octo_header header;
     octo_ring ring;
     uint8_t *storage;
     TaskHandle_t task;
@@ -39,6 +52,49 @@ static struct
     volatile uint64_t synced;
     int open;
 } w;
+
+/* Before an f_sync: the header copies set to what the sync makes durable and written back
+   (the task, or a Flush holding the lock). Best effort: a failed rewrite disarms, and the header
+   then says the last durable length it managed (the repair truncates the file to that). */
+static void header_rewrite(uint64_t synced)
+{
+    uint32_t k = w.header_open ? octo_header_patch(&w.header, synced) : 0;
+    for (uint32_t i = 0; i < k; i++)
+    {
+        UINT done = 0;
+        if (f_lseek(&w.header_file, w.header.sector_at[i]) != FR_OK
+            || f_write(&w.header_file, w.header.sectors + (i * OCTO_HEADER_SECTOR), OCTO_HEADER_SECTOR, &done) != FR_OK
+            || done != OCTO_HEADER_SECTOR)
+        {
+            octo_header_disarm(&w.header);
+            return;
+        }
+    }
+}
+
+/* After f_expand + f_sync: the header handle, or (none) the preallocation given back. */
+static void header_open(const char *path)
+{
+    if (f_open(&w.header_file, path, FA_WRITE | FA_OPEN_EXISTING) == FR_OK)
+    {
+        w.header_open = 1;
+        return;
+    }
+
+    f_truncate(&w.file); /* at 0: without a durable header, a preallocated length would read as audio */
+    f_sync(&w.file);
+}
+
+/* Closed before the take file's f_truncate: its own close commits the directory entry with the
+   size it saw at its open (the preallocation), which the take file's close then corrects. */
+static void header_close(void)
+{
+    if (w.header_open)
+    {
+        f_close(&w.header_file);
+        w.header_open = 0;
+    }
+}
 
 static void writer_task(void *arg)
 {
@@ -57,6 +113,7 @@ static void writer_task(void *arg)
             }
 
             UINT done = 0;
+            uint64_t at = w.ring.file_position;
             FRESULT fr = f_write(&w.file, p, n, &done);
             if (fr != FR_OK || done != n)
             {
@@ -69,8 +126,10 @@ static void writer_task(void *arg)
             }
 
             __sync_synchronize();
+            octo_header_capture(&w.header, p, n, at); /* the first piece: the header's sectors */
             if (octo_ring_piece_written(&w.ring, n))
             {
+                header_rewrite(w.ring.file_position);
                 fr = f_sync(&w.file);
                 if (fr != FR_OK)
                 {
@@ -123,19 +182,24 @@ int take_writer_open(const char *path, uint32_t piece_bytes, uint32_t ring_piece
                every byte this writer syncs, and a power cut before the first sync leaks no clusters */
             f_sync(&w.file);
             f_lseek(&w.file, 0);
+            header_open(path);
         }
     }
 
     uint32_t capacity = piece_bytes * ring_pieces;
-    w.storage = heap_caps_malloc(capacity, MALLOC_CAP_DMA | MALLOC_CAP_INTERNAL);
+    /* the ring, then the header's two sector copies (DMA-capable too: the rewrites are CMD24s from them) */
+    w.storage = heap_caps_malloc(capacity + (2 * OCTO_HEADER_SECTOR), MALLOC_CAP_DMA | MALLOC_CAP_INTERNAL);
     w.idle = xSemaphoreCreateBinary();
     w.lock = xSemaphoreCreateMutex();
     if (w.storage == NULL || w.idle == NULL || w.lock == NULL || octo_ring_init(&w.ring, w.storage, capacity, piece_bytes, sync_bytes, 0) != 0)
     {
+        header_close();
         f_close(&w.file);
         heap_caps_free(w.storage);
         return OCTO_ERR_NO_MEMORY;
     }
+
+    octo_header_init(&w.header, w.storage + capacity);
 
     xTaskCreatePinnedToCore(writer_task, "octo-take", 4096, NULL, 5, &w.task, 0);
     w.open = 1;
@@ -169,6 +233,7 @@ int take_writer_flush(void)
 {
     take_writer_drain(); /* a sticky append error does not stop the sync of what is on the card */
     xSemaphoreTake(w.lock, portMAX_DELAY);
+    header_rewrite(w.ring.file_position);
     FRESULT fr = f_sync(&w.file);
     octo_ring_synced(&w.ring);
     w.synced = w.ring.file_position;
@@ -179,6 +244,9 @@ int take_writer_flush(void)
 /* The header sizes at close: drained, then a plain write in place (its digest is not the audio's). */
 int take_writer_seek(uint64_t position)
 {
+    /* the managed writer sets the sizes in place from now on (close, split, card error). A read
+       during the take must not come through here: it would end the durable header for the take */
+    octo_header_disarm(&w.header);
     take_writer_drain();
     FRESULT fr = f_lseek(&w.file, (FSIZE_t)position);
     w.ring.file_position = position; /* the ring is empty: the next append starts there */
@@ -189,6 +257,7 @@ int take_writer_close(void)
 {
     int e = take_writer_drain();
     xSemaphoreTake(w.lock, portMAX_DELAY);
+    header_close();
     FRESULT fr = f_truncate(&w.file); /* at the position: the preallocation's rest goes back */
     FRESULT fc = f_close(&w.file);
     xSemaphoreGive(w.lock);

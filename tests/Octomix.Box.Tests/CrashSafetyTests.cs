@@ -9,6 +9,9 @@ namespace Octomix.Box.Tests;
 /// Power cut in the middle of a take: the card keeps only what was flushed (FatFs), the next
 /// boot repairs the file from the journal, at most one second of audio is lost, and real tools
 /// (ffprobe, sndfile-info) read the file and its TimeReference = origin + first sample - L.
+/// The native writer's file is preallocated (f_expand sets its size): the cut leaves it 1 GiB
+/// long, stale card content after the audio; its header, rewritten before each sync, says what
+/// was synced, and the repair cuts the file there.
 /// </summary>
 public class CrashSafetyTests
 {
@@ -22,8 +25,8 @@ public class CrashSafetyTests
     [Theory]
     [InlineData(false, 0)] // the loop writes every block; FatFs: only what was synced survives; the header of the last sync matches it
     [InlineData(true, 0)]  // data and size committed without the header rewrite: stale sizes, the repair fixes them
-    [InlineData(false, 32768)] // the native writer (the default): the synced pieces survive, the ring and the unsynced pieces go; sizes by the repair
-    [InlineData(true, 32768)]  // the native writer, pieces on the card but not synced kept: only the ring is lost
+    [InlineData(false, 32768)] // the native writer (the default): the synced pieces survive, the ring and the unsynced pieces go; the header says the synced ones
+    [InlineData(true, 32768)]  // the native writer, pieces on the card but not synced kept: the header (the last sync's) still rules
     [InlineData(false, 4096)]  // a small piece: syncs as often, more card commands
     public void PowerCutMidTakeLosesAtMostOneSecondAndTheRepairedFileReadsInRealTools(bool keepUnflushedAppends, int cardWriteBytes)
     {
@@ -39,8 +42,15 @@ public class CrashSafetyTests
         string file = Path.Combine(h.CardFolder, "takes", "take-000021.wav");
 
         h.Board.SimulatedCard.PowerCut(keepUnflushedAppends); // the box is dead from here
-        var cut = WavFile.Read(file);
-        output.WriteLine($"captured {captured} frames; after the cut the header says {cut.Frames} frames");
+        int frameBytes = h.Controller.Format.FrameBytes;
+        long cutFrames = DeclaredFrames(file, frameBytes); // the header only: the file may be 1 GiB
+        long cutLength = new FileInfo(file).Length;
+        output.WriteLine($"captured {captured} frames; after the cut the header says {cutFrames} frames, the file is {cutLength} bytes");
+        if (cardWriteBytes > 0)
+        {
+            Assert.Equal(1L << 30, cutLength); // the whole preallocation: its length says nothing
+            Assert.InRange(captured - cutFrames, 0, 48000); // the header says the last sync
+        }
 
         // The next boot, on the same card.
         using var rebooted = new SimulatedBox(new SimulatedBoardOptions { CardFolder = h.CardFolder, Name = "rebooted" });
@@ -48,7 +58,8 @@ public class CrashSafetyTests
         string log = rebooted.Board.SimulatedLog.ToString();
         output.WriteLine(log);
         Assert.Contains("repair takes/take-000021.wav", log, StringComparison.Ordinal);
-        // the native writer rewrites the sizes only at close: the repair always has work
+        // the loop's path: the sizes of the last flush match its length unless the unflushed data stayed;
+        // the native writer's: the header is right, the length is the preallocation's, the file is cut
         Assert.Contains(keepUnflushedAppends || cardWriteBytes > 0 ? "repaired" : "healthy", log, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(h.CardFolder, "takes", "recording.txt")), "the journal is cleared after the repair");
 
@@ -56,12 +67,16 @@ public class CrashSafetyTests
         long lost = captured - wav.Frames;
         output.WriteLine($"repaired file: {wav.Frames} frames, lost {lost} frames ({lost * 1000 / 48000} ms)");
         Assert.InRange(lost, 0, 48000);
-        int frameBytes = h.Controller.Format.FrameBytes;
-        if (keepUnflushedAppends)
+        if (cardWriteBytes > 0)
         {
-            // the loop path: a partial block; the native writer: its ring (less than a piece + a block)
-            long most = cardWriteBytes == 0 ? 256 : (cardWriteBytes / frameBytes) + 256;
-            Assert.True(lost < most, "only what was not yet written may go when the data survived: " + lost + " frames");
+            Assert.Equal(cutFrames, wav.Frames); // the header's synced sizes kept
+            Assert.Equal(BwfWriterDataOffset + (wav.Frames * frameBytes), new FileInfo(file).Length); // cut after the audio (16-bit stereo: no pad)
+            Assert.Contains("the file cut from " + (1L << 30), log, StringComparison.Ordinal);
+        }
+        else if (keepUnflushedAppends)
+        {
+            // the loop path: a partial block
+            Assert.True(lost < 256, "only what was not yet written may go when the data survived: " + lost + " frames");
         }
 
         if (cardWriteBytes == 0)
@@ -84,5 +99,15 @@ public class CrashSafetyTests
         Assert.True(timeRef.Success, info);
         Assert.Equal(origin + first - latency, Convert.ToInt64(timeRef.Groups[1].Value, 16));
         Assert.Contains("octomix take=21", info, StringComparison.Ordinal);
+    }
+
+    private const long BwfWriterDataOffset = 4096;
+
+    private static long DeclaredFrames(string file, int frameBytes)
+    {
+        using var f = File.OpenRead(file);
+        var header = new byte[BwfWriterDataOffset];
+        f.ReadExactly(header);
+        return BitConverter.ToUInt32(header, (int)BwfWriterDataOffset - 4) / frameBytes;
     }
 }

@@ -80,6 +80,34 @@ public class NativeTakeWriterTests
         }
     }
 
+    /// <summary>
+    /// The durable header (take_header.c), host-compiled: captured from the first piece, set
+    /// before each sync to the whole frames synced and written back as the task does, so the header
+    /// always declares what is on the card (a power cut leaves a preallocated file 1 GB long:
+    /// docs/recording-path.md); the cases that must stay disarmed (its own checks,
+    /// test/test_take_header.c).
+    /// </summary>
+    [Fact]
+    public void TheHeaderCoreDeclaresTheSyncedWholeFramesAtEverySync()
+    {
+        string native = Path.Combine(FindRoot(), "native", "OctomixTakeWriter");
+        string work = Path.Combine(Path.GetTempPath(), "octomix-native-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(work);
+        try
+        {
+            string text = Run(CompileCore(native, work, "take_header"), work);
+            output.WriteLine(text);
+            var m = Regex.Match(text, @"syncs (\d+) sectors (\d+) ok");
+            Assert.True(m.Success, text);
+            Assert.True(int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) >= 10, text);
+            Assert.Equal(2 * int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
+        }
+        finally
+        {
+            Directory.Delete(work, true);
+        }
+    }
+
     /// <summary>Compiles a core (<c>NAME.c</c>) with its test (<c>test/test_NAME.c</c>) as the README does; the executable's path.</summary>
     private static string CompileCore(string native, string work, string name)
     {
