@@ -39,8 +39,11 @@ public class BoxCommandTests
         Assert.Equal("Cli box", join.Name);
         var statuses = server.Statuses();
         Assert.True(statuses.Count >= 8, "about 4 per second: " + statuses.Count);
-        Assert.Equal(BoxStateCode.Ready, statuses.Last().State);
-        Assert.True(statuses.Last().LatencySamples > 37);
+        // ready with its round trip measured (a loaded machine may stall the box's loop later, and
+        // a box that stalled longer than its pipeline calibrates again: its last status may say so)
+        var ready = statuses.LastOrDefault(s => s.State == BoxStateCode.Ready);
+        Assert.NotNull(ready);
+        Assert.True(ready.LatencySamples > 37);
         Assert.Contains("join_code = CLI1", File.ReadAllText(Path.Combine(card, "settings.txt")), StringComparison.Ordinal);
         Directory.Delete(card, true);
     }
