@@ -108,6 +108,49 @@ public class NativeTakeWriterTests
         }
     }
 
+    /// <summary>
+    /// The ESP32 glue (every <c>*_esp32.c</c>) compiles, warnings as errors, against declarations
+    /// of the FatFs / FreeRTOS / ESP-IDF calls it uses (test/esp32-api, written from their
+    /// documentation: not the real headers, so this is a check of names, arities and types, not
+    /// a build of the image). A call with a wrong argument count is refused by them, so the check
+    /// can fail.
+    /// </summary>
+    [Fact]
+    public void TheEsp32GlueCompilesAgainstTheDeclaredApis()
+    {
+        string native = Path.Combine(FindRoot(), "native", "OctomixTakeWriter");
+        string api = Path.Combine(native, "test", "esp32-api");
+        var glue = Directory.GetFiles(native, "*_esp32.c");
+        Assert.True(glue.Length >= 2, "the writer's and the file server's glue");
+        foreach (var file in glue)
+        {
+            Run("gcc", native, "-fsyntax-only", "-std=c11", "-Wall", "-Wextra", "-Werror", "-I" + native, "-I" + api, file);
+        }
+
+        string work = Path.Combine(Path.GetTempPath(), "octomix-native-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(work);
+        try
+        {
+            string wrong = Path.Combine(work, "wrong.c");
+            File.WriteAllText(wrong, "#include \"ff.h\"\nint main(void) { FIL f; return (int)f_lseek(&f); }\n");
+            var psi = new ProcessStartInfo("gcc") { WorkingDirectory = work, RedirectStandardError = true, RedirectStandardOutput = true };
+            foreach (var a in new[] { "-fsyntax-only", "-std=c11", "-I" + api, wrong })
+            {
+                psi.ArgumentList.Add(a);
+            }
+
+            using var p = Process.Start(psi)!;
+            string err = p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            Assert.NotEqual(0, p.ExitCode);
+            Assert.Contains("too few arguments", err, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(work, true);
+        }
+    }
+
     /// <summary>Compiles a core (<c>NAME.c</c>) with its test (<c>test/test_NAME.c</c>) as the README does; the executable's path.</summary>
     private static string CompileCore(string native, string work, string name)
     {
