@@ -88,6 +88,10 @@ public sealed class WebDemoBrowserTests(ITestOutputHelper output)
             await page.WaitForFunctionAsync(
                 "() => { const d = [...document.querySelectorAll('.live-track .live-db')]; return d.length === 4 && d.filter(e => e.textContent !== '−∞ dB').length >= 2; }",
                 null, new() { Timeout = 20_000 });
+            // and each strip says its box is recording (busy with the take, not "not ready")
+            await page.WaitForFunctionAsync(
+                "() => { const r = [...document.querySelectorAll('.strip .ready')]; return r.length === 4 && r.every(e => e.textContent === 'recording'); }",
+                null, new() { Timeout = 20_000 });
             await Screenshot(page, "demo-2-recording.png");
 
             // stop (by the demo), collected and written: the take row offers its files

@@ -97,12 +97,19 @@ $("collect").addEventListener("click", () => transport("collect"));
 // ---- the session view ----
 function meterWidth(db) { return db == null ? 0 : Math.max(0, Math.min(100, (db + 60) / 60 * 100)); }
 
+// a box busy with a take says what it is doing, not "not ready" (it is doing what it was ready for)
+const busyStates = ["count-in", "recording", "stopping", "collecting", "playback"];
+function readyText(t) {
+  if (t.ready) return "ready";
+  return busyStates.includes(t.boxState) ? t.boxState : "not ready";
+}
+
 function strip(t) {
   const fmt = (v, unit) => v == null ? "—" : `${v}${unit}`;
   return el("div", { class: "strip-info" },
     el("h4", {}, `${t.position}. ${t.name}`),
     el("div", { class: "box" }, t.box ? `box ${t.box}` : "no box"),
-    el("div", { class: "ready" }, t.ready ? "ready" : "not ready"),
+    el("div", { class: "ready" }, readyText(t)),
     el("div", { class: "reasons" }, t.reasons.join(", ")),
     el("div", { class: "meter", title: "peak L" }, el("div", { style: `width:${meterWidth(t.peakDb0)}%` })),
     el("div", { class: "meter", title: "peak R" }, el("div", { style: `width:${meterWidth(t.peakDb1)}%` })),
@@ -148,6 +155,7 @@ function renderStrips(tracks) {
     s.root.dataset.track = t.name;
     s.root.dataset.trackId = String(t.id);
     s.root.dataset.ready = String(t.ready);
+    s.root.dataset.busy = String(!t.ready && busyStates.includes(t.boxState));
     s.info.replaceChildren(strip(t));
     updateStripControls(s.controls, t);
     ordered.push(s.root);
