@@ -142,6 +142,13 @@ public sealed class SimulatedCard : IStorage, IAppendStorage, IServeStorage
 
     public bool AppendAvailable => NativeWriter;
 
+    /// <summary>
+    /// True (the default, the custom image with fast seek): the writer's files offer the durable
+    /// read (<see cref="SimulatedAppendFile.ReadDurable"/>); false: a native writer without it
+    /// (progressive collection then reads through a managed handle, holding the card).
+    /// </summary>
+    public bool DurableRead { get; set; } = true;
+
     /// <summary>The native writer's file opened last (a test's handle on its task: <see cref="SimulatedAppendFile.TaskWriting"/>).</summary>
     public SimulatedAppendFile? LastAppendFile { get; private set; }
 
@@ -153,7 +160,7 @@ public sealed class SimulatedCard : IStorage, IAppendStorage, IServeStorage
             throw new IOException("this card has no native take writer");
         }
 
-        LastAppendFile = new SimulatedAppendFile((SimulatedCardFile)Open(path, FileOpenMode.Create), writeBytes, syncBytes);
+        LastAppendFile = new SimulatedAppendFile((SimulatedCardFile)Open(path, FileOpenMode.Create), writeBytes, syncBytes) { DurableReadAvailable = DurableRead };
         return LastAppendFile;
     }
 

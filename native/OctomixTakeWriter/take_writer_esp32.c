@@ -15,6 +15,7 @@
  * FAT), f_close, stops the task and frees the ring.
  */
 #include "take_ring.h"
+#include "take_read.h"
 #include "ff.h"
 #include "freertos/FreeRTOS.h"
 #include "freertos/task.h"
@@ -123,6 +124,7 @@ int take_writer_open(const char *path, uint32_t piece_bytes, uint32_t ring_piece
                every byte this writer syncs, and a power cut before the first sync leaks no clusters */
             f_sync(&w.file);
             f_lseek(&w.file, 0);
+            take_read_open(path); /* the durable read's own FIL on the one run (take_read_esp32.c); best effort */
         }
     }
 
@@ -132,6 +134,7 @@ int take_writer_open(const char *path, uint32_t piece_bytes, uint32_t ring_piece
     w.lock = xSemaphoreCreateMutex();
     if (w.storage == NULL || w.idle == NULL || w.lock == NULL || octo_ring_init(&w.ring, w.storage, capacity, piece_bytes, sync_bytes, 0) != 0)
     {
+        take_read_close();
         f_close(&w.file);
         heap_caps_free(w.storage);
         return OCTO_ERR_NO_MEMORY;
@@ -187,6 +190,7 @@ int take_writer_seek(uint64_t position)
 
 int take_writer_close(void)
 {
+    take_read_close(); /* before the truncate gives the run's rest back */
     int e = take_writer_drain();
     xSemaphoreTake(w.lock, portMAX_DELAY);
     FRESULT fr = f_truncate(&w.file); /* at the position: the preallocation's rest goes back */
