@@ -11,12 +11,14 @@ namespace Octomix.Box
     /// recorder's <see cref="Recorder.DurableDataBytes"/>: what the native writer synced, or what the
     /// stock path flushed with its last header rewrite — of the part being written; anything else is
     /// dropped and counted (<see cref="ProgressiveRefused"/>). Serving is strict: one chunk at most,
-    /// every <see cref="ProgressiveEveryBlocks"/>-th block, through the stock managed read of
-    /// <see cref="ChunkBytes"/> on a read handle of its own (the native file server shares the
-    /// native writer's internal RAM and is not used while recording). Its turns count in
+    /// every <see cref="ProgressiveEveryBlocks"/>-th block, of <see cref="ChunkBytes"/> (the native
+    /// file server shares the native writer's internal RAM and is not used while recording): on the
+    /// custom image through the native writer's durable read (<see cref="IAppendFile.ReadDurable"/>:
+    /// its own read handle on the preallocated run with a cluster link map, no chain walk, no managed
+    /// handle), else through the stock managed read on a read handle of its own. Its turns count in
     /// <see cref="ServeTurns"/> and <see cref="ServeChunksLastTurn"/> like any serving turn.
     /// <para>
-    /// FatFs limits a read to the size the file had when the handle was opened (<c>f_read</c> clamps
+    /// On the managed handle, FatFs limits a read to the size the file had when the handle was opened (<c>f_read</c> clamps
     /// to the file object's size; the directory entry grows at each <c>f_sync</c> of the writer's
     /// handle), so a request past what the read handle saw reopens it: one <c>Open</c> (which
     /// allocates its stream) per request that reaches newer audio, never per block. Serving within
