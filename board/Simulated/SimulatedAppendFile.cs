@@ -123,6 +123,80 @@ public sealed class SimulatedAppendFile : IAppendFile
         CardHeld = false;
     }
 
+    /// <summary>The native durable read's cluster (take_read.c cuts a read at its end): the card model's 32 KB.</summary>
+    public const int DurableReadClusterBytes = 32768;
+
+    /// <summary>The native durable read's internal buffer (take_read.h OCTO_READ_BUFFER_BYTES): a read ends inside it.</summary>
+    public const int DurableReadBufferBytes = 2048;
+
+    /// <summary>
+    /// True (the custom image's writer on a preallocated file): <see cref="ReadDurable"/> serves
+    /// progressive collection. A test sets it false for a writer without the durable reader.
+    /// </summary>
+    public bool DurableReadAvailable { get; set; } = true;
+
+    /// <summary>Durable reads that read (not refused as busy).</summary>
+    public long DurableReads { get; private set; }
+
+    /// <summary>
+    /// The native durable read (take_read_esp32.c): below <see cref="SyncedLength"/> only, cut as
+    /// take_read.c cuts it (the cluster's end, the internal buffer from the sector-aligned start);
+    /// -1 while <see cref="TaskWriting"/>. Reads the card file where the native reader's own FIL
+    /// would, without moving the writer's position or draining the ring; the card's read time is
+    /// spent as for any read.
+    /// </summary>
+    public int ReadDurable(long offset, byte[] buffer, int index, int count)
+    {
+        if (!DurableReadAvailable)
+        {
+            throw new InvalidOperationException("this writer has no durable reader");
+        }
+
+        if (CardHeld)
+        {
+            throw new InvalidOperationException("the card is held: a durable read takes the hold itself");
+        }
+
+        if (TaskWriting)
+        {
+            return -1;
+        }
+
+        long end = Math.Min(offset + count, synced);
+        end = Math.Min(end, ((offset / DurableReadClusterBytes) + 1) * DurableReadClusterBytes);
+        end = Math.Min(end, offset - (offset % 512) + DurableReadBufferBytes);
+        if (count <= 0 || end <= offset)
+        {
+            return 0;
+        }
+
+        CardHolds++;
+        DurableReads++;
+        long writerAt = inner.Position;
+        try
+        {
+            inner.Position = offset;
+            int got = 0;
+            int n = (int)(end - offset);
+            while (got < n)
+            {
+                int k = inner.Read(buffer, index + got, n - got);
+                if (k <= 0)
+                {
+                    break;
+                }
+
+                got += k;
+            }
+
+            return got;
+        }
+        finally
+        {
+            inner.Position = writerAt;
+        }
+    }
+
     public void ResetDigest()
     {
         Drain();

@@ -153,6 +153,13 @@ public sealed class SimulatedCard : IStorage, IAppendStorage, IServeStorage
     /// </summary>
     public long AppendPreallocateBytes { get; set; } = 1L << 30;
 
+    /// <summary>
+    /// True (the default, the custom image with fast seek): the writer's preallocated files offer
+    /// the durable read (<see cref="SimulatedAppendFile.ReadDurable"/>); false: a native writer
+    /// without it (progressive collection then reads through a managed handle, holding the card).
+    /// </summary>
+    public bool DurableRead { get; set; } = true;
+
     /// <summary>The native writer's file opened last (a test's handle on its task: <see cref="SimulatedAppendFile.TaskWriting"/>).</summary>
     public SimulatedAppendFile? LastAppendFile { get; private set; }
 
@@ -172,8 +179,13 @@ public sealed class SimulatedCard : IStorage, IAppendStorage, IServeStorage
             file.Preallocate(AppendPreallocateBytes);
         }
 
-        // the durable header comes with the preallocation (take_writer_esp32.c's header_open)
-        LastAppendFile = new SimulatedAppendFile(file, writeBytes, syncBytes) { DurableHeader = preallocated ? new SimulatedDurableHeader() : null };
+        // the durable header and the durable read come with the preallocation (take_writer_esp32.c:
+        // header_open, then take_read_open on the one run)
+        LastAppendFile = new SimulatedAppendFile(file, writeBytes, syncBytes)
+        {
+            DurableHeader = preallocated ? new SimulatedDurableHeader() : null,
+            DurableReadAvailable = DurableRead && preallocated,
+        };
         return LastAppendFile;
     }
 

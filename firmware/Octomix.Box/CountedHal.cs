@@ -87,6 +87,12 @@ namespace Octomix.Box
 
         /// <summary>The native take writer's card held for a read of the loop's (count 0) or released (count 1): IAppendFile.TryHoldCard / ReleaseCard.</summary>
         public const int CardHold = 23;
+
+        /// <summary>
+        /// IAppendFile.ReadDurable, told after the call: offset = the file offset read (clamped to
+        /// int), count = its answer (bytes read, or -1: the writer's task was writing, nothing read).
+        /// </summary>
+        public const int DurableRead = 24;
     }
 
     /// <summary>
@@ -662,6 +668,24 @@ namespace Octomix.Box
             }
 
             inner.ReleaseCard();
+        }
+
+        /// <summary>Known at open (no board call): not counted.</summary>
+        public bool DurableReadAvailable
+        {
+            get { return inner.DurableReadAvailable; }
+        }
+
+        public int ReadDurable(long offset, byte[] buffer, int index, int count)
+        {
+            counter.Total++;
+            int n = inner.ReadDurable(offset, buffer, index, count);
+            if (counter.Listener != null)
+            {
+                counter.Listener.Call(HalCall.DurableRead, inner, buffer, offset > int.MaxValue ? int.MaxValue : (int)offset, n);
+            }
+
+            return n;
         }
 
         public void Write(byte[] buffer, int offset, int count)

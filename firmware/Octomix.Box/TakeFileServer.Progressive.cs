@@ -11,12 +11,14 @@ namespace Octomix.Box
     /// recorder's <see cref="Recorder.DurableDataBytes"/>: what the native writer synced, or what the
     /// stock path flushed with its last header rewrite — of the part being written; anything else is
     /// dropped and counted (<see cref="ProgressiveRefused"/>). Serving is strict: one chunk at most,
-    /// every <see cref="ProgressiveEveryBlocks"/>-th block, through the stock managed read of
-    /// <see cref="ChunkBytes"/> on a read handle of its own (the native file server shares the
-    /// native writer's internal RAM and is not used while recording). Its turns count in
+    /// every <see cref="ProgressiveEveryBlocks"/>-th block, of <see cref="ChunkBytes"/> (the native
+    /// file server shares the native writer's internal RAM and is not used while recording): on the
+    /// custom image through the native writer's durable read (<see cref="IAppendFile.ReadDurable"/>:
+    /// its own read handle on the preallocated run with a cluster link map, no chain walk, no managed
+    /// handle), else through the stock managed read on a read handle of its own. Its turns count in
     /// <see cref="ServeTurns"/> and <see cref="ServeChunksLastTurn"/> like any serving turn.
     /// <para>
-    /// FatFs limits a read to the size the file had when the handle was opened (<c>f_read</c> clamps
+    /// On the managed handle, FatFs limits a read to the size the file had when the handle was opened (<c>f_read</c> clamps
     /// to the file object's size; the directory entry grows at each <c>f_sync</c> of the writer's
     /// handle), so a request past what the read handle saw reopens it: one <c>Open</c> (which
     /// allocates its stream) per request that reaches newer audio, never per block. Serving within
@@ -107,6 +109,10 @@ namespace Octomix.Box
                 ProgressiveRefused++;
                 NextRequest();
             }
+            else if (writer != null && writer.DurableReadAvailable)
+            {
+                ServeDurableChunk(socket, r, durableBytes, writer, ref reads, ref sent);
+            }
             else if (writer != null && !writer.TryHoldCard())
             {
                 ProgressiveCardBusy++;
@@ -133,8 +139,77 @@ namespace Octomix.Box
             return sent;
         }
 
-        /// <summary>Blocks whose progressive chunk waited because the native writer's task was writing a piece (<see cref="IAppendFile.TryHoldCard"/> false).</summary>
+        /// <summary>Blocks whose progressive chunk waited because the native writer's task was writing a piece (<see cref="IAppendFile.TryHoldCard"/> false, or <see cref="IAppendFile.ReadDurable"/> -1).</summary>
         public long ProgressiveCardBusy { get; private set; }
+
+        /// <summary>Progressive chunks read through the native writer's durable read (<see cref="IAppendFile.ReadDurable"/>).</summary>
+        public long ProgressiveDurableReads { get; private set; }
+
+        /// <summary>
+        /// One chunk of request <paramref name="r"/> through the native writer's durable read (custom
+        /// image, preallocated file): one native call reads the chunk's sectors through the native
+        /// part's own read handle, whose cluster link map makes the seek cost no FAT read, below the
+        /// synced length, holding the card for the read itself (-1: the task is writing a piece, the
+        /// next block tries again). No managed read handle, no allocation. A short read (a cluster's
+        /// end) leaves the request's rest for a later block; 0 bytes (past what the native reader can
+        /// read: beyond the preallocation) drops the request, as a card error does (the console asks
+        /// again).
+        /// </summary>
+        private void ServeDurableChunk(IDatagramSender socket, int r, long durableBytes, IAppendFile writer, ref int reads, ref int sent)
+        {
+            if (reqOffset[r] + reqLength[r] > durableBytes)
+            {
+                reqLength[r] = (int)(durableBytes - reqOffset[r]);
+            }
+
+            int n = reqLength[r] < chunkBytes ? reqLength[r] : chunkBytes;
+            int got;
+            try
+            {
+                got = writer.ReadDurable(live.DataOffset + (long)reqOffset[r], datagram, FileDataMessage.HeaderLength, n);
+            }
+            catch (Exception)
+            {
+                BadRequests++;
+                NextRequest();
+                return;
+            }
+
+            if (got < 0)
+            {
+                ProgressiveCardBusy++;
+                blocksSinceLiveServe = ProgressiveEveryBlocks - 1; // the next block tries again
+                return;
+            }
+
+            reads = 1;
+            if (got == 0)
+            {
+                ProgressiveRefused++;
+                NextRequest();
+                return;
+            }
+
+            data.TakeId = live.TakeId;
+            data.Part = live.Part;
+            data.Offset = reqOffset[r];
+            data.DataLength = got;
+            int length = data.WriteHeader(datagram, 0);
+            socket.Send(datagram, 0, length);
+            ChunksSent++;
+            reqOffset[r] += (uint)got;
+            reqLength[r] -= got;
+            if (reqLength[r] <= 0)
+            {
+                NextRequest();
+            }
+
+            sent = 1;
+            BytesServed += got;
+            ProgressiveChunks++;
+            ProgressiveBytes += got;
+            ProgressiveDurableReads++;
+        }
 
         /// <summary>
         /// One chunk of request <paramref name="r"/> of the part being recorded, within what is
@@ -185,9 +260,11 @@ namespace Octomix.Box
         /// a block of the take — nanoFramework's open reads and writes the directory entry
         /// (~3 ms), and a block that also read would run past its period. The first request's seek
         /// then walks only as far as the take has gone. Does nothing when progressive collection
-        /// is off; a card that refuses leaves the open to the first request.
+        /// is off; a card that refuses leaves the open to the first request. With the writer's
+        /// durable read (<see cref="IAppendFile.DurableReadAvailable"/>) nothing is opened: the
+        /// native part has its own read handle.
         /// </summary>
-        public void PrepareLive(uint takeId, int part, string path)
+        public void PrepareLive(uint takeId, int part, string path, IAppendFile writer)
         {
             if (ProgressiveEveryBlocks <= 0 || path == null)
             {
@@ -199,6 +276,11 @@ namespace Octomix.Box
             live.Part = part;
             live.Path = path;
             live.DataOffset = (uint)BwfWriter.DataOffset;
+            if (writer != null && writer.DurableReadAvailable)
+            {
+                return; // the native writer reads for it (ServeDurableChunk): no managed handle to open
+            }
+
             try
             {
                 CloseServeFile();

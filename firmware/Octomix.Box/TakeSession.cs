@@ -327,7 +327,7 @@ namespace Octomix.Box
         {
             if (recorder.AppendFile != null)
             {
-                files.PrepareLive(currentTake, recorder.CurrentPart, recorder.CurrentPath);
+                files.PrepareLive(currentTake, recorder.CurrentPart, recorder.CurrentPath, recorder.AppendFile);
             }
         }
 

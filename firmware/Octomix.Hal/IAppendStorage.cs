@@ -61,5 +61,26 @@ namespace Octomix.Hal
 
         /// <summary>Ends a <see cref="TryHoldCard"/> that returned true: the task may write again.</summary>
         void ReleaseCard();
+
+        /// <summary>
+        /// True when <see cref="ReadDurable"/> works on this file: the native writer preallocated it
+        /// contiguous and opened its durable reader (custom image; known at open, no card call).
+        /// False: progressive collection reads through a managed handle, holding the card.
+        /// </summary>
+        bool DurableReadAvailable { get; }
+
+        /// <summary>
+        /// Reads up to <paramref name="count"/> bytes at file offset <paramref name="offset"/> into
+        /// <paramref name="buffer"/> at <paramref name="index"/>, only below <see cref="SyncedLength"/>
+        /// (what is on the card for sure), in one native call: the native part's own read handle on
+        /// the preallocated run, whose cluster link map makes a seek anywhere cost no FAT read, reads
+        /// whole sectors into a DMA-capable internal buffer (one card command) and copies them out.
+        /// Returns the bytes read — fewer than asked at a cluster's end or the synced length, 0 when
+        /// <paramref name="offset"/> is at or past it — or -1 when the writer's task is in the middle
+        /// of a piece (nothing read, never waits: try again later; the read holds the card itself as
+        /// <see cref="TryHoldCard"/> does). Never waits for the ring. Throws IOException on a card
+        /// error. Only when <see cref="DurableReadAvailable"/>.
+        /// </summary>
+        int ReadDurable(long offset, byte[] buffer, int index, int count);
     }
 }

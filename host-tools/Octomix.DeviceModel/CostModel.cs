@@ -108,6 +108,41 @@ public static class CostModel
     }
 
     /// <summary>
+    /// The native side of one durable read (IAppendFile.ReadDurable, native/OctomixTakeWriter
+    /// take_read_esp32.c: progressive collection on the custom image), beyond its native entry and
+    /// its wrapper's managed work (the listener counts those): <c>f_lseek</c> through the read
+    /// handle's cluster link map (no FAT sector, no chain step; to a sector boundary, so no sector
+    /// read either) and <c>f_read</c> of the whole sectors that hold the bytes (2 F), one card
+    /// command into the DMA-capable internal buffer — CMD17 for one sector, CMD18 for more (priced
+    /// as a single read plus SDm per further sector), no bounce buffer — and the memcpy of the bytes
+    /// into the managed datagram (C). The read never crosses a cluster (take_read.c cuts it there).
+    /// </summary>
+    public static BlockCounts NativeDurableRead(long fileOffset, int bytes)
+    {
+        var c = new BlockCounts();
+        if (bytes <= 0)
+        {
+            return c;
+        }
+
+        long sectors = ((fileOffset + bytes - 1) / SdCardModel.SectorBytes) - (fileOffset / SdCardModel.SectorBytes) + 1;
+        c.FatFsCalls = 2;
+        if (sectors == 1)
+        {
+            c.SdSectorReads = 1;
+        }
+        else
+        {
+            c.SdMultiReads = 1;
+            c.SdMultiExtraSectors = sectors - 1;
+        }
+
+        c.SdDataBytesRead = sectors * SdCardModel.SectorBytes;
+        c.BytesCopied = bytes;
+        return c;
+    }
+
+    /// <summary>
     /// One read of the native file server's task (take_serve_esp32.c) on the other core: f_lseek
     /// forward (a chain step per cluster boundary crossed) and f_read of a whole-sector piece into
     /// its 4-byte-aligned, DMA-capable slot, which FatFs hands to disk_read in one call, so ESP-IDF

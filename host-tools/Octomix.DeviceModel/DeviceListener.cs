@@ -132,6 +132,15 @@ public sealed class DeviceListener : IHalCallListener
                 }
 
                 break;
+            case HalCall.DurableRead:
+                // the counted wrapper; the native side: the read's card command and its copy out (no chain walk)
+                Managed(c, ManagedWork.FileCallCalls, ManagedWork.FileCallStatements);
+                if (count > 0)
+                {
+                    c.Add(CostModel.NativeDurableRead(offset, count), 1);
+                }
+
+                break;
             default:
                 Managed(c, ManagedWork.FileCallCalls, ManagedWork.FileCallStatements);
                 break;

@@ -23,6 +23,8 @@ const octo_ring *take_writer_ring(void);
 uint64_t take_writer_synced(void);
 int take_writer_try_hold_card(void);
 void take_writer_release_card(void);
+int take_read_available(void);
+int take_read_durable(uint64_t offset, uint8_t *out, uint32_t count);
 int take_serve_open(const char *path, uint32_t chunk_bytes);
 int take_serve_queue(uint32_t take_id, uint32_t part, uint64_t data_offset, uint32_t offset, uint32_t length);
 int take_serve_fill(uint8_t *datagram, uint32_t bytes);
@@ -85,13 +87,33 @@ HRESULT Library_octomix_takewriter_NativeMethods::Open___STATIC__I4__STRING__I4_
     NANOCLR_NOCLEANUP();
 }
 
+// static int ReadDurable(long offset, byte[] buffer, int index, int count): the durable read of
+// progressive collection (take_read_esp32.c), into the array's own storage after one memcpy out of
+// the internal buffer; OCTO_READ_BUSY (-102) while the writer's task writes a piece
+HRESULT Library_octomix_takewriter_NativeMethods::ReadDurable___STATIC__I4__I8__SZARRAY_U1__I4__I4(CLR_RT_StackFrame &stack)
+{
+    NANOCLR_HEADER();
+    CLR_INT64 offset = stack.Arg0().NumericByRef().s8;
+    CLR_RT_HeapBlock_Array *buffer = stack.Arg1().DereferenceArray();
+    CLR_INT32 index = stack.Arg2().NumericByRef().s4;
+    CLR_INT32 count = stack.Arg3().NumericByRef().s4;
+    FAULT_ON_NULL(buffer);
+    if (offset < 0 || index < 0 || count < 0 || index + count > (CLR_INT32)buffer->m_numOfElements)
+    {
+        NANOCLR_SET_AND_LEAVE(CLR_E_INDEX_OUT_OF_RANGE);
+    }
+
+    stack.SetResult_I4(take_read_durable((uint64_t)offset, buffer->GetFirstElement() + index, (uint32_t)count));
+    NANOCLR_NOCLEANUP();
+}
+
 // Version, Flush, Seek, Read, Query, ResetDigest, Digest, Close: the same pattern —
 // Flush → take_writer_flush(); Seek → take_writer_seek(Arg0 s8); Read → take_writer_drain()
 // then f_read on the FIL from the array's data pointer; Query(0) → the ring's
-// file_position + used, Query(1) → take_writer_synced(), Query(2) → file_position + used;
+// file_position + used, Query(1) → take_writer_synced(), Query(2) → file_position + used, Query(3) → take_read_available();
 // TryHoldCard → take_writer_try_hold_card(); ReleaseCard → take_writer_release_card();
 // ResetDigest → take_writer_drain() then octo_ring_reset_digest; Digest(0/1/2) →
-// octo_digest_a / octo_digest_b / digest.length; Close → take_writer_close(); Version → 1.
+// octo_digest_a / octo_digest_b / digest.length; Close → take_writer_close(); Version → 2 (2: ReadDurable and Query(3)).
 
 // static int ServeOpen(string drivePath, int chunkBytes)
 HRESULT Library_octomix_takewriter_NativeMethods::ServeOpen___STATIC__I4__STRING__I4(CLR_RT_StackFrame &stack)

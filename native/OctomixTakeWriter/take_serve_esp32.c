@@ -14,7 +14,9 @@
  * a read never crosses a 16 KB multiple of the file, so it stays inside one 32 KB cluster; a
  * request's unaligned first and last sector go through FatFs's sector buffer (one CMD17 each).
  * f_lseek on a file without a cluster link map walks the chain from the first cluster: a take
- * preallocated contiguous by the take writer is one run, and FF_USE_FASTSEEK with a CLMT (to add)
+ * preallocated contiguous by the take writer is one run, and FF_USE_FASTSEEK with a CLMT (to add
+ * here: take_read.c's octo_read_clmt_fill makes one for a single run, as the durable read of the
+ * take being recorded does; the server would first have to know the closed file is one run)
  * would make it one step whatever the file. A read error is sticky: take_serve_fill returns it.
  * take_serve_close stops the task, frees the slots and closes the file.
  */

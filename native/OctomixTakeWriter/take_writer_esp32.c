@@ -25,6 +25,7 @@
  */
 #include "take_ring.h"
 #include "take_header.h"
+#include "take_read.h"
 #include "ff.h"
 #include "freertos/FreeRTOS.h"
 #include "freertos/task.h"
@@ -183,6 +184,12 @@ int take_writer_open(const char *path, uint32_t piece_bytes, uint32_t ring_piece
             f_sync(&w.file);
             f_lseek(&w.file, 0);
             header_open(path);
+            if (w.header_open)
+            {
+                /* the durable read's own FIL on the one run (take_read_esp32.c); best effort. Not
+                   without the durable header: header_open then gave the preallocation back */
+                take_read_open(path);
+            }
         }
     }
 
@@ -194,6 +201,7 @@ int take_writer_open(const char *path, uint32_t piece_bytes, uint32_t ring_piece
     if (w.storage == NULL || w.idle == NULL || w.lock == NULL || octo_ring_init(&w.ring, w.storage, capacity, piece_bytes, sync_bytes, 0) != 0)
     {
         header_close();
+        take_read_close();
         f_close(&w.file);
         heap_caps_free(w.storage);
         return OCTO_ERR_NO_MEMORY;
@@ -255,6 +263,7 @@ int take_writer_seek(uint64_t position)
 
 int take_writer_close(void)
 {
+    take_read_close(); /* before the truncate gives the run's rest back */
     int e = take_writer_drain();
     xSemaphoreTake(w.lock, portMAX_DELAY);
     header_close();

@@ -326,6 +326,73 @@ public class DeviceModelTests
         Assert.InRange(r.Collection!.ReadyAfterStopSeconds, 0, 1);
     }
 
+    /// <summary>
+    /// Progressive collection's read on the custom image (IAppendFile.ReadDurable), priced by hand
+    /// from the listener's counts: five minutes into a 24-bit stereo take it is one native call, one
+    /// sector command and a memcpy — no chain step, no FAT sector, no bounce — where the managed
+    /// handle's seek to the same place walks ~2,600 clusters of chain.
+    /// </summary>
+    [Fact]
+    public void TheDurableReadIsOneNativeCallOneSectorCommandAndACopyWithNoChainWalk()
+    {
+        long late = 4096 + (300L * 288_000) - 8192; // sector-aligned, 5 minutes in
+        var listener = new DeviceListener(new SdCardModel());
+        var file = new NoFile();
+        listener.Call(HalCall.DurableRead, file, new byte[2048], (int)late, 512);
+        var c = listener.Counts;
+        Assert.Equal(1, c.NativeCalls);
+        Assert.Equal(2, c.ManagedCalls);   // the counted wrapper (ManagedWork.FileCallCalls)
+        Assert.Equal(6, c.Statements);
+        Assert.Equal(2, c.FatFsCalls);     // f_lseek through the link map, f_read
+        Assert.Equal(1, c.SdSectorReads);  // one CMD17 into the internal buffer
+        Assert.Equal(0, c.SdMultiReads);
+        Assert.Equal(0, c.ChainSteps);
+        Assert.Equal(0, c.BounceBuffers);
+        Assert.Equal(512, c.BytesCopied);  // out of the internal buffer into the managed datagram
+        var used = CostModel.Price(c, CostColumn.Used);
+        Assert.Equal((6 * 1.5) + (2 * 4) + 8, used.ManagedMicros, 6);  // 25
+        Assert.Equal((2 * 20) + (512 * 0.033), used.NativeMicros, 6);  // 56.896
+        Assert.Equal(1280, used.SdMicros, 6);
+        Assert.Equal(1361.896, used.TotalMicros, 6);
+
+        // unaligned: the two sectors it spans in one CMD18
+        var unaligned = CostModel.Price(CostModel.NativeDurableRead(late + 100, 512), CostColumn.Used);
+        Assert.Equal(1280 + 206, unaligned.SdMicros, 6);
+        Assert.Equal((2 * 20) + (512 * 0.033), unaligned.NativeMicros, 6);
+
+        // the writer's task was writing a piece: the native call only, no card work
+        var busy = new DeviceListener(new SdCardModel());
+        busy.Call(HalCall.DurableRead, file, null!, (int)late, -1);
+        Assert.Equal(0, CostModel.Price(busy.Counts, CostColumn.Used).SdMicros, 6);
+        Assert.Equal(25, CostModel.Price(busy.Counts, CostColumn.Used).TotalMicros, 6);
+
+        // the managed handle's seek to the same offset (the stock path and a writer without the durable read)
+        var card = new SdCardModel();
+        card.Open(file, late + 32768, 0);
+        card.Counts = new BlockCounts();
+        card.Seek(file, late);
+        Assert.Equal(late / 32768, card.Counts.ChainSteps);
+        Assert.True(card.Counts.SdSectorReads >= 20, "a FAT sector per 128 clusters: " + card.Counts.SdSectorReads);
+    }
+
+    /// <summary>
+    /// A short progressive run of the real box on the custom image, five minutes into the take:
+    /// every chunk is a durable read (no file seek, no chain step in any block), and no block goes
+    /// over its period by the model.
+    /// </summary>
+    [Fact]
+    public void ProgressiveCollectionWalksNoChainAndEveryBlockFitsItsPeriod()
+    {
+        var r = DeviceBench.Run(new DeviceBenchOptions { Formats = [new DeviceFormat(48000, 24, 2)], Modes = [DeviceModes.Progressive], MeasuredBlocks = 200, TakeSeconds = 0.5, LateTakeSeconds = 300 });
+        var run = Assert.Single(r.Runs);
+        Assert.Null(run.Problem);
+        Assert.True(run.Blocks.Sum(b => b.ServedChunks) >= 20, "chunks served: " + run.Blocks.Sum(b => b.ServedChunks));
+        Assert.All(run.Blocks, b => Assert.Equal(0, b.ChainSteps));
+        Assert.All(run.Blocks, b => Assert.Equal(0, b.BounceBuffers));
+        Assert.All(run.Blocks, b => Assert.True(b.SdSectorReads + b.SdMultiReads <= 1, "one card command at most per block"));
+        Assert.InRange(100 * run.WorstMicros(CostColumn.Used) / run.PeriodMicros, 1, 100);
+    }
+
     /// <summary>A file the card model is told about; it never touches a disk.</summary>
     private sealed class NoFile : IStorageFile
     {

@@ -151,6 +151,37 @@ public class NativeTakeWriterTests
         }
     }
 
+    /// <summary>
+    /// The native durable read's core (take_read.c), host-compiled: the cluster link map of one
+    /// preallocated run in FatFs's CLMT layout, read plans that never reach the synced length and
+    /// never cross a cluster or the buffer (one card command each), and reads of a card image
+    /// through the map that give back the file's bytes (its own checks, test/test_take_read.c).
+    /// </summary>
+    [Fact]
+    public void TheDurableReadCoreMapsTheRunAndReadsOnlyWhatIsSynced()
+    {
+        string native = Path.Combine(FindRoot(), "native", "OctomixTakeWriter");
+        string work = Path.Combine(Path.GetTempPath(), "octomix-native-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(work);
+        try
+        {
+            string exe = CompileCore(native, work, "take_read");
+            string text = Run(exe, work);
+            output.WriteLine(text);
+            var m = Regex.Match(text, @"reads (\d+) sectors (\d+) bytes (\d+)");
+            Assert.True(m.Success, text);
+            long reads = long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+            long sectors = long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
+            Assert.True(reads > 1000, text);
+            Assert.InRange(sectors, reads, reads * 4); // whole sectors, at most the 2 KB buffer per read
+            Assert.EndsWith("ok", text.TrimEnd(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(work, true);
+        }
+    }
+
     /// <summary>Compiles a core (<c>NAME.c</c>) with its test (<c>test/test_NAME.c</c>) as the README does; the executable's path.</summary>
     private static string CompileCore(string native, string work, string name)
     {

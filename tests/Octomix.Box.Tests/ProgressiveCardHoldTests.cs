@@ -4,8 +4,10 @@ using Octomix.Protocol;
 namespace Octomix.Box.Tests;
 
 /// <summary>
-/// Progressive collection beside the native take writer: the loop's read of the part being
-/// recorded holds the card (IAppendFile.TryHoldCard) so that it never waits out the writer task's
+/// Progressive collection beside a native take writer without the durable read (its file not
+/// preallocated, or an image without fast seek: <c>SimulatedCard.DurableRead</c> false; with it,
+/// ProgressiveDurableReadTests): the loop's read of the part being recorded, through a managed
+/// handle, holds the card (IAppendFile.TryHoldCard) so that it never waits out the writer task's
 /// piece on FatFs's volume lock; while the task is writing, the block serves nothing and the next
 /// one tries again; the card is always released after the read.
 /// </summary>
@@ -17,6 +19,7 @@ public class ProgressiveCardHoldTests
     public void AReadWaitsForTheWriterTaskBetweenPiecesAndReleasesTheCard()
     {
         using var h = new BoxHarness(o => o.NativeTakeWriter = true);
+        h.Box.Board.SimulatedCard.DurableRead = false;
         h.JoinAndCalibrate();
         h.Record(Take, 12000, countInBars: 0);
         Assert.True(h.RunUntil(c => c.State == BoxState.Recording, 1000), h.Log());
@@ -56,6 +59,7 @@ public class ProgressiveCardHoldTests
     public void OneReadHandleServesTheWholeTakeOnTheNativeWriter()
     {
         using var h = new BoxHarness(o => o.NativeTakeWriter = true);
+        h.Box.Board.SimulatedCard.DurableRead = false;
         h.JoinAndCalibrate();
         h.Record(Take, 12000, countInBars: 0);
         Assert.True(h.RunUntil(c => c.State == BoxState.Recording, 1000), h.Log());

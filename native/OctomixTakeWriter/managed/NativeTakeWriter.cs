@@ -40,9 +40,19 @@ namespace Octomix.NativeTakeWriter
         [MethodImpl(MethodImplOptions.InternalCall)]
         internal static extern int Read(byte[] buffer, int offset, int count);
 
-        /// <summary>0: the logical length (synced + ring); 1: the synced length; 2: the current position.</summary>
+        /// <summary>0: the logical length (synced + ring); 1: the synced length; 2: the current position; 3: 1 when the durable read is open on the file (preallocated, fast seek), else 0.</summary>
         [MethodImpl(MethodImplOptions.InternalCall)]
         internal static extern long Query(int what);
+
+        /// <summary>
+        /// The durable read (take_read_esp32.c): count bytes at file offset, below the synced length,
+        /// through the second FIL's cluster link map (no FAT read) into an internal DMA-capable
+        /// buffer, copied out at index. Bytes read (fewer at a cluster's end; 0 at or past the synced
+        /// length), -102 while the writer's task writes a piece (nothing read), -103 without a
+        /// durable reader, or a negative FRESULT.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern int ReadDurable(long offset, byte[] buffer, int index, int count);
 
         /// <summary>The card for a read of the loop's: 1 when the task was between pieces (it now waits for ReleaseCard), 0 while it writes. Never blocks.</summary>
         [MethodImpl(MethodImplOptions.InternalCall)]
@@ -175,10 +185,25 @@ namespace Octomix.NativeTakeWriter
     /// <summary>The one open file of the native take writer.</summary>
     public sealed class NativeAppendFile : IAppendFile
     {
+        /// <summary>take_read_durable's answer while the writer's task writes a piece (OCTO_READ_BUSY).</summary>
+        private const int NativeReadBusy = -102;
+
+        private readonly bool durableRead;
         private bool closed;
 
         internal NativeAppendFile()
         {
+            durableRead = NativeMethods.Query(3) == 1; // asked once: the block's check is a field read
+        }
+
+        public bool DurableReadAvailable { get { return durableRead; } }
+
+        public int ReadDurable(long offset, byte[] buffer, int index, int count)
+        {
+            int r = NativeMethods.ReadDurable(offset, buffer, index, count);
+            if (r == NativeReadBusy) return -1;
+            Check(r, "durable read");
+            return r;
         }
 
         public long Length { get { return NativeMethods.Query(0); } }

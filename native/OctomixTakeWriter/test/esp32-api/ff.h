@@ -15,9 +15,31 @@ typedef DWORD LBA_t;
 #define FF_USE_EXPAND 1
 #define FF_USE_FASTSEEK 1
 #define FF_FS_LOCK 0
-#define FF_MAX_SS 512
+#define FF_MIN_SS 512
+#define FF_MAX_SS 4096 /* ESP-IDF sizes it for wear levelling's 4 KB sectors */
 
-typedef struct FATFS FATFS;
+/* the volume: the members a caller may read (FatFs R0.15's FATFS, in its order) */
+typedef struct {
+    BYTE fs_type;
+    BYTE pdrv;
+    BYTE n_fats;
+    BYTE wflag;
+    BYTE fsi_flag;
+    WORD id;
+    WORD n_rootdir;
+    WORD csize;   /* sectors per cluster */
+    WORD ssize;   /* bytes per sector (FF_MAX_SS != FF_MIN_SS) */
+    DWORD last_clst;
+    DWORD free_clst;
+    DWORD n_fatent;
+    DWORD fsize;
+    LBA_t volbase;
+    LBA_t fatbase;
+    LBA_t dirbase;
+    LBA_t database;
+    LBA_t winsect;
+    BYTE win[FF_MAX_SS];
+} FATFS;
 
 typedef struct {
     FATFS *fs;
