@@ -13,11 +13,13 @@
  * sends one CMD18 multi-block read for them (no bounce buffer; components/sdmmc/sdmmc_cmd.c) —
  * a read never crosses a 16 KB multiple of the file, so it stays inside one 32 KB cluster; a
  * request's unaligned first and last sector go through FatFs's sector buffer (one CMD17 each).
- * f_lseek on a file without a cluster link map walks the chain from the first cluster: a take
- * preallocated contiguous by the take writer is one run, and FF_USE_FASTSEEK with a CLMT (to add
- * here: take_read.c's octo_read_clmt_fill makes one for a single run, as the durable read of the
- * take being recorded does; the server would first have to know the closed file is one run)
- * would make it one step whatever the file. A read error is sticky: take_serve_fill returns it.
+ * Seeks: take_serve_open gives the FIL a cluster link map (FF_USE_FASTSEEK, f_lseek with
+ * CREATE_LINKMAP): that walks the chain once, as the task starts (one FAT sector read per 128
+ * clusters: ~21 for a 5-minute 48 kHz 24-bit stereo take, ~11 ms), and every later f_lseek /
+ * f_read takes its clusters from the map, so a request anywhere in the file reads no FAT sector
+ * (a gap near the end of a long take would otherwise walk the whole chain, per request). A file
+ * in more than OCTO_SERVE_CLMT_FRAGMENTS pieces (the take writer's are one run) or an image
+ * without fast seek serves with plain seeks. A read error is sticky: take_serve_fill returns it.
  * take_serve_close stops the task, frees the slots and closes the file.
  */
 #include "take_serve.h"
@@ -32,10 +34,15 @@
 #define OCTO_SERVE_SLOTS 4u
 #define OCTO_ERR_NO_MEMORY (-100)
 #define OCTO_ERR_BUSY (-101)
+#define OCTO_SERVE_CLMT_FRAGMENTS 32u
+#define OCTO_SERVE_CLMT_ITEMS (2u * OCTO_SERVE_CLMT_FRAGMENTS + 2u) /* size, (length, start) pairs, 0 */
 
 static struct
 {
     FIL file;
+#if FF_USE_FASTSEEK
+    DWORD clmt[OCTO_SERVE_CLMT_ITEMS];
+#endif
     octo_serve core;
     uint8_t *storage;
     TaskHandle_t task;
@@ -46,9 +53,28 @@ static struct
     int open;
 } sv = { .lock = portMUX_INITIALIZER_UNLOCKED };
 
+/* The cluster link map, made by the task before its first read (not in take_serve_open, which
+   runs in the audio loop: the walk reads ~21 FAT sectors for a 5-minute take). */
+static void serve_link_map(void)
+{
+#if FF_USE_FASTSEEK
+    sv.clmt[0] = OCTO_SERVE_CLMT_ITEMS;
+    sv.file.cltbl = sv.clmt;
+    FRESULT fr = f_lseek(&sv.file, CREATE_LINKMAP);
+    if (fr != FR_OK)
+    {
+        /* FR_NOT_ENOUGH_CORE: more fragments than the map holds; a card error shows again at the
+           first read. A partial map must not stay on the FIL (FatFs would take clusters from it):
+           plain seeks, from the first cluster */
+        sv.file.cltbl = NULL;
+    }
+#endif
+}
+
 static void serve_task(void *arg)
 {
     (void)arg;
+    serve_link_map();
     while (!sv.stop)
     {
         uint64_t position;
@@ -99,6 +125,7 @@ int take_serve_open(const char *path, uint32_t chunk_bytes)
     {
         return -(int)fr;
     }
+
 
     uint32_t bytes = OCTO_SERVE_SLOTS * (OCTO_SERVE_PIECE + 4u);
     sv.storage = heap_caps_malloc(bytes, MALLOC_CAP_DMA | MALLOC_CAP_INTERNAL);
