@@ -235,6 +235,17 @@ internal static class DemoCommand
         summary["demoSeconds"] = Round(clock.Elapsed.TotalSeconds);
         summary["firmwareImage"] = customImage ? "custom" : "stock";
         summary["phases"] = phases;
+
+        // the simulated boxes share this process: a long GC pause stalls every box's loop at once
+        // (their logs then say "the loop stalled"), so the summary says how long the runtime paused
+        summary["process"] = new JsonObject
+        {
+            ["gcPauseMs"] = Round(GC.GetTotalPauseDuration().TotalMilliseconds),
+            ["gen0Collections"] = GC.CollectionCount(0),
+            ["gen1Collections"] = GC.CollectionCount(1),
+            ["gen2Collections"] = GC.CollectionCount(2),
+            ["cpuSeconds"] = Round(Environment.CpuUsage.TotalTime.TotalSeconds),
+        };
         if (summary["tracks"] is JsonArray tracks)
         {
             foreach (var node in tracks.OfType<JsonObject>())

@@ -51,6 +51,9 @@ public class DemoCommandTests
 
         Assert.Single(tracks.Select(t => (long)t!["timeReference"]!).Distinct());
         Assert.True(File.Exists((string)summary["mix"]!));
+        var runtime = summary["process"]!;
+        Assert.InRange((double)runtime["gcPauseMs"]!, 0, 60_000);
+        Assert.True((double)runtime["cpuSeconds"]! > 0, runtime.ToJsonString());
 
         // The monitor does not clip by default: four musicians on the same click are over full
         // scale together, the master limiter holds them and says by how much.
