@@ -25,6 +25,9 @@ namespace Octomix.Box
 
         public readonly int BlockFrames;
 
+        /// <summary>The format's sample rate (a field: <see cref="ObserveStall"/> reads it every block).</summary>
+        public readonly int SampleRate;
+
         public readonly int BlockBytes;
 
         /// <summary>The fixed silence before the count-in of every take, in frames (<see cref="BoxController.PreRollMilliseconds"/>).</summary>
@@ -50,7 +53,6 @@ namespace Octomix.Box
         private readonly ILog log;
 
         private AudioLoop loop;
-        private bool started;
         private int prefillBlocks;
         private int captureBlocks;
 
@@ -64,6 +66,7 @@ namespace Octomix.Box
             Format = settings.Format;
             BlockFrames = settings.BlockFrames;
             BlockBytes = BlockFrames * Format.FrameBytes;
+            SampleRate = Format.SampleRate;
             Codec = codec;
 
             // One-time renders of the three click sounds at full level; the level is the codec's analog click gain.
@@ -93,12 +96,6 @@ namespace Octomix.Box
             get { return loop; }
         }
 
-        /// <summary>The audio runs: the board's clocks started and the loop is prefilled.</summary>
-        public bool Running
-        {
-            get { return started; }
-        }
-
         /// <summary>The playback pipeline in blocks: the prefill (<see cref="PipelineDepth"/>).</summary>
         public int PrefillBlocks
         {
@@ -115,13 +112,14 @@ namespace Octomix.Box
         /// Starts the board's audio in the format and block size and the loop that drives
         /// <paramref name="box"/>, prefilled at once (everything is allocated, the clicks rendered:
         /// the playback pipeline is only the prefill); the pipeline's depth from
-        /// <paramref name="settings"/> (those in use now). False when the board cannot run the format.
+        /// <paramref name="settings"/> (those in use now). The loop, prefilled; null when the board
+        /// cannot run the format.
         /// </summary>
-        internal bool Start(IBoard board, HalCallCounter hal, BoxController box, BoxSettings settings)
+        internal AudioLoop Start(IBoard board, HalCallCounter hal, BoxController box, BoxSettings settings)
         {
             if (!board.StartAudio(Format, BlockFrames))
             {
-                return false;
+                return null;
             }
 
             IAudioIn capture = new CountedAudioIn(board.Capture, hal);
@@ -129,13 +127,21 @@ namespace Octomix.Box
             ChoosePipeline(capture, playback, settings);
             loop = new AudioLoop(box, capture, playback, BlockFrames, Format.FrameBytes, hal);
             loop.Prefill(prefillBlocks);
-            started = true;
             ReportPipeline(capture, playback, settings); // after the prefill: nothing slow between the board's start and it
             log.Write(LogLevel.Info, "audio running: " + Format + ", " + BlockFrames + " frames per block, playback pipeline "
                 + prefillBlocks + " blocks (" + (prefillBlocks * BlockFrames * 1000L / Format.SampleRate) + " ms), capture buffer "
                 + captureBlocks + " blocks, " + Streamer.PacketsPerBlock + " packet(s) of " + Streamer.FramesPerPacket
                 + " frames per block, retransmit ring " + Streamer.SlotCount + " packets");
-            return true;
+            return loop;
+        }
+
+        /// <summary>
+        /// The block's start to the stall detector with the pipeline this audio runs (one call
+        /// per block, as the controller's direct call with the format's rate getter was).
+        /// </summary>
+        internal int ObserveStall(StallDetector stall, long now)
+        {
+            return stall.Observe(now, BlockFrames, SampleRate, prefillBlocks, captureBlocks);
         }
 
         /// <summary>

@@ -188,7 +188,7 @@ namespace Octomix.Box
         private void DetectOverrun()
         {
             BoxAudio a = audio;
-            int seen = stall.Observe(now, a.BlockFrames, a.Format.SampleRate, a.PrefillBlocks, a.CaptureBlocks);
+            int seen = a.ObserveStall(stall, now);
             if (seen == StallDetector.Nothing)
             {
                 return;

@@ -121,7 +121,7 @@ namespace Octomix.Box
                 return;
             }
 
-            if (audio == null || !audio.Running)
+            if (loop == null)
             {
                 // Everything is allocated (and the clicks rendered) before the clocks start, so the
                 // prefill follows the start at once and the playback pipeline is only the prefill.
@@ -130,7 +130,8 @@ namespace Octomix.Box
                     BuildAudio();
                 }
 
-                if (!audio.Start(board, hal, this, settings))
+                loop = audio.Start(board, hal, this, settings);
+                if (loop == null)
                 {
                     Fail(BoxErrorCode.Internal, BoxEvent.AudioFault, "the board cannot run " + audio.Format + " in blocks of " + audio.BlockFrames);
                     return;

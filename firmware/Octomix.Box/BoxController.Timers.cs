@@ -17,7 +17,8 @@ namespace Octomix.Box
             }
 
             HandleRequests();
-            if (audio.Calibration.IsDue && (state == BoxState.Ready || state == BoxState.Jamming || state == BoxState.Collecting || state == BoxState.Playback))
+            // the state first: no call during a take (the one getter costs a call while resting)
+            if ((state == BoxState.Ready || state == BoxState.Jamming || state == BoxState.Collecting || state == BoxState.Playback) && audio.Calibration.IsDue)
             {
                 Transition(BoxState.Calibrating, BoxEvent.PipelineStall, "the playback pipeline ran dry");
             }

@@ -67,8 +67,10 @@ namespace Octomix.Box
         private int transitions;
         private long now;
 
-        // the audio parts (built once when the network first comes up; null before)
+        // the audio parts (built once when the network first comes up; null before) and their
+        // loop (null until the audio runs: RunOnce tests it every block, a field, not a call)
         private BoxAudio audio;
+        private AudioLoop loop;
 
         // card health (mounted, fast enough, free space, full)
         private readonly CardHealth cardHealth;
@@ -185,7 +187,7 @@ namespace Octomix.Box
         /// <summary>Loop position (frames) of the next block.</summary>
         public long Position
         {
-            get { return audio != null && audio.Loop != null ? audio.Loop.Position : 0; }
+            get { return loop != null ? loop.Position : 0; }
         }
 
         public uint CurrentTakeId
@@ -207,7 +209,7 @@ namespace Octomix.Box
         /// <summary>The audio loop and its figures (null before the audio starts).</summary>
         public AudioLoop Loop
         {
-            get { return audio == null ? null : audio.Loop; }
+            get { return loop; }
         }
 
         /// <summary>The audio parts (null before the network first came up).</summary>
@@ -326,9 +328,9 @@ namespace Octomix.Box
         {
             try
             {
-                if (audio != null && audio.Running)
+                if (loop != null)
                 {
-                    audio.Loop.RunBlock();
+                    loop.RunBlock();
                 }
                 else
                 {
