@@ -9,12 +9,9 @@ namespace Octomix.Box
     public sealed partial class BoxController
     {
         private long blockPosition;
-        private int latency = -1;
-        private int preRollFrames;
 
         // stalls and capture overruns (see DetectOverrun)
         private readonly StallDetector stall = new StallDetector();
-        private bool recalibrate;
 
         /// <summary>
         /// Called by the loop with the block just captured; fills the block to play. Both carry
@@ -25,13 +22,14 @@ namespace Octomix.Box
             blockPosition = position;
             now = clock.Microseconds;
             DetectOverrun();
-            meter.Probe(captured, 0, blockFrames);
+            BoxAudio a = audio;
+            a.Meter.Probe(captured, 0, a.BlockFrames);
 
             switch (state)
             {
                 case BoxState.CountIn:
                 case BoxState.Recording:
-                    int what = take.Capture(captured, position);
+                    int what = a.Take.Capture(captured, position);
                     if (what != TakeSession.Going)
                     {
                         OnTakeBlock(what, position);
@@ -39,12 +37,13 @@ namespace Octomix.Box
 
                     break;
                 case BoxState.Jamming:
-                    streamer.SendBlock(captured, 0, position, socket);
+                    a.Streamer.SendBlock(captured, 0, position, socket);
                     break;
                 case BoxState.Calibrating:
-                    if (calibrator.OnCapture(captured, 0, position))
+                    int calibration = a.Calibration.OnCapture(captured, position);
+                    if (calibration != CalibrationRun.Going)
                     {
-                        CalibrationFinished();
+                        CalibrationEnded(calibration);
                     }
 
                     break;
@@ -54,17 +53,17 @@ namespace Octomix.Box
             {
                 case BoxState.CountIn:
                 case BoxState.Recording:
-                    take.FillOutput(output, position, now);
+                    a.Take.FillOutput(output, position, now);
                     break;
                 case BoxState.Jamming:
                 case BoxState.Playback:
-                    playout.Read(output, 0, blockFrames);
+                    a.Playout.Read(output, 0, a.BlockFrames);
                     break;
                 case BoxState.Calibrating:
-                    calibrator.FillOutput(output, 0, position);
+                    a.Calibration.FillOutput(output, position);
                     break;
                 default:
-                    Array.Clear(output, 0, blockBytes);
+                    Array.Clear(output, 0, a.BlockBytes);
                     break;
             }
         }
@@ -98,7 +97,7 @@ namespace Octomix.Box
             {
                 if (state == BoxState.CountIn)
                 {
-                    Transition(BoxState.Recording, BoxEvent.CountInDone, "take index 0 at loop position " + (position - take.Timeline.TakeIndexAt(position)));
+                    Transition(BoxState.Recording, BoxEvent.CountInDone, "take index 0 at loop position " + (position - audio.Take.Timeline.TakeIndexAt(position)));
                 }
 
                 return;
@@ -108,15 +107,15 @@ namespace Octomix.Box
             if (what == TakeSession.CardFull)
             {
                 cardHealth.MarkFull();
-                take.Stopping(NoticeCode.TakeStoppedCardFull);
+                audio.Take.Stopping(NoticeCode.TakeStoppedCardFull);
                 FlashError(BoxErrorCode.SdCardFull, 10);
-                Transition(BoxState.Stopping, BoxEvent.CardFull, recorder.LastError);
+                Transition(BoxState.Stopping, BoxEvent.CardFull, audio.Recorder.LastError);
             }
             else
             {
-                take.Stopping(NoticeCode.TakeStoppedCardError);
+                audio.Take.Stopping(NoticeCode.TakeStoppedCardError);
                 FlashError(BoxErrorCode.SdWriteFailed, 10);
-                Transition(BoxState.Stopping, BoxEvent.CardError, recorder.LastError);
+                Transition(BoxState.Stopping, BoxEvent.CardError, audio.Recorder.LastError);
             }
         }
 
@@ -127,7 +126,7 @@ namespace Octomix.Box
         /// </summary>
         private bool StartTake(RecordMessage r)
         {
-            int started = take.Start(r, blockPosition, latency, preRollFrames, settings.ClickSound, settings.BoxName, boxId, clock.UtcNow);
+            int started = audio.Take.Start(r, blockPosition, audio.Calibration.LatencyFrames, audio.PreRollFrames, settings.ClickSound, settings.BoxName, boxId, clock.UtcNow);
             if (started != TakeSession.Started)
             {
                 if (started == TakeSession.CardRefused)
@@ -138,44 +137,46 @@ namespace Octomix.Box
                 return false;
             }
 
-            if (codec.SetClickVolume(r.ClickLevel) != BusStatus.Ok)
+            if (audio.Codec.SetClickVolume(r.ClickLevel) != BusStatus.Ok)
             {
-                log.Write(LogLevel.Warning, "codec: " + codec.LastError + " (the click keeps its level)");
+                log.Write(LogLevel.Warning, "codec: " + audio.Codec.LastError + " (the click keeps its level)");
             }
 
-            files.DropRequests();
-            take.PrepareProgressive(files);
-            Transition(BoxState.CountIn, BoxEvent.RecordCommand, take.Describe(r, latency));
-            link.SendNotice(NoticeCode.TakeStarted, take.CurrentTake, take.Timeline.FirstSampleIndex, now);
+            audio.Files.DropRequests();
+            audio.Take.PrepareProgressive(audio.Files);
+            Transition(BoxState.CountIn, BoxEvent.RecordCommand, audio.Take.Describe(r, audio.Calibration.LatencyFrames));
+            link.SendNotice(NoticeCode.TakeStarted, audio.Take.CurrentTake, audio.Take.Timeline.FirstSampleIndex, now);
             return true;
         }
 
         /// <summary>Stopping lasts one block: close the file (final sizes), tell the engineers, start the checksum.</summary>
         private void FinishTake()
         {
-            take.Close();
-            link.SendNotice(take.StopNotice, take.CurrentTake, recorder.FramesWritten, now);
+            audio.Take.Close();
+            link.SendNotice(audio.Take.StopNotice, audio.Take.CurrentTake, audio.Recorder.FramesWritten, now);
             cardHealth.RefreshFreeBytes();
-            uint closed = take.HandOver(files);
-            Transition(BoxState.Collecting, BoxEvent.FileClosed, "take " + closed + ": " + recorder.FramesWritten + " frames in "
-                + recorder.PartCount + " file(s) from " + recorder.Path + (recorder.LastError != null ? " (" + recorder.LastError + ")" : string.Empty));
+            uint closed = audio.Take.HandOver(audio.Files);
+            Transition(BoxState.Collecting, BoxEvent.FileClosed, "take " + closed + ": " + audio.Recorder.FramesWritten + " frames in "
+                + audio.Recorder.PartCount + " file(s) from " + audio.Recorder.Path + (audio.Recorder.LastError != null ? " (" + audio.Recorder.LastError + ")" : string.Empty));
         }
 
-        private void CalibrationFinished()
+        /// <summary>
+        /// The calibration ended (<see cref="CalibrationRun"/>'s <paramref name="result"/>): the
+        /// engineers are told and the box goes back to rest (or to the checksum it was making).
+        /// </summary>
+        private void CalibrationEnded(int result)
         {
-            if (calibrator.Succeeded && calibrator.LatencyFrames < preRollFrames)
+            CalibrationRun calibration = audio.Calibration;
+            BoxState back = audio.Files.ChecksumPending ? BoxState.Collecting : RestingState;
+            if (result == CalibrationRun.Measured)
             {
-                latency = calibrator.LatencyFrames;
-                link.SendNotice(NoticeCode.Calibrated, 0, latency, now);
-                Transition(files.ChecksumPending ? BoxState.Collecting : RestingState, BoxEvent.CalibrationDone,
-                    "L = " + latency + " frames (" + (latency * 1000L / format.SampleRate) + " ms) in " + calibrator.MeasurementCount + " measurements");
+                link.SendNotice(NoticeCode.Calibrated, 0, calibration.LatencyFrames, now);
+                Transition(back, BoxEvent.CalibrationDone, calibration.Describe(result));
                 return;
             }
 
-            int reason = calibrator.Succeeded ? Calibrator.ReasonTooLate : calibrator.FailureReason;
-            latency = -1;
-            link.SendNotice(NoticeCode.CalibrationFailed, 0, reason, now);
-            Transition(files.ChecksumPending ? BoxState.Collecting : RestingState, BoxEvent.CalibrationFailed, Calibrator.DescribeReason(reason)
+            link.SendNotice(NoticeCode.CalibrationFailed, 0, calibration.FailureReason, now);
+            Transition(back, BoxEvent.CalibrationFailed, calibration.Describe(result)
                 + "; the box will not record until a calibration succeeds (long press, or Calibrate from the console)");
         }
 
@@ -186,31 +187,25 @@ namespace Octomix.Box
         /// </summary>
         private void DetectOverrun()
         {
-            int seen = stall.Observe(now, blockFrames, format.SampleRate, prefillBlocks, captureBlocks);
+            BoxAudio a = audio;
+            int seen = a.ObserveStall(stall, now);
             if (seen == StallDetector.Nothing)
             {
                 return;
             }
 
-            if ((seen & StallDetector.PipelineRanDry) != 0 && state == BoxState.Calibrating)
+            if ((seen & StallDetector.PipelineRanDry) != 0)
             {
-                calibrator.Disturb(); // the measurements so far are of the old pipeline
-                log.Write(LogLevel.Warning, "the loop stalled " + (stall.DryBacklogMicroseconds / 1000) + " ms during calibration: the measurement is dropped");
-            }
-            else if ((seen & StallDetector.PipelineRanDry) != 0 && latency >= 0)
-            {
-                recalibrate = true;
-                log.Write(LogLevel.Warning, "the loop stalled " + (stall.DryBacklogMicroseconds / 1000) + " ms, longer than the playback pipeline: the click moved"
-                    + (InTake ? " during take " + take.CurrentTake + "; the box calibrates again after the take" : "; calibrating again"));
+                audio.Calibration.PipelineRanDry(state == BoxState.Calibrating, InTake, audio.Take.CurrentTake, stall.DryBacklogMicroseconds);
             }
 
             if ((seen & StallDetector.CaptureOverrun) != 0 && InTake)
             {
                 int lost = stall.LostBlocks;
-                if (take.Overrun(lost))
+                if (a.Take.Overrun(lost))
                 {
-                    link.SendNotice(NoticeCode.CaptureOverrun, take.CurrentTake, lost, now);
-                    log.Write(LogLevel.Error, "capture overrun during take " + take.CurrentTake + ": about " + lost + " block(s) lost");
+                    link.SendNotice(NoticeCode.CaptureOverrun, a.Take.CurrentTake, lost, now);
+                    log.Write(LogLevel.Error, "capture overrun during take " + a.Take.CurrentTake + ": about " + lost + " block(s) lost");
                 }
             }
         }
@@ -221,8 +216,8 @@ namespace Octomix.Box
             switch (from)
             {
                 case BoxState.Jamming:
-                    streamer.End();
-                    playout.Stop();
+                    audio.Streamer.End();
+                    audio.Playout.Stop();
                     if (to != BoxState.Idle && to != BoxState.Joining && to != BoxState.Error)
                     {
                         link.SendMixLevels(false, now);
@@ -230,21 +225,16 @@ namespace Octomix.Box
 
                     break;
                 case BoxState.Playback:
-                    playout.Stop();
+                    audio.Playout.Stop();
                     break;
                 case BoxState.Calibrating:
-                    calibrator.Abort();
-                    if (codec.SetCalibrationRouting(false) != BusStatus.Ok)
-                    {
-                        log.Write(LogLevel.Error, "codec: " + codec.LastError);
-                    }
-
+                    audio.Calibration.Exit();
                     break;
                 case BoxState.CountIn:
                 case BoxState.Recording:
                     if (to != BoxState.Recording)
                     {
-                        streamer.End();
+                        audio.Streamer.End();
                     }
 
                     break;
@@ -263,41 +253,32 @@ namespace Octomix.Box
                     }
 
                     link.Leave();
-                    latency = -1;
-                    streamer.End();
+                    audio.Calibration.Forget();
+                    audio.Streamer.End();
                     break;
                 case BoxState.Joining:
-                    latency = -1;
+                    audio.Calibration.Forget();
                     link.SendJoin(now);
                     break;
                 case BoxState.Calibrating:
-                    recalibrate = false;
-                    if (codec.SetCalibrationRouting(true) != BusStatus.Ok)
-                    {
-                        calibrationCodecFault = true; // handled by the next Tick: no transition inside a transition
-                        break;
-                    }
-
-                    calibrator.Begin(blockPosition + blockFrames);
+                    audio.Calibration.Enter(blockPosition + audio.BlockFrames); // a codec fault is answered by the next Tick: no transition inside a transition
                     break;
                 case BoxState.CountIn:
-                    if (take.Streaming)
+                    if (audio.Take.Streaming)
                     {
-                        streamer.Begin(take.CurrentTake, Slot.Engineers, link.Token, link.Slot);
+                        audio.Streamer.Begin(audio.Take.CurrentTake, Slot.Engineers, link.Token, link.Slot);
                     }
 
                     break;
                 case BoxState.Jamming:
-                    streamer.Begin(0, Slot.Everyone, link.Token, link.Slot);
-                    playout.Start(JamPlayoutMilliseconds * format.SampleRate / 1000);
+                    audio.Streamer.Begin(0, Slot.Everyone, link.Token, link.Slot);
+                    audio.Playout.Start(JamPlayoutMilliseconds * audio.Format.SampleRate / 1000);
                     link.SendMixLevels(true, now);
                     break;
                 case BoxState.Playback:
-                    playout.Start(commands.PlaybackDelayFrames);
+                    audio.Playout.Start(commands.PlaybackDelayFrames);
                     break;
             }
         }
-
-        private bool calibrationCodecFault;
     }
 }

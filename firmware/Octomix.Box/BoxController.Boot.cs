@@ -1,13 +1,12 @@
 using System;
 using System.Threading;
-using Octomix.Drivers.Click;
 using Octomix.Drivers.Ui;
 using Octomix.Hal;
 using Octomix.Protocol;
 
 namespace Octomix.Box
 {
-    /// <summary>Boot, network and the one-time allocation of everything the loop uses.</summary>
+    /// <summary>Boot, network, and the audio parts built once (<see cref="BoxAudio"/>).</summary>
     public sealed partial class BoxController
     {
         /// <summary>How often a box stopped by its card (none, or bad settings) looks at the card again.</summary>
@@ -18,11 +17,6 @@ namespace Octomix.Box
 
         // the box id of Join and the take files (settings, else the board's hardware id, else the name's hash)
         private ulong boxId;
-
-        // the playback pipeline (blocks) and the capture buffer (blocks) the loop runs with
-        private int prefillBlocks;
-        private int captureBlocks;
-
 
         /// <summary>A step while the audio does not run yet (or never started): boot, network, error.</summary>
         private void RunWithoutAudio()
@@ -90,13 +84,9 @@ namespace Octomix.Box
                 return;
             }
 
-            format = settings.Format;
-            blockFrames = settings.BlockFrames;
-            blockBytes = blockFrames * format.FrameBytes;
-            codec = board.Codec;
             if (result == BoxBoot.CodecFault)
             {
-                Fail(BoxErrorCode.CodecNotAnswering, BoxEvent.CodecFault, codec.LastError);
+                Fail(BoxErrorCode.CodecNotAnswering, BoxEvent.CodecFault, board.Codec.LastError);
                 return;
             }
 
@@ -131,32 +121,21 @@ namespace Octomix.Box
                 return;
             }
 
-            if (!audioStarted)
+            if (loop == null)
             {
                 // Everything is allocated (and the clicks rendered) before the clocks start, so the
                 // prefill follows the start at once and the playback pipeline is only the prefill.
-                if (streamer == null)
+                if (audio == null)
                 {
-                    AllocateAudio();
+                    BuildAudio();
                 }
 
-                if (!board.StartAudio(format, blockFrames))
+                loop = audio.Start(board, hal, this, settings);
+                if (loop == null)
                 {
-                    Fail(BoxErrorCode.Internal, BoxEvent.AudioFault, "the board cannot run " + format + " in blocks of " + blockFrames);
+                    Fail(BoxErrorCode.Internal, BoxEvent.AudioFault, "the board cannot run " + audio.Format + " in blocks of " + audio.BlockFrames);
                     return;
                 }
-
-                IAudioIn capture = new CountedAudioIn(board.Capture, hal);
-                IAudioOut playback = new CountedAudioOut(board.Playback, hal);
-                ChoosePipeline(capture, playback);
-                loop = new AudioLoop(this, capture, playback, blockFrames, format.FrameBytes, hal);
-                loop.Prefill(prefillBlocks);
-                audioStarted = true;
-                ReportPipeline(capture, playback); // after the prefill: nothing slow between the board's start and it
-                log.Write(LogLevel.Info, "audio running: " + format + ", " + blockFrames + " frames per block, playback pipeline "
-                    + prefillBlocks + " blocks (" + (prefillBlocks * blockFrames * 1000L / format.SampleRate) + " ms), capture buffer "
-                    + captureBlocks + " blocks, " + streamer.PacketsPerBlock + " packet(s) of " + streamer.FramesPerPacket
-                    + " frames per block, retransmit ring " + streamer.SlotCount + " packets");
             }
 
             Transition(BoxState.Idle, BoxEvent.NetworkUp, "on " + network.LocalAddress + ", server " + settings.ServerHost + ":" + settings.ServerPort);
@@ -165,65 +144,18 @@ namespace Octomix.Box
         }
 
         /// <summary>
-        /// The playback depth (the prefill, <see cref="PipelineDepth"/>) and the capture buffer the
-        /// stall inference assumes, from the settings and what the board's queues hold.
-        /// No logging here: it runs between the board's start and the prefill.
+        /// The audio parts (<see cref="BoxAudio"/>: every buffer the loop will ever use, built
+        /// here once, before the audio clocks start) and the parts that need their format: the
+        /// link's room, the commands and the Status.
         /// </summary>
-        private void ChoosePipeline(IAudioIn capture, IAudioOut playback)
-        {
-            int captureFrames = capture.BufferFrames;
-            prefillBlocks = PipelineDepth.Choose(settings.PrefillBlocks, settings.Jam, blockFrames, format.SampleRate, playback.BufferFrames, captureFrames);
-            captureBlocks = captureFrames > 0 ? captureFrames / blockFrames : settings.CaptureBufferBlocks;
-        }
-
-        /// <summary>Logs where the board's queues made the pipeline shallower than asked, or the capture shorter than it.</summary>
-        private void ReportPipeline(IAudioIn capture, IAudioOut playback)
-        {
-            int playbackFrames = playback.BufferFrames;
-            int captureFrames = capture.BufferFrames;
-            int asked = PipelineDepth.Target(settings.PrefillBlocks, settings.Jam, blockFrames, format.SampleRate);
-            if (prefillBlocks < asked)
-            {
-                log.Write(settings.PrefillBlocks > 0 ? LogLevel.Warning : LogLevel.Info, "playback pipeline: " + asked + " blocks asked for, the board queues "
-                    + (playbackFrames / blockFrames) + " and captures " + (captureFrames / blockFrames) + ": " + prefillBlocks + " blocks");
-            }
-
-            if (captureBlocks < prefillBlocks - 1)
-            {
-                log.Write(LogLevel.Warning, "the capture buffer (" + captureBlocks + " blocks) is shorter than the playback pipeline ("
-                    + prefillBlocks + " blocks): a long stall loses audio before it moves the click");
-            }
-        }
-
-        /// <summary>Every buffer the loop will ever use, allocated here once (before the audio clocks start).</summary>
-        private void AllocateAudio()
+        private void BuildAudio()
         {
             uint seed = (uint)now ^ (uint)(boxId >> 7) ^ (uint)boxId;
             Random random = new Random((int)(seed & 0x7FFFFFFF));
-
-            // One-time renders of the three click sounds at full level; the level is the codec's analog click gain.
-            ClickGenerator[] clicks = new ClickGenerator[3];
-            clicks[0] = new ClickGenerator(format, ClickSound.Beep, 100);
-            clicks[1] = new ClickGenerator(format, ClickSound.Woodblock, 100);
-            clicks[2] = new ClickGenerator(format, ClickSound.HiHat, 100);
-
-            streamer = new AudioStreamer(format, blockFrames, settings.RetransmitSeconds, (uint)random.Next());
-            playout = new PlayoutBuffer(format.SampleRate, format.FrameBytes);
-            preRollFrames = format.SampleRate * PreRollMilliseconds / 1000;
-            // Listens up to the pre-roll: a stall can make the pipeline far deeper than the prefill.
-            calibrator = new Calibrator(format, blockFrames, preRollFrames);
-            meter = new LevelMeter(format.Channels, format.BytesPerSample);
-            recorder = new Recorder(card, format);
-            recorder.DigestWhileRecording = settings.DigestWhileRecording;
-            recorder.CardWriteBytes = settings.CardWriteBytes;
-            take = new TakeSession(format, blockFrames, clicks, settings.ClickSound, recorder, streamer, socket, lights, log);
-            int checksumBudget = settings.ChecksumBudgetMicros > 0 ? settings.ChecksumBudgetMicros : TakeFileServer.AutoBudgetMicros(blockFrames, format.SampleRate);
-            files = new TakeFileServer(card, clock, checksumBudget, settings.ChecksumSliceBytes, settings.FileChunksPerBlock, settings.FileChunkBytes);
-            files.RestingServeBudgetMicros = settings.ChecksumBudgetMicros > 0 ? settings.ChecksumBudgetMicros : TakeFileServer.AutoRestingServeBudgetMicros(blockFrames, format.SampleRate);
-            files.ProgressiveEveryBlocks = settings.ProgressiveEveryBlocks;
-            link.Open(settings, boxId, format, streamer.FramesPerPacket, (uint)random.Next() | 1u, ServerSilenceMicroseconds);
-            commands.Attach(format, preRollFrames, take, files, streamer, playout);
-            statusReport.Attach(format, take, streamer, meter, recorder, playout);
+            audio = new BoxAudio(settings, random, card, clock, socket, lights, board.Codec, log);
+            link.Open(settings, boxId, audio.Format, audio.Streamer.FramesPerPacket, (uint)random.Next() | 1u, ServerSilenceMicroseconds);
+            commands.Attach(audio.Format, audio.PreRollFrames, audio.Take, audio.Files, audio.Streamer, audio.Playout);
+            statusReport.Attach(audio.Format, audio.Take, audio.Streamer, audio.Meter, audio.Recorder, audio.Playout);
         }
     }
 }

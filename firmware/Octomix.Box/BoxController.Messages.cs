@@ -57,11 +57,11 @@ namespace Octomix.Box
             switch (type)
             {
                 case MessageType.Audio:
-                    AudioPacket audio = link.Audio;
-                    playout.Put(audio.Timecode, link.Received, audio.PayloadOffset, audio.FrameCount);
+                    AudioPacket packet = link.Audio;
+                    audio.Playout.Put(packet.Timecode, link.Received, packet.PayloadOffset, packet.FrameCount);
                     break;
                 case MessageType.Nack:
-                    streamer.OnNack(link.Nack);
+                    audio.Streamer.OnNack(link.Nack);
                     break;
                 default:
                     commands.Handle(type, now);
@@ -73,7 +73,7 @@ namespace Octomix.Box
         private void FillStatus(StatusMessage status)
         {
             int shown = errorCode != 0 ? errorCode : (now < flashUntil ? flashCode : (state == BoxState.Idle ? link.JoinRejectedCode : 0));
-            statusReport.Fill(status, state, latency, blockPosition, shown);
+            statusReport.Fill(status, state, LatencyFrames, blockPosition, shown);
         }
     }
 }

@@ -11,15 +11,15 @@ namespace Octomix.Box
         {
             HandleButton();
             int level;
-            if (knob.Poll(out level) && codec.IsInitialized)
+            if (knob.Poll(out level) && audio.Codec.IsInitialized)
             {
-                codec.SetClickVolume(level);
+                audio.Codec.SetClickVolume(level);
             }
 
             HandleRequests();
-            if (recalibrate && (state == BoxState.Ready || state == BoxState.Jamming || state == BoxState.Collecting || state == BoxState.Playback))
+            // the state first: no call during a take (the one getter costs a call while resting)
+            if ((state == BoxState.Ready || state == BoxState.Jamming || state == BoxState.Collecting || state == BoxState.Playback) && audio.Calibration.IsDue)
             {
-                recalibrate = false;
                 Transition(BoxState.Calibrating, BoxEvent.PipelineStall, "the playback pipeline ran dry");
             }
 
@@ -39,13 +39,11 @@ namespace Octomix.Box
 
                     break;
                 case BoxState.Calibrating:
-                    if (calibrationCodecFault)
+                    if (audio.Calibration.Turn() == CalibrationRun.Failed)
                     {
-                        calibrationCodecFault = false;
-                        latency = -1;
-                        log.Write(LogLevel.Error, "codec: " + codec.LastError);
-                        link.SendNotice(NoticeCode.CalibrationFailed, 0, Calibrator.ReasonCodec, now);
-                        Transition(RestingState, BoxEvent.CalibrationFailed, Calibrator.DescribeReason(Calibrator.ReasonCodec));
+                        // the codec did not switch the routing (CalibrationRun.Enter)
+                        link.SendNotice(NoticeCode.CalibrationFailed, 0, audio.Calibration.FailureReason, now);
+                        Transition(RestingState, BoxEvent.CalibrationFailed, audio.Calibration.Describe(CalibrationRun.Failed));
                     }
 
                     break;
@@ -61,24 +59,24 @@ namespace Octomix.Box
             // Background work on the card, never while a take owns it: FileRequests and the
             // checksum, in one time budget per turn (checksum_budget_us).
             bool cardFree = state != BoxState.CountIn && state != BoxState.Recording && state != BoxState.Stopping;
-            if (cardFree && (files.HasRequests || files.ChecksumPending))
+            if (cardFree && (audio.Files.HasRequests || audio.Files.ChecksumPending))
             {
                 // resting: nothing else time-critical in the loop (not jamming, playing back or calibrating)
-                files.Resting = state != BoxState.Jamming && state != BoxState.Playback && state != BoxState.Calibrating;
-                files.Turn(socket);
+                audio.Files.Resting = state != BoxState.Jamming && state != BoxState.Playback && state != BoxState.Calibrating;
+                audio.Files.Turn(socket);
             }
 
             if (state == BoxState.Recording)
             {
-                take.ServeDuringTake(files, socket); // progressive collection: one chunk every progressive_every_blocks blocks at most
+                audio.Take.ServeDuringTake(audio.Files, socket); // progressive collection: one chunk every progressive_every_blocks blocks at most
             }
 
-            if (state == BoxState.Collecting && !files.ChecksumPending)
+            if (state == BoxState.Collecting && !audio.Files.ChecksumPending)
             {
                 Transition(RestingState, BoxEvent.CollectingDone, "checksums ready");
             }
 
-            streamer.ServeNacks(socket, MaxRetransmissionsPerBlock);
+            audio.Streamer.ServeNacks(socket, MaxRetransmissionsPerBlock);
             if (link.Turn(now))
             {
                 // the Join went unanswered: the link planned the retry

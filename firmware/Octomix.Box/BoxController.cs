@@ -67,20 +67,10 @@ namespace Octomix.Box
         private int transitions;
         private long now;
 
-        // audio (allocated once when the audio starts)
-        private bool audioStarted;
-        private PcmFormat format;
-        private int blockFrames;
-        private int blockBytes;
+        // the audio parts (built once when the network first comes up; null before) and their
+        // loop (null until the audio runs: RunOnce tests it every block, a field, not a call)
+        private BoxAudio audio;
         private AudioLoop loop;
-        private IAudioCodec codec;
-        private AudioStreamer streamer;
-        private PlayoutBuffer playout;
-        private Calibrator calibrator;
-        private LevelMeter meter;
-        private Recorder recorder;
-        private TakeSession take;
-        private TakeFileServer files;
 
         // card health (mounted, fast enough, free space, full)
         private readonly CardHealth cardHealth;
@@ -162,7 +152,7 @@ namespace Octomix.Box
         /// <summary>The measured round trip L in frames, -1 when not measured since the last join.</summary>
         public int LatencyFrames
         {
-            get { return latency; }
+            get { return audio == null ? -1 : audio.Calibration.LatencyFrames; }
         }
 
         /// <summary>Slot in the room (from Accept), <see cref="Slot.None"/> when not in one.</summary>
@@ -202,24 +192,30 @@ namespace Octomix.Box
 
         public uint CurrentTakeId
         {
-            get { return take == null ? 0 : take.CurrentTake; }
+            get { return audio == null ? 0 : audio.Take.CurrentTake; }
         }
 
         public uint LastTakeId
         {
-            get { return take == null ? 0 : take.LastTake; }
+            get { return audio == null ? 0 : audio.Take.LastTake; }
         }
 
         /// <summary>The timeline of the current (or last) take; null before the audio starts.</summary>
         public TakeTimeline Timeline
         {
-            get { return take == null ? null : take.Timeline; }
+            get { return audio == null ? null : audio.Take.Timeline; }
         }
 
         /// <summary>The audio loop and its figures (null before the audio starts).</summary>
         public AudioLoop Loop
         {
             get { return loop; }
+        }
+
+        /// <summary>The audio parts (null before the network first came up).</summary>
+        public BoxAudio Audio
+        {
+            get { return audio; }
         }
 
         /// <summary>Every call into the board since start.</summary>
@@ -230,27 +226,27 @@ namespace Octomix.Box
 
         public AudioStreamer Streamer
         {
-            get { return streamer; }
+            get { return audio == null ? null : audio.Streamer; }
         }
 
         public Recorder Recorder
         {
-            get { return recorder; }
+            get { return audio == null ? null : audio.Recorder; }
         }
 
         public TakeFileServer Files
         {
-            get { return files; }
+            get { return audio == null ? null : audio.Files; }
         }
 
         public PlayoutBuffer Playout
         {
-            get { return playout; }
+            get { return audio == null ? null : audio.Playout; }
         }
 
         public Calibrator Calibrator
         {
-            get { return calibrator; }
+            get { return audio == null ? null : audio.Calibration.Calibrator; }
         }
 
         public StatusLightDriver Lights
@@ -289,9 +285,10 @@ namespace Octomix.Box
             get { return stall.PipelineUnderruns; }
         }
 
+        /// <summary>The format the loop runs (before the audio is built: the settings', null before boot).</summary>
         public PcmFormat Format
         {
-            get { return format; }
+            get { return audio != null ? audio.Format : (settings != null ? settings.Format : null); }
         }
 
         /// <summary>Turns jamming on or off (any thread; the loop applies it). Also the <c>jam</c> setting.</summary>
@@ -331,7 +328,7 @@ namespace Octomix.Box
         {
             try
             {
-                if (audioStarted)
+                if (loop != null)
                 {
                     loop.RunBlock();
                 }

@@ -169,7 +169,7 @@ public class CalibrationTests
     }
 
     /// <summary>A test loopback: what is written at position p comes back at p + delay, plus optional noise.</summary>
-    private sealed class Loopback
+    internal sealed class Loopback
     {
         private readonly Dictionary<long, byte[]> frames = new();
         private readonly int frameBytes;
