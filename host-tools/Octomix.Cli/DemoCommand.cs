@@ -31,7 +31,7 @@ internal static class DemoCommand
         var noPlayback = new Option<bool>("--no-playback") { Description = "Do not play the mix back to the boxes" };
         var monitor = new Option<string>("--monitor") { Description = "Monitor mix output: none, auto (a player if found) or a FIFO/file path", DefaultValueFactory = _ => "none" };
         var logLevel = new Option<string>("--log-level") { Description = "Log level of the console and the boxes (warning keeps the output short)", DefaultValueFactory = _ => "warning" };
-        var web = new Option<bool>("--web") { Description = "Serve the web console during the demo (prints \"web console: http://HOST:PORT/\" on stdout; the monitor plays in the page)" };
+        var web = new Option<bool>("--web") { Description = "Serve the web console during the demo (prints \"web console: http://HOST:PORT/#/session\", the demo session's view, on stdout; the monitor plays in the page)" };
         var webPort = new Option<int>("--web-port") { Description = "TCP port of the demo's web console (0 = any free port)", DefaultValueFactory = _ => 7880 };
         var webWait = new Option<double>("--web-wait") { Description = "With --web: before the boxes start, wait this long for a page to open the printed address (starts at once when one does), seconds", DefaultValueFactory = _ => 0 };
         var stockImage = new Option<bool>("--stock-image") { Description = "The boxes run a stock nanoFramework image (the loop writes the card and serves it; no native take writer or file server)" };
@@ -146,7 +146,9 @@ internal static class DemoCommand
                 return 1;
             }
 
-            Console.Out.WriteLine("web console: " + console.Url);
+            // straight to the demo session's view: the boxes start as soon as a page opens, and a
+            // newcomer who first had to pick the session from the list would miss them turning ready
+            Console.Out.WriteLine("web console: " + console.Url + "#/session");
             Console.Out.Flush();
             if (web.Wait > TimeSpan.Zero)
             {
@@ -185,6 +187,14 @@ internal static class DemoCommand
         }
 
         phases["boxesReadySeconds"] = Round(clock.Elapsed.TotalSeconds);
+        if (console != null)
+        {
+            // a moment with every strip green before the take: the page's state arrives a few
+            // times a second, and the last box to turn ready would otherwise go straight to recording
+            Say("every box is ready; recording in 1.5 s");
+            await Task.Delay(TimeSpan.FromSeconds(1.5), cancel).ConfigureAwait(false);
+        }
+
         var record = await engine.RecordAsync(cancel).ConfigureAwait(false);
         if (!record.Started)
         {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
@@ -7,7 +8,7 @@ namespace Octomix.Web.Tests;
 
 /// <summary>
 /// The README's `demo --web`, as a newcomer runs it: the real `octomix demo` process, its printed
-/// address opened in Chromium, the session opened from the list, the monitor switched on, and the
+/// address (the demo session's view) opened in Chromium, the monitor switched on, and the
 /// four tracks watched turning ready, recording, collecting and playing back.
 /// </summary>
 [Collection(BrowserCollection.Name)]
@@ -40,7 +41,7 @@ public sealed class WebDemoBrowserTests(ITestOutputHelper output)
         {
             // the first stdout line is the address (the JSON summary comes at the end)
             var first = await demo.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
-            Assert.True(first != null && first.StartsWith("web console: http://127.0.0.1:", StringComparison.Ordinal), $"printed {first}; stderr: {string.Join(" | ", stderr)}");
+            Assert.True(first != null && first.StartsWith("web console: http://127.0.0.1:", StringComparison.Ordinal) && first.EndsWith("/#/session", StringComparison.Ordinal), $"printed {first}; stderr: {string.Join(" | ", stderr)}");
             string url = first!["web console: ".Length..];
             var stdoutRest = demo.StandardOutput.ReadToEndAsync();
 
@@ -56,46 +57,44 @@ public sealed class WebDemoBrowserTests(ITestOutputHelper output)
             var problems = new List<string>();
             page.PageError += (_, e) => problems.Add("page error: " + e);
 
-            // the printed address: the session list, the demo's session open in it
+            // The demo runs by itself once a page is open, whether the test looks or not: the page
+            // keeps a log of what it showed, every 50 ms, and the test reads that log afterwards.
+            await page.AddInitScriptAsync(WatchScript);
+
+            // the printed address: the demo session's view
             await page.GotoAsync(url);
-            var row = page.Locator("#sessions tbody tr[data-session='Demo']");
-            await row.Locator("button.open-session").ClickAsync();
             await Assertions.Expect(page.Locator("#session-name")).ToHaveTextAsync("Demo", new() { Timeout = 30_000 });
             await page.ClickAsync("#monitor-toggle");
 
-            // the boxes start once a page is open: four strips turn ready
-            string[] names = ["Anna", "Ben", "Chloé", "Dev"];
-            foreach (var name in names)
-            {
-                await Assertions.Expect(page.Locator($".strip[data-track='{name}']")).ToHaveAttributeAsync("data-ready", "true", new() { Timeout = 60_000 });
-            }
-
+            // four strips turn ready, then the take records, with meters and monitor audio
+            await page.WaitForFunctionAsync("() => window.demoWatch.sawReady", null, new() { Timeout = 90_000 });
             await Screenshot(page, "demo-1-ready.png");
-
-            // the demo records by itself: the meters move and the monitor plays in the page
-            await Assertions.Expect(page.Locator("#take-state")).ToHaveAttributeAsync("data-state", "recording", new() { Timeout = 30_000 });
-            await page.WaitForFunctionAsync("() => window.octomixMonitor.samplesReceived > 24000", null, new() { Timeout = 30_000 });
-            long samplesBefore = await page.EvaluateAsync<long>("() => window.octomixMonitor.samplesReceived");
-            int metersBefore = await page.EvaluateAsync<int>("() => window.octomixLive.meterUpdates");
-            await page.WaitForTimeoutAsync(1500);
-            long samplesAfter = await page.EvaluateAsync<long>("() => window.octomixMonitor.samplesReceived");
-            int metersAfter = await page.EvaluateAsync<int>("() => window.octomixLive.meterUpdates");
-            output.WriteLine($"during the take, 1.5 s: worklet {samplesBefore} → {samplesAfter} frames, meters {metersBefore} → {metersAfter}");
-            Assert.True(samplesAfter - samplesBefore > 24000, $"the worklet got {samplesAfter - samplesBefore} frames in 1.5 s");
-            Assert.True(metersAfter - metersBefore >= 20, $"{metersAfter - metersBefore} meter updates in 1.5 s");
-
-            // after the count-in the musicians play: the monitor's meters show their level
-            await page.WaitForFunctionAsync(
-                "() => { const d = [...document.querySelectorAll('.live-track .live-db')]; return d.length === 4 && d.filter(e => e.textContent !== '−∞ dB').length >= 2; }",
-                null, new() { Timeout = 20_000 });
-            // and each strip says its box is recording (busy with the take, not "not ready")
-            await page.WaitForFunctionAsync(
-                "() => { const r = [...document.querySelectorAll('.strip .ready')]; return r.length === 4 && r.every(e => e.textContent === 'recording'); }",
-                null, new() { Timeout = 20_000 });
+            await page.WaitForFunctionAsync("() => window.demoWatch.recording.length > 0", null, new() { Timeout = 60_000 });
             await Screenshot(page, "demo-2-recording.png");
+            await page.WaitForFunctionAsync("() => window.demoWatch.states[window.demoWatch.states.length - 1] === 'complete'", null, new() { Timeout = 90_000 });
+            var watch = await page.EvaluateAsync<JsonElement>("() => window.demoWatch");
+            var states = watch.GetProperty("states").EnumerateArray().Select(e => e.GetString()).ToList();
+            output.WriteLine("take states seen: " + string.Join(" → ", states));
+            Assert.True(watch.GetProperty("readyBeforeRecording").GetBoolean(), "all four strips ready before the take recorded");
+            Assert.Equal("recording", states.SkipWhile(x => x != "recording").FirstOrDefault());
+            Assert.Equal("complete", states[^1]);
 
-            // stop (by the demo), collected and written: the take row offers its files
-            await Assertions.Expect(page.Locator("#take-state")).ToHaveAttributeAsync("data-state", "complete", new() { Timeout = 90_000 });
+            // while it recorded: the worklet fed at about the sample rate, ≥ 20 meter updates a
+            // second, the musicians' level in the Live panel, each strip saying "recording"
+            var samples = watch.GetProperty("recording").EnumerateArray().Select(e => (T: e[0].GetDouble(), Samples: e[1].GetDouble(), Meters: e[2].GetDouble())).ToList();
+            var listening = samples.Where(x => x.Samples > 0).ToList();
+            Assert.True(listening.Count >= 2, $"{listening.Count} readings with the monitor playing while the take recorded");
+            double seconds = (listening[^1].T - listening[0].T) / 1000;
+            double sampleRate = (listening[^1].Samples - listening[0].Samples) / seconds;
+            double meterRate = (listening[^1].Meters - listening[0].Meters) / seconds;
+            output.WriteLine($"while recording, over {seconds:0.0} s: worklet {sampleRate:0} frames/s, {meterRate:0.0} meter updates/s");
+            Assert.True(seconds >= 1, $"the monitor played {seconds:0.00} s of the take in the page");
+            Assert.InRange(sampleRate, 24000, 96000);
+            Assert.True(meterRate >= 20, $"{meterRate:0.0} meter updates a second");
+            Assert.True(watch.GetProperty("liveLevels").GetBoolean(), "the Live panel showed the musicians' level while recording");
+            Assert.True(watch.GetProperty("stripsRecording").GetBoolean(), "every strip said recording");
+
+            // stopped (by the demo), collected and written: the take row offers its files
             var take = page.Locator("#takes tbody tr[data-take='1']");
             await Assertions.Expect(take).ToHaveAttributeAsync("data-written", "true", new() { Timeout = 30_000 });
             await Assertions.Expect(take.Locator("a.download")).ToHaveCountAsync(7, new() { Timeout = 30_000 }); // four stems, mix, .rpp, .lof
@@ -129,6 +128,35 @@ public sealed class WebDemoBrowserTests(ITestOutputHelper output)
             }
         }
     }
+
+    /// <summary>
+    /// The page's own log of what it showed: the take states in order, whether all four strips
+    /// were ready before it recorded, and every 50 ms while recording (time, worklet frames, meter
+    /// updates), whether the Live panel showed a level and every strip said "recording".
+    /// </summary>
+    private const string WatchScript = """
+        (() => {
+          const w = window.demoWatch = { states: [], sawReady: false, readyBeforeRecording: false, recording: [], liveLevels: false, stripsRecording: false };
+          setInterval(() => {
+            const label = document.getElementById("take-state");
+            if (!label) return; // the page is still loading
+            const state = label.dataset.state;
+            if (w.states[w.states.length - 1] !== state) w.states.push(state);
+            const strips = [...document.querySelectorAll(".strip")];
+            if (strips.length === 4 && strips.every(s => s.dataset.ready === "true")) {
+              w.sawReady = true;
+              if (!w.states.includes("recording")) w.readyBeforeRecording = true;
+            }
+            if (state !== "recording") return;
+            const m = window.octomixMonitor, l = window.octomixLive;
+            w.recording.push([performance.now(), m ? m.samplesReceived : 0, l ? l.meterUpdates : 0]);
+            const levels = [...document.querySelectorAll(".live-track .live-db")].filter(e => e.textContent !== "−∞ dB").length;
+            if (levels >= 2) w.liveLevels = true;
+            const ready = [...document.querySelectorAll(".strip .ready")];
+            if (ready.length === 4 && ready.every(e => e.textContent === "recording")) w.stripsRecording = true;
+          }, 50);
+        })();
+        """;
 
     private async Task Screenshot(IPage page, string name)
     {
