@@ -122,7 +122,7 @@ public sealed class SimulatedBoard : IBoard
 
     public bool StartAudio(PcmFormat format, int blockFrames)
     {
-        if (format.Channels > 2 || format.BytesPerSample == 4 || blockFrames < 16)
+        if (format.Channels > 2 || format.BytesPerSample == 4 || blockFrames < 16 || format.BitsPerSample > options.MaxBitsPerSample)
         {
             SimulatedLog.Write(LogLevel.Error, "the simulated board runs 1-2 channels of 16 or 24 bit, not " + format);
             return false;

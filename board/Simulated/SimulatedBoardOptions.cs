@@ -21,6 +21,12 @@ public sealed class SimulatedBoardOptions
     /// <summary>Instrument to the ADC output (converter filter), frames. Output + input = the analog round trip.</summary>
     public int InputDelayFrames { get; set; } = 17;
 
+    /// <summary>
+    /// The most bits per sample the board's audio path runs (24: the reference board); a box set
+    /// to more is refused at audio start, as a board whose codec or I2S cannot run it would.
+    /// </summary>
+    public int MaxBitsPerSample { get; set; } = 24;
+
     /// <summary>Playback DMA capacity in blocks (must hold the box's prefill).</summary>
     public int PlaybackBufferBlocks { get; set; } = 16;
 

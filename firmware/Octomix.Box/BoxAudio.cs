@@ -90,6 +90,16 @@ namespace Octomix.Box
             Files.ProgressiveEveryBlocks = settings.ProgressiveEveryBlocks;
         }
 
+        /// <summary>
+        /// True when these parts were built for the format and block size of
+        /// <paramref name="settings"/>: a box whose board refused the format and that boots again
+        /// with other settings (a short press, the settings file changed) needs new ones.
+        /// </summary>
+        internal bool Fits(BoxSettings settings)
+        {
+            return settings.Format.SameAs(Format) && settings.BlockFrames == BlockFrames;
+        }
+
         /// <summary>The loop, once <see cref="Start"/> succeeded (null before).</summary>
         public AudioLoop Loop
         {

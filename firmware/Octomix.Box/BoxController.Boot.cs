@@ -125,9 +125,9 @@ namespace Octomix.Box
             {
                 // Everything is allocated (and the clicks rendered) before the clocks start, so the
                 // prefill follows the start at once and the playback pipeline is only the prefill.
-                if (audio == null)
+                if (audio == null || !audio.Fits(settings))
                 {
-                    BuildAudio();
+                    BuildAudio(); // again after a refused format: the settings changed since
                 }
 
                 loop = audio.Start(board, hal, this, settings);

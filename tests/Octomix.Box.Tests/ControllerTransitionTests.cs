@@ -482,6 +482,26 @@ public class ControllerTransitionTests
     }
 
     [Fact]
+    public void AFormatTheBoardRefusedIsTriedAgainWithTheNewSettings()
+    {
+        // a board whose audio path runs 16 bits at most, a box set to 24
+        using var h = new BoxHarness(o => o.MaxBitsPerSample = 16, extraSettings: "bits = 24");
+        Assert.True(h.RunUntil(c => c.State == BoxState.Error, 10), h.Log());
+        Assert.Equal(BoxEvent.AudioFault, h.Controller.LastEvent);
+
+        // the musician sets 16 bits and presses the button: the box boots with them, and its audio
+        // parts are built for them (not the refused format's again)
+        string path = Path.Combine(h.CardFolder, "settings.txt");
+        File.WriteAllText(path, File.ReadAllText(path).Replace("bits = 24", "bits = 16", StringComparison.Ordinal));
+        h.Controller.PressJoin();
+        Assert.True(h.RunUntil(c => c.State == BoxState.Idle || c.State == BoxState.Ready || c.State == BoxState.Joining, 200), h.Log());
+        h.JoinAndCalibrate();
+        Assert.Equal(BoxState.Ready, h.Controller.State);
+        Assert.Equal(16, h.Controller.Audio.Format.BitsPerSample);
+        Assert.Contains("audio running: 48000 Hz, 2 ch, 16 bit", h.Log(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void EveryTransitionIsLoggedWithItsCause()
     {
         using var h = new BoxHarness();
