@@ -134,7 +134,11 @@ namespace Octomix.Drivers.Bwf
         {
             long data = info.DataBytesDeclared / info.BlockAlign * info.BlockAlign;
             long end = info.DataOffset + data;
-            if ((data & 1) != 0 && end < info.FileLength) end++;
+            if ((data & 1) != 0 && end < info.FileLength)
+            {
+                end++;
+            }
+
             r.ActualDataBytes = data;
             r.Frames = data / info.BlockAlign;
             if (data == info.DataBytesDeclared && info.RiffSizeDeclared == end - 8 && info.FileLength == end)
@@ -151,12 +155,14 @@ namespace Octomix.Drivers.Bwf
                 file.Position = BwfLayout.RiffSizeOffset;
                 file.Write(field, 0, 4);
             }
+
             if (data != info.DataBytesDeclared)
             {
                 LittleEndian.PutUInt32(field, 0, data);
                 file.Position = info.DataOffset - 4;
                 file.Write(field, 0, 4);
             }
+
             file.Flush();
             ITruncatableFile cut = file as ITruncatableFile;
             bool truncated = info.FileLength == end || (cut != null && cut.Truncate(end));
@@ -173,11 +179,19 @@ namespace Octomix.Drivers.Bwf
         {
             string mark = BwfLayout.SyncedSizesMark;
             byte[] b = new byte[8 + mark.Length];
-            if (BwfReader.ReadAt(file, BwfLayout.Ds64ReserveOffset, b, b.Length) < b.Length || !LittleEndian.IsId(b, 0, "JUNK")) return false;
+            if (BwfReader.ReadAt(file, BwfLayout.Ds64ReserveOffset, b, b.Length) < b.Length || !LittleEndian.IsId(b, 0, "JUNK"))
+            {
+                return false;
+            }
+
             for (int i = 0; i < mark.Length; i++)
             {
-                if (b[8 + i] != (byte)mark[i]) return false;
+                if (b[8 + i] != (byte)mark[i])
+                {
+                    return false;
+                }
             }
+
             return true;
         }
     }
