@@ -83,6 +83,7 @@ namespace Octomix.Device.HardwareTests
             Assert.AreEqual(sum.Length, nf.DigestLength);
             Assert.AreEqual(sum.A, nf.DigestA, "the writer's digest is TakeChecksum's");
             Assert.AreEqual(sum.B, nf.DigestB);
+            DurableReadCost(nf, clock, block);
             nf.Dispose();
             OutputHelper.WriteLine("native writer: Append of " + Block + " B " + (appended / blocks) + " us on average (model: N + M + memcpy = ~70 us), longest " + longestAppend
                 + " us; card " + Rate((long)blocks * Block, native) + " KB/s appended-to-synced (model: 32 KB per SDw + 63 SDm = 14.7 ms, 2.2 MB/s; the format needs 288 KB/s)");
@@ -186,6 +187,54 @@ namespace Octomix.Device.HardwareTests
             Assert.AreEqual(4L * 65536, total);
             OutputHelper.WriteLine("native file server: " + Rate(total, t) + " KB/s to the loop without sends; " + (fillMicros / fills) + " us per Fill, "
                 + empty + " of " + fills + " found nothing ready (model: Fill ~56 us, the task 2,126 KB/s)");
+        }
+
+        /// <summary>
+        /// Progressive collection's read on the custom image (IAppendFile.ReadDurable: the native
+        /// writer's own read handle with a cluster link map): 512-byte chunks read back from
+        /// scattered offsets below the synced length (a seek without the map would
+        /// walk the whole chain), the bytes checked; the model prices one at ~1.36 ms (one native
+        /// call, 2 FatFs calls, one CMD17 or CMD18, a memcpy: docs/device-budget.md §7b).
+        /// </summary>
+        private static void DurableReadCost(IAppendFile nf, IClock clock, byte[] block)
+        {
+            if (!nf.DurableReadAvailable)
+            {
+                OutputHelper.WriteLine("durable read: not offered (no preallocation, FF_FS_LOCK > 0, or no fast seek in this image)");
+                return;
+            }
+
+            byte[] chunk = new byte[512];
+            long synced = nf.SyncedLength;
+            int reads = 0;
+            long longest = 0;
+            long total = 0;
+            for (int i = 0; i < 64; i++)
+            {
+                long offset = (synced - 512) - ((long)((i * 7919) % 64) * (synced / 64)); // scattered over the whole file
+                offset -= offset % 512;
+                if (offset < 0)
+                {
+                    continue;
+                }
+
+                long r0 = clock.Microseconds;
+                int got = nf.ReadDurable(offset, chunk, 0, chunk.Length);
+                long r = clock.Microseconds - r0;
+                if (got < 0)
+                {
+                    continue; // the task was writing a piece: the loop tries again next block
+                }
+
+                Assert.AreEqual(chunk.Length, got, "a whole chunk below the synced length");
+                Assert.AreEqual(block[(int)(offset % block.Length)], chunk[0], "the bytes the writer wrote");
+                reads++;
+                total += r;
+                if (r > longest) longest = r;
+            }
+
+            OutputHelper.WriteLine("durable read: " + reads + " reads of 512 B, " + (reads > 0 ? total / reads : -1) + " us on average, longest " + longest
+                + " us (model: ~1,362 us, no chain walk however far into the file)");
         }
 
         private static byte[] Pattern(int length, int seed)
