@@ -18,6 +18,9 @@ public sealed partial class ConsoleEngine
     /// <summary>How often the meters are read while a take's monitor runs (25 per second).</summary>
     public static readonly TimeSpan MeterInterval = TimeSpan.FromMilliseconds(40);
 
+    /// <summary>Late meter readings caught up at once (beyond this many, the schedule starts afresh).</summary>
+    private const int MaxMeterCatchUp = 5;
+
     /// <summary>How often ready state, link health, collection progress and the monitor are compared with what was emitted.</summary>
     public static readonly TimeSpan WatchInterval = TimeSpan.FromMilliseconds(200);
 
@@ -141,12 +144,22 @@ public sealed partial class ConsoleEngine
             }
 
             tick++;
-            // paced by the clock, not by the sleeps: 25 readings a second however long one took
+            // paced by the clock, not by the sleeps: 25 readings a second however long one took.
+            // A reading that came late (this thread was not scheduled, a slow subscriber) is
+            // caught up at once rather than dropped, so the page still gets 25 a second on a busy
+            // machine; only a stall longer than MaxMeterCatchUp readings starts the count afresh.
             var due = MeterInterval * tick - clock.Elapsed;
             if (due < TimeSpan.Zero)
             {
-                tick = (long)(clock.Elapsed / MeterInterval) + 1;
-                due = MeterInterval * tick - clock.Elapsed;
+                if (-due > MeterInterval * MaxMeterCatchUp)
+                {
+                    tick = (long)(clock.Elapsed / MeterInterval) + 1;
+                    due = MeterInterval * tick - clock.Elapsed;
+                }
+                else
+                {
+                    due = TimeSpan.Zero;
+                }
             }
 
             _stop.Token.WaitHandle.WaitOne(due);
