@@ -362,7 +362,26 @@ internal sealed unsafe partial class Room
             key = (key ^ address[i]) * 1099511628211UL;
         }
 
-        int k = (int)(key % (ulong)wrongCodeSources.Length);
+        // the source's slot among WrongCodeProbe neighbours (two sources hashed to one slot would
+        // otherwise take turns evicting each other and both be logged every second); a new source
+        // takes the neighbour logged longest ago
+        int home = (int)(key % (ulong)wrongCodeSources.Length);
+        int k = home;
+        for (int p = 0; p < WrongCodeProbe; p++)
+        {
+            int j = (home + p) % wrongCodeSources.Length;
+            if (wrongCodeSources[j] == key)
+            {
+                k = j;
+                break;
+            }
+
+            if (wrongCodeLoggedAt[j] < wrongCodeLoggedAt[k])
+            {
+                k = j;
+            }
+        }
+
         long perSource = System.Diagnostics.Stopwatch.Frequency * WrongJoinCodeLogSeconds;
         if ((wrongCodeSources[k] == key && now - wrongCodeLoggedAt[k] < perSource) || now - wrongCodeLastLine < System.Diagnostics.Stopwatch.Frequency)
         {
@@ -380,6 +399,9 @@ internal sealed unsafe partial class Room
 
     /// <summary>Seconds between two "wrong join code" lines for one source address.</summary>
     internal const int WrongJoinCodeLogSeconds = 10;
+
+    /// <summary>Neighbouring slots of the wrong-code table a source may take (see LogWrongJoinCode).</summary>
+    private const int WrongCodeProbe = 4;
 
     private readonly ulong[] wrongCodeSources = new ulong[64];
     private readonly long[] wrongCodeLoggedAt = new long[64];
