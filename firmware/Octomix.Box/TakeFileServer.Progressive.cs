@@ -190,15 +190,7 @@ namespace Octomix.Box
                 return;
             }
 
-            data.TakeId = live.TakeId;
-            data.Part = live.Part;
-            data.Offset = reqOffset[r];
-            data.DataLength = got;
-            int length = data.WriteHeader(datagram, 0);
-            socket.Send(datagram, 0, length);
-            ChunksSent++;
-            reqOffset[r] += (uint)got;
-            reqLength[r] -= got;
+            SendChunk(socket, r, live, got);
             if (reqLength[r] <= 0)
             {
                 NextRequest();

@@ -729,6 +729,24 @@ namespace Octomix.Box
         }
 
         /// <summary>
+        /// Sends the <paramref name="got"/> bytes already read into the datagram after its header as
+        /// the next FileData of request <paramref name="r"/> of part <paramref name="p"/>, and moves
+        /// the request on by them (whether it is done is the caller's call).
+        /// </summary>
+        private void SendChunk(IDatagramSender socket, int r, TakePart p, int got)
+        {
+            data.TakeId = p.TakeId;
+            data.Part = p.Part;
+            data.Offset = reqOffset[r];
+            data.DataLength = got;
+            int length = data.WriteHeader(datagram, 0);
+            socket.Send(datagram, 0, length);
+            ChunksSent++;
+            reqOffset[r] += (uint)got;
+            reqLength[r] -= got;
+        }
+
+        /// <summary>
         /// Reads the next chunk of request <paramref name="r"/> straight into the datagram after its
         /// header and sends it. Returns the file bytes sent (0: none; the request is then dropped,
         /// and a part that cannot be read is marked damaged).
@@ -771,15 +789,7 @@ namespace Octomix.Box
                     return 0;
                 }
 
-                data.TakeId = p.TakeId;
-                data.Part = p.Part;
-                data.Offset = reqOffset[r];
-                data.DataLength = got;
-                int length = data.WriteHeader(datagram, 0);
-                socket.Send(datagram, 0, length);
-                ChunksSent++;
-                reqOffset[r] += (uint)got;
-                reqLength[r] -= got;
+                SendChunk(socket, r, p, got);
                 if (reqLength[r] <= 0 || got < n)
                 {
                     NextRequest();

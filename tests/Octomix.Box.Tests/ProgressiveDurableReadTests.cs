@@ -15,31 +15,11 @@ public class ProgressiveDurableReadTests
 {
     private const uint Take = 44;
 
-    private static BoxHarness Recording(double seconds)
-    {
-        var h = new BoxHarness(o => o.NativeTakeWriter = true);
-        h.JoinAndCalibrate();
-        h.Record(Take, 12000, countInBars: 0);
-        Assert.True(h.RunUntil(c => c.State == BoxState.Recording, 1000), h.Log());
-        Assert.True(h.RunUntil(c => c.Recorder.FramesSoFar > seconds * 48000, 100000), h.Log());
-        return h;
-    }
+    private static BoxHarness Recording(double seconds) => ProgressiveTakeRig.Recording(Take, seconds, native: true);
 
-    private static byte[] CardData(BoxHarness h, long offset, int length)
-    {
-        using var file = new FileStream(Path.Combine(h.CardFolder, "takes", "take-000044.wav"), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        file.Position = 4096 + offset;
-        var data = new byte[length];
-        file.ReadExactly(data);
-        return data;
-    }
+    private static byte[] CardData(BoxHarness h, long offset, int length) => ProgressiveTakeRig.CardData(h, Take, offset, length);
 
-    private static List<(FileDataMessage Message, byte[] Data)> FileData(BoxHarness h)
-    {
-        var raw = h.Server.Received.Where(d => d[3] == (byte)MessageType.FileData).ToList();
-        var decoded = h.Server.Decoded(MessageType.FileData, () => new FileDataMessage()).ToList();
-        return decoded.Select((m, i) => (m, raw[i].AsSpan(FileDataMessage.HeaderLength, m.DataLength).ToArray())).ToList();
-    }
+    private static List<(FileDataMessage Message, byte[] Data)> FileData(BoxHarness h) => ProgressiveTakeRig.FileData(h);
 
     [Fact]
     public void TheChunksCarryTheCardsBytesReadNativelyWithoutAManagedHandle()
