@@ -103,29 +103,8 @@ public class ProgressiveServingTests
     public void ServingProgressivelyAllocatesNothingPerBlock()
     {
         using var h = Recording(2.5);
-        h.Server.SlotTimeoutMilliseconds = 60000;
-        h.Server.SendAsEngineer(new FileRequestMessage { TakeId = Take, Part = 0, Offset = 0, RequestLength = 65536 });
-        Assert.True(h.RunUntil(c => c.Files.ProgressiveChunks >= 2, 100), h.Log()); // the read handle is open (its one allocation)
-        h.Server.StartBackground();
-        const int blocks = 400; // 50 chunks of the 128 the request asks for
-        long chunksBefore = h.Controller.Files.ProgressiveChunks;
-        long allocated;
-        try
-        {
-            long before = AllocationWindow.Start();
-            for (int i = 0; i < blocks; i++)
-            {
-                h.Box.RunOnce();
-            }
-
-            allocated = AllocationWindow.BytesSince(before);
-        }
-        finally
-        {
-            h.Server.StopBackground();
-        }
-
-        long served = h.Controller.Files.ProgressiveChunks - chunksBefore;
+        const int blocks = 400; // 50 chunks of the 128 the request asks for; the read handle opened before (its one allocation)
+        var (allocated, served) = ProgressiveTakeRig.AllocationWhileServing(h, Take, blocks);
         Assert.Equal(BoxState.Recording, h.Controller.State);
         Assert.Equal(blocks / BoxSettings.DefaultProgressiveEveryBlocks, served);
         Assert.Equal(0, allocated);

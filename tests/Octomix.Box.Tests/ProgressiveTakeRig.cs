@@ -1,4 +1,5 @@
 using Octomix.Protocol;
+using Octomix.Tests.Shared;
 
 namespace Octomix.Box.Tests;
 
@@ -32,5 +33,37 @@ internal static class ProgressiveTakeRig
         var raw = h.Server.Received.Where(d => d[3] == (byte)MessageType.FileData).ToList();
         var decoded = h.Server.Decoded(MessageType.FileData, () => new FileDataMessage()).ToList();
         return decoded.Select((m, i) => (m, raw[i].AsSpan(FileDataMessage.HeaderLength, m.DataLength).ToArray())).ToList();
+    }
+
+    /// <summary>
+    /// A box recording take <paramref name="take"/> serves one 64 KB request progressively; once
+    /// it has served two chunks (whatever it sets up once is done), <paramref name="blocks"/>
+    /// blocks are run with the fake server answering in the background. The bytes allocated in
+    /// those blocks and the chunks they served.
+    /// </summary>
+    public static (long Allocated, long Chunks) AllocationWhileServing(BoxHarness h, uint take, int blocks)
+    {
+        h.Server.SlotTimeoutMilliseconds = 60000;
+        h.Server.SendAsEngineer(new FileRequestMessage { TakeId = take, Part = 0, Offset = 0, RequestLength = 65536 });
+        Assert.True(h.RunUntil(c => c.Files.ProgressiveChunks >= 2, 100), h.Log());
+        h.Server.StartBackground();
+        long chunksBefore = h.Controller.Files.ProgressiveChunks;
+        long allocated;
+        try
+        {
+            long before = AllocationWindow.Start();
+            for (int i = 0; i < blocks; i++)
+            {
+                h.Box.RunOnce();
+            }
+
+            allocated = AllocationWindow.BytesSince(before);
+        }
+        finally
+        {
+            h.Server.StopBackground();
+        }
+
+        return (allocated, h.Controller.Files.ProgressiveChunks - chunksBefore);
     }
 }
